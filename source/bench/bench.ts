@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: how fast the model runs, and whether its memory stays flat.
+ * (a) the demo guests, (b) 1,000 guests with 2 vCPUs each on 64 pCPUs, (c) a 24-hour simulated
+ * soak of the demo guests at full speed with RSS at start and end. Wall-clock time is measured
+ * here only; the model never reads it.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { bootHost } from '../boot.js';
+import { NS_PER_S } from '../model/clock.js';
+import { Host } from '../model/host.js';
+import type { GuestSpec } from '../model/guest-spec.js';
+import { MODES } from '../model/modes.js';
+import { WORKLOAD_NAMES } from '../model/guest/workloads.js';
+import { sampleHost } from '../model/sample.js';
+import { deriveHost } from '../view/rates.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const guestsDir = join(root, 'guests');
+const mib = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+let peakRss = 0;
+const noteRss = (): number => {
+  const r = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, r);
+  return r;
+};
+const gc = (): void => {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) g();
+};
+
+function timeRun(host: Host, simS: number, sampleEveryS: number): number {
+  const t0 = performance.now();
+  let prev = sampleHost(host);
+  for (let s = 0; s < simS; s += sampleEveryS) {
+    host.advance(sampleEveryS * NS_PER_S);
+    const cur = sampleHost(host);
+    deriveHost(prev, cur);
+    prev = cur;
+    noteRss();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+function demo(): void {
+  const { host } = bootHost({ seed: 1, pcpus: 4, hostMemMiB: 16 * 1024, guestsDir });
+  timeRun(host, 20, 1); // warm-up (JIT)
+  const simS = 600;
+  const wall = timeRun(host, simS, 1);
+  console.log(`(a) demo guests (${host.domains().length - 1} guests, 4 pCPUs): ${(simS / wall).toFixed(0)}x real time  [${simS} simulated s in ${wall.toFixed(2)} s, sampled every 1 s]`);
+}
+
+function thousand(): void {
+  gc();
+  const host = new Host({ seed: 1, pcpus: 64, memMiB: 1024 * 1024, dom0Vcpus: 8 });
+  for (let i = 0; i < 1000; i++) {
+    const mode = MODES[i % 3]!;
+    const workload = WORKLOAD_NAMES[i % WORKLOAD_NAMES.length]!;
+    const spec: GuestSpec = {
+      name: `vm${String(i).padStart(4, '0')}`,
+      type: mode === 'pv' ? 'pv' : mode === 'hybrid' ? 'pvh' : 'hvm',
+      mode,
+      memoryMiB: 512,
+      maxmemMiB: 1024,
+      vcpus: 2,
+      maxvcpus: 2,
+      cpus: null,
+      weight: 256,
+      cap: 0,
+      timerMode: 'no_delay_for_missed_ticks',
+      onCrash: 'destroy',
+      vifs: ['bridge=xenbr0'],
+      disks: ['/dev/vg0/x,raw,xvda,rw'],
+      workload,
+      guestOs: 'linux',
+      hz: 250,
+      source: 'bench',
+    };
+    const r = host.create(mode === 'full' ? { ...spec, maxmemMiB: 512 } : spec);
+    if (!r.ok) throw new Error(r.error);
+  }
+  timeRun(host, 3, 1);
+  const simS = 20;
+  const wall = timeRun(host, simS, 1);
+  console.log(`(b) 1,000 guests x 2 vCPUs on 64 pCPUs (workloads and modes cycled): ${(simS / wall).toFixed(1)}x real time  [${simS} simulated s in ${wall.toFixed(2)} s]; peak RSS so far ${mib(peakRss)}`);
+}
+
+function soak(): void {
+  gc();
+  const { host } = bootHost({ seed: 2, pcpus: 4, hostMemMiB: 16 * 1024, guestsDir });
+  host.advance(60 * NS_PER_S);
+  gc();
+  const rssStart = noteRss();
+  const t0 = performance.now();
+  const day = 24 * 3600;
+  let prev = sampleHost(host);
+  for (let s = 0; s < day; s += 60) {
+    host.advance(60 * NS_PER_S);
+    const cur = sampleHost(host);
+    deriveHost(prev, cur);
+    prev = cur;
+    if (s % 3600 === 0) noteRss();
+  }
+  const wall = (performance.now() - t0) / 1000;
+  gc();
+  const rssEnd = noteRss();
+  const events = host.queue.size;
+  console.log(
+    `(c) 24 h simulated soak of the demo guests: ${wall.toFixed(1)} s wall (${(day / wall).toFixed(0)}x); RSS start ${mib(rssStart)}, end ${mib(rssEnd)}; pending events at end ${events}; console lines kept per guest <= 1000`,
+  );
+}
+
+const which = process.argv[2] ?? 'all';
+console.log(`paratop bench, node ${process.version}, ${process.arch}`);
+if (which === 'all' || which === 'demo') demo();
+if (which === 'all' || which === 'thousand') thousand();
+if (which === 'all' || which === 'soak') soak();
+console.log(`peak RSS: ${mib(peakRss)}`);

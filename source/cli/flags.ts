@@ -1,0 +1,130 @@
+/**
+ * Command-line flags: one table for meow, --help and validation. A bad flag or value is one line
+ * on stderr and exit status 2.
+ */
+import { parseSizeKiB } from './size.js';
+
+export type Format = 'text' | 'json' | 'csv';
+
+export interface Options {
+  readonly batch: boolean;
+  readonly iterations: number;
+  readonly delayS: number;
+  /** Simulated seconds per real second; Infinity = as fast as the model runs. */
+  readonly speed: number;
+  readonly seed: number;
+  readonly guestsDir: string;
+  readonly pcpus: number;
+  readonly hostMemMiB: number;
+  readonly format: Format;
+  readonly color: boolean;
+}
+
+export const HELP = `
+  Usage
+    $ paratop [options]            the dashboard (needs a terminal)
+    $ paratop --batch [options]    samples on stdout, like xentop -b
+
+  Options
+    -b, --batch            Batch mode: no terminal needed, one sample per delay
+    -i, --iterations N     Stop after N samples (default: run until interrupted)
+    -d, --delay SECONDS    Simulated seconds between samples (default 1)
+        --speed X          Simulated seconds per real second, 0.1 to 1000, or "max"
+                           (default: max in batch mode when stdout is not a terminal, else 1)
+        --seed N           Random seed: the same seed and inputs give the same output (default 1)
+        --guests DIR       Folder of xl.cfg guest configs to boot (default ./guests)
+        --pcpus N          Physical CPUs of the simulated host (default 4)
+        --host-mem SIZE    Host memory, xl-style size: 16g, 8192m; a bare number is MiB (default 16g)
+        --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv
+        --no-color         Monochrome dashboard (NO_COLOR is honoured too)
+    -h, --help             Show this help
+    -v, --version          Show the version
+
+  Examples
+    $ paratop
+    $ paratop -b -i 5 -d 2
+    $ paratop --batch --format json --iterations 30 --seed 7 | jq '.domains[] | {name, stPct}'
+    $ paratop -b --pcpus 1 --guests ./my-guests --format csv -i 60 > run.csv
+`;
+
+const KNOWN = new Set([
+  '-b', '--batch', '-i', '--iterations', '-d', '--delay', '--speed', '--seed', '--guests', '--pcpus',
+  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version',
+]);
+
+/** Checks that every flag is known, before meow sees them. Returns an error line or null. */
+export function unknownFlag(argv: readonly string[]): string | null {
+  for (const a of argv) {
+    if (a === '--') break;
+    if (!a.startsWith('-') || /^-\d/.test(a)) continue;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (KNOWN.has(name)) continue;
+    if (/^-[a-zA-Z]{2,}$/.test(name) && [...name.slice(1)].every((c) => KNOWN.has(`-${c}`))) continue;
+    return `unknown option ${name} (see paratop --help)`;
+  }
+  return null;
+}
+
+export interface RawFlags {
+  batch: boolean;
+  iterations: string | undefined;
+  delay: string | undefined;
+  speed: string | undefined;
+  seed: string | undefined;
+  guests: string;
+  pcpus: string | undefined;
+  hostMem: string | undefined;
+  format: string;
+  color: boolean;
+}
+
+export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessEnv): Options | string {
+  const num = (name: string, v: string | undefined, def: number, min: number, max: number, integer: boolean): number | string => {
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      return `invalid value for --${name}: ${JSON.stringify(v)} (expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max})`;
+    }
+    return n;
+  };
+  const iterations = num('iterations', f.iterations, Infinity, 1, Number.MAX_SAFE_INTEGER, true);
+  if (typeof iterations === 'string') return iterations;
+  const delayS = num('delay', f.delay, 1, 0.01, 3600, false);
+  if (typeof delayS === 'string') return delayS;
+  const seed = num('seed', f.seed, 1, 0, 2 ** 32 - 1, true);
+  if (typeof seed === 'string') return seed;
+  const pcpus = num('pcpus', f.pcpus, 4, 1, 512, true);
+  if (typeof pcpus === 'string') return pcpus;
+  let speed: number;
+  if (f.speed === undefined) speed = f.batch && !stdoutIsTty ? Infinity : 1;
+  else if (f.speed === 'max') speed = Infinity;
+  else {
+    const s = num('speed', f.speed, 1, 0.1, 1000, false);
+    if (typeof s === 'string') return s.replace(')', ', or "max")');
+    speed = s;
+  }
+  let hostMemMiB = 16 * 1024;
+  if (f.hostMem !== undefined) {
+    const kib = parseSizeKiB(f.hostMem);
+    if (kib === null || kib < 1024 * 1024 || kib > 64 * 1024 ** 3) {
+      return `invalid value for --host-mem: ${JSON.stringify(f.hostMem)} (expected a size from 1g to 64t, e.g. 16g)`;
+    }
+    hostMemMiB = Math.floor(kib / 1024);
+  }
+  if (f.format !== 'text' && f.format !== 'json' && f.format !== 'csv') {
+    return `invalid value for --format: ${JSON.stringify(f.format)} (expected text, json or csv)`;
+  }
+  const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
+  return {
+    batch: f.batch,
+    iterations,
+    delayS,
+    speed,
+    seed,
+    guestsDir: f.guests,
+    pcpus,
+    hostMemMiB,
+    format: f.format,
+    color: f.color && !noColor,
+  };
+}

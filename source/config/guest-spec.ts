@@ -1,0 +1,154 @@
+/**
+ * From parsed xl.cfg settings to a validated GuestSpec. Every problem is reported with the line of
+ * the setting at fault; unknown keys are kept and ignored, as xl does.
+ */
+import type { GuestOs, GuestSpec, GuestType, OnCrash, TimerMode } from '../model/guest-spec.js';
+import { DEFAULT_TIMER_MODE, ON_CRASH_ACTIONS, TIMER_MODES } from '../model/guest-spec.js';
+import type { Mode } from '../model/modes.js';
+import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
+import type { WorkloadName } from '../model/guest/workloads.js';
+import { CSCHED_DEFAULT_WEIGHT } from '../model/scheduler/credit.js';
+import { parseCpuList } from './cpu-list.js';
+import { ConfigError } from './lexer.js';
+import type { Atom, ConfigValue, Setting } from './parser.js';
+
+/** HVM_MAX_VCPUS (public/hvm/hvm_info_table.h); PV allows more, but 128 is plenty here. */
+export const MAX_VCPUS = 128;
+export const HZ_DEFAULT: Record<GuestOs, number> = { linux: 250, windows: 64, bsd: 100 };
+
+export const PROJECT_KEYS = ['workload', 'guest_os', 'hz'] as const;
+
+function at(s: Setting, why: string): ConfigError {
+  return new ConfigError(s.line, s.col, why);
+}
+
+function str(s: Setting): string {
+  if (Array.isArray(s.value)) throw at(s, `"${s.key}" takes a single value, not a list`);
+  return String(s.value as Atom);
+}
+
+function int(s: Setting, min: number, max: number): number {
+  if (Array.isArray(s.value)) throw at(s, `"${s.key}" takes a number, not a list`);
+  const raw = s.value as Atom;
+  const n = typeof raw === 'number' ? raw : /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n)) throw at(s, `"${s.key}" must be a whole number, got ${JSON.stringify(raw)}`);
+  if (n < min || n > max) throw at(s, `"${s.key}" must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function list(s: Setting | undefined): string[] {
+  if (s === undefined) return [];
+  const v: ConfigValue = s.value;
+  return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+export function buildSpec(settings: Map<string, Setting>, source: string): GuestSpec {
+  const get = (k: string): Setting | undefined => settings.get(k);
+  const nameS = get('name');
+  if (nameS === undefined) throw new ConfigError(0, 0, 'Domain name must be specified.');
+  const name = str(nameS);
+  if (name.length === 0) throw at(nameS, 'Domain name must be specified.');
+  if (/^\d+$/.test(name)) throw at(nameS, `domain name "${name}" is all digits and would be taken for a domain ID`);
+  if (name.length > 64) throw at(nameS, `domain name is ${name.length} characters long; the limit is 64`);
+
+  let type: GuestType = 'pv';
+  const typeS = get('type');
+  const builderS = get('builder');
+  if (typeS !== undefined) {
+    const t = str(typeS);
+    if (t !== 'pv' && t !== 'pvh' && t !== 'hvm') throw at(typeS, `Invalid domain type ${t}.`);
+    type = t;
+  } else if (builderS !== undefined && str(builderS) === 'hvm') {
+    type = 'hvm';
+  }
+
+  const osS = get('guest_os');
+  let guestOs: GuestOs = 'linux';
+  if (osS !== undefined) {
+    const o = str(osS).toLowerCase();
+    if (o !== 'linux' && o !== 'windows' && o !== 'bsd') throw at(osS, `"guest_os" must be linux, windows or bsd, got "${o}"`);
+    guestOs = o;
+  }
+  if (guestOs === 'windows' && type !== 'hvm') {
+    throw at(typeS ?? osS!, `guest_os = "windows" is an unmodified OS: it cannot run paravirtualized (type = "${type}"); use type = "hvm"`);
+  }
+
+  const pciS = get('xen_platform_pci');
+  const platformPci = pciS === undefined ? 1 : int(pciS, 0, 1);
+  const mode: Mode = type === 'pv' ? 'pv' : type === 'pvh' ? 'hybrid' : platformPci === 0 ? 'full' : 'hybrid';
+
+  const memS = get('memory');
+  const memoryMiB = memS === undefined ? 128 : int(memS, 1, 16 * 1024 * 1024);
+  const maxS = get('maxmem');
+  const maxmemMiB = maxS === undefined ? memoryMiB : int(maxS, 1, 16 * 1024 * 1024);
+  if (maxmemMiB < memoryMiB) throw at(maxS!, `maxmem (${maxmemMiB}) must be greater than or equal to memory (${memoryMiB})`);
+
+  const vS = get('vcpus');
+  const vcpus = vS === undefined ? 1 : int(vS, 1, MAX_VCPUS);
+  const mvS = get('maxvcpus');
+  const maxvcpus = mvS === undefined ? vcpus : int(mvS, 1, MAX_VCPUS);
+  if (vcpus > maxvcpus) throw at(vS!, `vcpus (${vcpus}) must not be more than maxvcpus (${maxvcpus})`);
+
+  let cpus: number[] | null = null;
+  const cpusS = get('cpus');
+  if (cpusS !== undefined) {
+    const r = parseCpuList(cpusS.value);
+    if (typeof r === 'string') throw at(cpusS, `"cpus": ${r}`);
+    if (r !== null && r.length === 0) throw at(cpusS, '"cpus" leaves no pCPU to run on');
+    cpus = r;
+  }
+
+  const wS = get('weight');
+  const weight = wS === undefined ? CSCHED_DEFAULT_WEIGHT : int(wS, 1, 65535);
+  const cS = get('cap');
+  const cap = cS === undefined ? 0 : int(cS, 0, 100 * MAX_VCPUS);
+
+  let timerMode: TimerMode = DEFAULT_TIMER_MODE;
+  const tmS = get('timer_mode');
+  if (tmS !== undefined) {
+    const raw = Array.isArray(tmS.value) ? undefined : (tmS.value as Atom);
+    if (typeof raw === 'number' && raw >= 0 && raw <= 3 && Number.isInteger(raw)) timerMode = TIMER_MODES[raw]!;
+    else if (typeof raw === 'string' && (TIMER_MODES as readonly string[]).includes(raw)) timerMode = raw as TimerMode;
+    else throw at(tmS, `"timer_mode" must be one of ${TIMER_MODES.join(', ')} (or 0-3)`);
+  }
+
+  let onCrash: OnCrash = 'destroy';
+  const ocS = get('on_crash');
+  if (ocS !== undefined) {
+    const v = str(ocS);
+    if (!(ON_CRASH_ACTIONS as readonly string[]).includes(v)) throw at(ocS, `"on_crash" must be one of ${ON_CRASH_ACTIONS.join(', ')}`);
+    onCrash = v as OnCrash;
+  }
+
+  let workload: WorkloadName = 'idle';
+  const wlS = get('workload');
+  if (wlS !== undefined) {
+    const v = str(wlS);
+    if (!isWorkloadName(v)) throw at(wlS, `unknown workload "${v}" (one of ${WORKLOAD_NAMES.join(', ')})`);
+    workload = v;
+  }
+
+  const hzS = get('hz');
+  const hz = hzS === undefined ? HZ_DEFAULT[guestOs] : int(hzS, 10, 1000);
+
+  return {
+    name,
+    type,
+    mode,
+    memoryMiB,
+    maxmemMiB,
+    vcpus,
+    maxvcpus,
+    cpus,
+    weight,
+    cap,
+    timerMode,
+    onCrash,
+    vifs: list(get('vif')),
+    disks: list(get('disk')),
+    workload,
+    guestOs,
+    hz,
+    source,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Loads guest configs: every *.cfg in a folder, in name order. A broken file becomes a message
+ * "file:line:col: why" and the others still load; nothing here throws.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GuestSpec } from '../model/guest-spec.js';
+import { buildSpec } from './guest-spec.js';
+import { ConfigError } from './lexer.js';
+import { parseConfig } from './parser.js';
+
+export interface ConfigProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return p.line > 0 ? `${p.file}:${p.line}:${p.col}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+
+export type ParseResult = { readonly ok: true; readonly spec: GuestSpec } | { readonly ok: false; readonly problem: ConfigProblem };
+
+export function parseGuestConfig(text: string, file: string): ParseResult {
+  try {
+    return { ok: true, spec: buildSpec(parseConfig(text), file) };
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, problem: { file, line: e.line, col: e.col, message: e.message } };
+    throw e;
+  }
+}
+
+export function loadGuestFile(file: string): ParseResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { ok: false, problem: { file, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` } };
+  }
+  return parseGuestConfig(text, file);
+}
+
+export interface LoadedGuests {
+  readonly specs: GuestSpec[];
+  readonly problems: ConfigProblem[];
+}
+
+export function loadGuestDir(dir: string): LoadedGuests {
+  const specs: GuestSpec[] = [];
+  const problems: ConfigProblem[] = [];
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) return { specs, problems: [{ file: dir, line: 0, col: 0, message: 'not a directory' }] };
+    names = readdirSync(dir).filter((n) => n.endsWith('.cfg')).sort();
+  } catch (e) {
+    return { specs, problems: [{ file: dir, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+  }
+  for (const n of names) {
+    const file = join(dir, n);
+    const r = loadGuestFile(file);
+    if (!r.ok) {
+      problems.push(r.problem);
+      continue;
+    }
+    if (specs.some((s) => s.name === r.spec.name)) {
+      problems.push({ file, line: 0, col: 0, message: `Domain with name "${r.spec.name}" already exists (also in ${specs.find((s) => s.name === r.spec.name)!.source}); not loaded` });
+      continue;
+    }
+    specs.push(r.spec);
+  }
+  return { specs, problems };
+}

@@ -1,0 +1,54 @@
+/**
+ * A domain: identity, configuration, scheduling parameters, memory reservation, lifecycle state,
+ * and its vCPUs. The guest kernel that runs inside it lives in guest/kernel.ts.
+ *
+ * Guarantees: memKiB <= maxmemKiB; vcpus.length == maxvcpus and never changes for a domain's
+ * life (hotplug brings existing vCPUs up and down, as in Xen).
+ */
+import type { GuestSpec } from './guest-spec.js';
+import type { GuestKernel } from './guest/kernel.js';
+import type { Mode } from './modes.js';
+import type { VCpu } from './vcpu.js';
+
+export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'watchdog' | 'soft_reset';
+
+export class Domain {
+  weight: number;
+  cap: number;
+  /** vCPUs on the credit scheduler's active list. */
+  activeVcpus = 0;
+  readonly vcpus: VCpu[] = [];
+  memKiB: number;
+  targetKiB: number;
+  maxmemKiB: number;
+  paused = false;
+  dying = false;
+  shutdownReason: ShutdownReason | null = null;
+  kernel!: GuestKernel;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly spec: GuestSpec,
+    readonly mode: Mode,
+    readonly createdNs: number,
+  ) {
+    this.weight = spec.weight;
+    this.cap = spec.cap;
+    this.memKiB = spec.memoryMiB * 1024;
+    this.targetKiB = spec.memoryMiB * 1024;
+    this.maxmemKiB = spec.maxmemMiB * 1024;
+  }
+
+  get onlineVcpus(): number {
+    let n = 0;
+    for (const v of this.vcpus) if (v.up) n++;
+    return n;
+  }
+
+  cpuNs(nowNs: number): number {
+    let t = 0;
+    for (const v of this.vcpus) t += v.runstateNs(nowNs)[0];
+    return t;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A guest as its config file describes it, already validated (see source/config/guest-spec.ts).
+ * Sizes in MiB as xl.cfg gives them; the model converts to KiB where Xen does.
+ */
+import type { Mode } from './modes.js';
+import type { WorkloadName } from './guest/workloads.js';
+
+export const TIMER_MODES = [
+  'delay_for_missed_ticks',
+  'no_delay_for_missed_ticks',
+  'no_missed_ticks_pending',
+  'one_missed_tick_pending',
+] as const;
+export type TimerMode = (typeof TIMER_MODES)[number];
+/** libxl's default (libxl_create.c): HVMPTM_no_delay_for_missed_ticks. */
+export const DEFAULT_TIMER_MODE: TimerMode = 'no_delay_for_missed_ticks';
+
+export type GuestType = 'pv' | 'pvh' | 'hvm';
+export type GuestOs = 'linux' | 'windows' | 'bsd';
+
+export const ON_CRASH_ACTIONS = [
+  'destroy',
+  'restart',
+  'rename-restart',
+  'preserve',
+  'coredump-destroy',
+  'coredump-restart',
+  'soft-reset',
+] as const;
+export type OnCrash = (typeof ON_CRASH_ACTIONS)[number];
+
+export interface GuestSpec {
+  readonly name: string;
+  readonly type: GuestType;
+  readonly mode: Mode;
+  readonly memoryMiB: number;
+  readonly maxmemMiB: number;
+  readonly vcpus: number;
+  readonly maxvcpus: number;
+  /** Hard affinity, or null for all pCPUs. */
+  readonly cpus: readonly number[] | null;
+  readonly weight: number;
+  readonly cap: number;
+  readonly timerMode: TimerMode;
+  readonly onCrash: OnCrash;
+  readonly vifs: readonly string[];
+  readonly disks: readonly string[];
+  readonly workload: WorkloadName;
+  readonly guestOs: GuestOs;
+  readonly hz: number;
+  /** Where it came from, for messages. */
+  readonly source: string;
+}

@@ -1,0 +1,163 @@
+/**
+ * The kernel log a guest prints while it boots, by mode, from the real lines in xen-facts.md §7.
+ * Each entry is [uptime in µs, text]; the kernel prints them as its boot reaches that point.
+ */
+import type { Mode } from '../modes.js';
+import type { GuestSpec } from '../guest-spec.js';
+
+export interface BootContext {
+  readonly spec: GuestSpec;
+  readonly mode: Mode;
+  readonly xenVersion: string;
+  readonly cpuMhz: number;
+  readonly online: number;
+  readonly memKiB: number;
+}
+
+type Line = readonly [number, string];
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+function kernelBanner(c: BootContext): string {
+  if (c.spec.guestOs === 'windows') return 'Windows Boot Manager: starting Windows Server 2019 (build 17763)';
+  return 'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1';
+}
+
+function smpLines(c: BootContext, at: number): Line[] {
+  const lines: Line[] = [[at, 'smp: Bringing up secondary CPUs ...']];
+  if (c.online > 1) {
+    lines.push([at + 10, 'x86: Booting SMP configuration:']);
+    const ids = Array.from({ length: c.online - 1 }, (_, i) => `#${i + 1}`).join('  ');
+    lines.push([at + 20, `.... node  #0, CPUs:        ${ids}`]);
+  }
+  const bogo = ((c.cpuMhz * 2 * c.online) / 1).toFixed(2);
+  lines.push([at + 900, `smp: Brought up 1 node, ${c.online} CPU${c.online === 1 ? '' : 's'}`]);
+  lines.push([at + 910, `smpboot: Total of ${c.online} processors activated (${bogo} BogoMIPS)`]);
+  return lines;
+}
+
+function pvLines(c: BootContext): Line[] {
+  const memTop = c.memKiB * 1024 - 1;
+  const lines: Line[] = [
+    [0, kernelBanner(c)],
+    [0, 'Command line: root=/dev/xvda1 ro console=hvc0'],
+    [0, 'ACPI in unprivileged domain disabled'],
+    [0, 'Released 0 page(s)'],
+    [0, `Xen: [mem 0x0000000000000000-0x${hex(memTop, 16)}] usable`],
+    [10, 'Booting paravirtualized kernel on Xen'],
+    [10, `Xen version: ${c.xenVersion} (preserve-AD)`],
+    [40, `setup_percpu: NR_CPUS:64 nr_cpumask_bits:64 nr_cpu_ids:${c.spec.maxvcpus} nr_node_ids:1`],
+    [60, 'xen: PV spinlocks enabled'],
+    [60, 'PV qspinlock hash table entries: 256 (order: 0, 4096 bytes)'],
+    [80, 'Kernel command line: root=/dev/xvda1 ro console=hvc0'],
+    [900, 'xen:events: Using FIFO-based ABI'],
+    [1500, 'clocksource: xen: mask: 0xffffffffffffffff max_cycles: 0x1cd42e4dffb, max_idle_ns: 881590591483 ns'],
+    [1600, 'installing Xen timer for CPU 0'],
+    [2000, 'cpu 0 spinlock event irq 5'],
+    [2100, 'Performance Events: PMU not available due to virtualization, using software events only.'],
+  ];
+  for (const l of smpLines(c, 2200)) lines.push(l);
+  for (let i = 1; i < c.online; i++) {
+    lines.push([2300 + i * 50, `installing Xen timer for CPU ${i}`]);
+    lines.push([2310 + i * 50, `cpu ${i} spinlock event irq ${5 + i * 6}`]);
+  }
+  lines.push(
+    [9000, 'xen:grant_table: Grant tables using version 1 layout'],
+    [9010, 'Grant table initialized'],
+    [12000, 'PCI: setting up Xen PCI frontend stub'],
+    [30000, 'xen:balloon: Initialising balloon driver'],
+    [52000, 'clocksource: Switched to clocksource xen'],
+    [80000, 'xen:xen_evtchn: Event-channel device installed'],
+    [120000, 'xen_netfront: Initialising Xen virtual ethernet driver'],
+    [180000, 'blkfront: xvda: flush diskcache: enabled; persistent grants: enabled; indirect descriptors: enabled;'],
+    [181000, ' xvda: xvda1 xvda2 < xvda5 >'],
+  );
+  return lines;
+}
+
+function hvmFirmware(c: BootContext): Line[] {
+  const major = c.xenVersion.split('.').slice(0, 2).join('.');
+  return [
+    [0, kernelBanner(c)],
+    [0, `Command line: root=/dev/sda1 ro console=ttyS0,115200`],
+    [0, `DMI: Xen HVM domU, BIOS ${major} 08/24/2006`],
+    [0, 'Hypervisor detected: Xen HVM'],
+  ];
+}
+
+function hvmAcpi(c: BootContext, at: number): Line[] {
+  const lines: Line[] = [
+    [at, 'ACPI: RSDP 0x00000000000EA020 000024 (v02 Xen   )'],
+    [at, 'ACPI: XSDT 0x00000000FC00C780 000054 (v01 Xen    HVM      00000000 HVML 00000000)'],
+  ];
+  if (c.spec.maxvcpus > c.online) {
+    const hot = c.spec.maxvcpus - c.online;
+    lines.push([at + 30, `smpboot: Allowing ${c.spec.maxvcpus} CPUs, ${hot} hotplug CPU${hot === 1 ? '' : 's'}`]);
+  }
+  return lines;
+}
+
+function fullLines(c: BootContext): Line[] {
+  const lines: Line[] = [...hvmFirmware(c), ...hvmAcpi(c, 20)];
+  lines.push(
+    [900, `tsc: Detected ${c.cpuMhz.toFixed(3)} MHz processor`],
+    [1500, 'clocksource: tsc: mask: 0xffffffffffffffff max_cycles: 0x159647815e3, max_idle_ns: 440795269835 ns'],
+  );
+  for (const l of smpLines(c, 2200)) lines.push(l);
+  lines.push(
+    [60000, 'clocksource: Switched to clocksource tsc'],
+    [150000, 'ata_piix 0000:00:01.1: version 2.13'],
+    [150500, 'scsi host0: ata_piix'],
+    [151000, 'ata1: PATA max MWDMA2 cmd 0x1f0 ctl 0x3f6 bmdma 0xc100 irq 14'],
+    [310000, 'ata1.00: ATA-7: QEMU HARDDISK, 2.5+, max UDMA/100'],
+    [320000, 'ata2.00: ATAPI: QEMU DVD-ROM, 1.3.0, max UDMA/100'],
+    [320500, 'ata2.00: configured for MWDMA2'],
+    [400000, '8139cp 0000:00:04.0 eth0: RTL-8139C+ at 0xffffc90000a6a000, 00:16:3e:5e:6c:0d, IRQ 28'],
+  );
+  return lines;
+}
+
+function hybridLines(c: BootContext): Line[] {
+  const major = c.xenVersion.split('.').slice(0, 2).join('.');
+  const lines: Line[] = [...hvmFirmware(c)];
+  lines.push(
+    [0, `Xen version ${major}.`],
+    [0, 'platform_pci_unplug: Netfront and the Xen platform PCI driver have been compiled for this kernel: unplug emulated NICs.'],
+    [0, 'platform_pci_unplug: Blkfront and the Xen platform PCI driver have been compiled for this kernel: unplug emulated disks.'],
+    ...hvmAcpi(c, 20),
+    [40, 'Booting paravirtualized kernel on Xen HVM'],
+    [60, 'xen: PV spinlocks enabled'],
+    [900, 'xen:events: Using 2-level ABI'],
+    [900, 'xen:events: Xen HVM callback vector for event delivery is enabled'],
+    [1500, 'clocksource: xen: mask: 0xffffffffffffffff max_cycles: 0x1cd42e4dffb, max_idle_ns: 881590591483 ns'],
+    [1500, 'Xen: using vcpuop timer interface'],
+    [1600, 'installing Xen timer for CPU 0'],
+  );
+  for (const l of smpLines(c, 2200)) lines.push(l);
+  lines.push(
+    [9000, 'xen: --> pirq=16 -> irq=9 (gsi=9)'],
+    [30000, 'xen:balloon: Initialising balloon driver'],
+    [52000, 'clocksource: Switched to clocksource xen'],
+    [53000, 'xen:grant_table: Grant tables using version 1 layout'],
+    [120000, 'xen_netfront: Initialising Xen virtual ethernet driver'],
+  );
+  return lines;
+}
+
+/** Lines in boot order with the uptime (µs) at which they appear. */
+export function bootLog(c: BootContext): Line[] {
+  const lines = c.mode === 'pv' ? pvLines(c) : c.mode === 'hybrid' ? hybridLines(c) : fullLines(c);
+  if (c.spec.guestOs === 'linux') {
+    lines.push(
+      [900000, 'systemd[1]: Detected virtualization xen.'],
+      [950000, `systemd[1]: Hostname set to <${c.spec.name}>.`],
+    );
+  }
+  if (c.spec.memoryMiB < c.spec.maxmemMiB && c.mode !== 'pv') {
+    lines.push([960000, 'xen:balloon: Waiting for initial ballooning down having finished.']);
+    lines.push([990000, 'xen:balloon: Initial ballooning down finished.']);
+  }
+  return lines.sort((a, b) => a[0] - b[0]);
+}

@@ -1,0 +1,46 @@
+/**
+ * The guest kernel's per-CPU state for one vCPU: what it runs, its queue, and its /proc/stat
+ * counters (kept in nanoseconds; /proc/stat shows them in USER_HZ).
+ */
+import type { SimEvent } from '../clock.js';
+import type { VCpu } from '../vcpu.js';
+import type { Task } from './task.js';
+
+/** Indexes into `stat`, in /proc/stat's column order. */
+export const enum Stat {
+  User = 0,
+  Nice = 1,
+  System = 2,
+  Idle = 3,
+  Iowait = 4,
+  Irq = 5,
+  Softirq = 6,
+  Steal = 7,
+}
+export const STAT_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+
+export class GuestCpu {
+  task: Task | null = null;
+  readonly runq: Task[] = [];
+  /** Kernel work owed before the task continues: interrupt handlers, wake-up paths (ns). */
+  overheadNs = 0;
+  runSinceNs = 0;
+  /** Progress rate of task work while running (ticks take the rest). */
+  rate = 1;
+  completion: SimEvent | null = null;
+  tickEvent: SimEvent | null = null;
+  lastAcctNs: number;
+  /** Up to when tick boundaries have been dealt with (full mode). */
+  tickedToNs: number;
+  /** Tasks whose last CPU is this one and that wait on disk I/O. */
+  iowaitTasks = 0;
+  readonly stat: [number, number, number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0, 0, 0];
+
+  constructor(
+    readonly vcpu: VCpu,
+    nowNs: number,
+  ) {
+    this.lastAcctNs = nowNs;
+    this.tickedToNs = nowNs;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * A task (process) inside a guest. State letters as ps shows them: R runnable/running, S sleeping,
+ * D uninterruptible (waiting on disk).
+ */
+import type { SimEvent } from '../clock.js';
+
+export type TaskState = 'R' | 'S' | 'D';
+
+export class Task {
+  state: TaskState = 'S';
+  /** CPU it last ran on (guest CPU index). */
+  cpu: number;
+  /** CPU work left in the current burst, ns. */
+  remainingNs = 0;
+  /** Shares of the burst spent in user mode and in softirq; the rest is system. */
+  userFrac = 1;
+  softirqFrac = 0;
+  /** Share of the burst the hypervisor spends on the task's behalf (counted as system inside). */
+  hvFrac = 0;
+  /** Completed cycles' useful work waits to be counted when the burst ends. */
+  pendingOps = 0;
+  wake: SimEvent | null = null;
+  cpuNs = 0;
+  /** Domain-0 work this burst will ask for when it completes, ns. */
+  pendingDom0Ns = 0;
+  pendingDiskReadKiB = 0;
+  pendingDiskWriteKiB = 0;
+  pendingNetKiB = 0;
+  pendingDiskOps = 0;
+  waitNs = 0;
+  waitIsIo = false;
+
+  constructor(
+    readonly pid: number,
+    readonly name: string,
+    cpu: number,
+    readonly startNs: number,
+  ) {
+    this.cpu = cpu;
+  }
+}

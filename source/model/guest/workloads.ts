@@ -1,0 +1,152 @@
+/**
+ * Workload profiles: what the tasks inside a guest do, as data.
+ *
+ * A task repeats a cycle: a CPU burst made of basic operations (priced per mode in modes.ts), then a
+ * wait (think time, or disk I/O the page cache could not serve). A cycle stands for `opsPerCycle`
+ * units of useful work, so throughput (ops/s) is an outcome of what the cycle cost in CPU time and
+ * how long the task waited, never a number set directly. Cycles batch many requests so that the
+ * model stays fast; the batching is the same in every mode.
+ */
+import type { OpKind } from '../modes.js';
+
+export type WorkloadName = 'idle' | 'cpu' | 'build' | 'db' | 'web' | 'io';
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['idle', 'cpu', 'build', 'db', 'web', 'io'];
+
+export interface WorkloadProfile {
+  readonly name: WorkloadName;
+  readonly summary: string;
+  /** Task names as `ps` would show them. */
+  readonly taskName: string;
+  readonly tasksPerVcpu: number;
+  readonly minTasks: number;
+  readonly opsPerCycle: number;
+  readonly opUnit: string;
+  readonly cycleOps: Readonly<Partial<Record<OpKind, number>>>;
+  /** Uniform jitter applied to each burst, as a fraction (0.2 = ±20 %). */
+  readonly burstJitter: number;
+  /** Mean think/sleep time per cycle (exponential), ms. 0 = never sleeps. */
+  readonly thinkMs: number;
+  /** Demand wave: think time is scaled by 1 - depth·sin(2πt/period). */
+  readonly wavePeriodS: number;
+  readonly waveDepth: number;
+  readonly readFraction: number;
+  readonly kibPerDiskIo: number;
+  readonly kibPerNetPkt: number;
+  /** Size of the data the workload reads; the page cache can hold up to this much of it. */
+  readonly datasetMiB: number;
+  readonly rssMiBPerTask: number;
+}
+
+const base = {
+  burstJitter: 0.2,
+  wavePeriodS: 0,
+  waveDepth: 0,
+  readFraction: 0,
+  kibPerDiskIo: 4,
+  kibPerNetPkt: 1.5,
+  datasetMiB: 0,
+} as const;
+
+export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
+  idle: {
+    ...base,
+    name: 'idle',
+    summary: 'a mostly idle server: a daemon wakes every few seconds',
+    taskName: 'crond',
+    tasksPerVcpu: 0,
+    minTasks: 1,
+    opsPerCycle: 0,
+    opUnit: '',
+    cycleOps: { compute: 40, syscall: 30, ctxsw: 2 },
+    thinkMs: 2000,
+    rssMiBPerTask: 4,
+  },
+  cpu: {
+    ...base,
+    name: 'cpu',
+    summary: 'CPU-bound integer work (SPEC-INT-like), one hog per vCPU',
+    taskName: 'cpuhog',
+    tasksPerVcpu: 1,
+    minTasks: 1,
+    opsPerCycle: 20,
+    opUnit: 'units',
+    cycleOps: { compute: 20_000, syscall: 10, pageFault: 2 },
+    burstJitter: 0,
+    thinkMs: 0,
+    rssMiBPerTask: 64,
+  },
+  build: {
+    ...base,
+    name: 'build',
+    summary: 'a kernel build: fork/exec, page faults, mostly cached reads',
+    taskName: 'cc1',
+    tasksPerVcpu: 2,
+    minTasks: 2,
+    opsPerCycle: 1,
+    opUnit: 'jobs',
+    cycleOps: { fork: 1, exec: 1, pageFault: 4000, syscall: 3000, ctxsw: 40, compute: 30_000, diskIo: 12 },
+    thinkMs: 1,
+    readFraction: 0.7,
+    kibPerDiskIo: 32,
+    datasetMiB: 1500,
+    rssMiBPerTask: 120,
+  },
+  db: {
+    ...base,
+    name: 'db',
+    summary: 'OLTP database: syscalls, synchronous disk I/O, small queries',
+    taskName: 'postgres',
+    tasksPerVcpu: 4,
+    minTasks: 4,
+    opsPerCycle: 20,
+    opUnit: 'tx',
+    cycleOps: { syscall: 1200, ctxsw: 80, pageFault: 100, compute: 6000, diskIo: 60, netPkt: 80 },
+    thinkMs: 25,
+    readFraction: 0.6,
+    kibPerDiskIo: 8,
+    datasetMiB: 3000,
+    rssMiBPerTask: 96,
+  },
+  web: {
+    ...base,
+    name: 'web',
+    summary: 'request/response web server: network I/O and syscalls, load comes in waves',
+    taskName: 'nginx',
+    tasksPerVcpu: 4,
+    minTasks: 4,
+    opsPerCycle: 10,
+    opUnit: 'req',
+    cycleOps: { syscall: 400, ctxsw: 20, pageFault: 40, compute: 1500, netPkt: 80, diskIo: 2 },
+    thinkMs: 30,
+    wavePeriodS: 120,
+    waveDepth: 0.6,
+    readFraction: 1,
+    kibPerDiskIo: 16,
+    datasetMiB: 500,
+    rssMiBPerTask: 48,
+  },
+  io: {
+    ...base,
+    name: 'io',
+    summary: 'file server: large reads from disk sent over the network',
+    taskName: 'smbd',
+    tasksPerVcpu: 2,
+    minTasks: 2,
+    opsPerCycle: 8,
+    opUnit: 'files',
+    cycleOps: { syscall: 160, ctxsw: 16, compute: 240, diskIo: 8, netPkt: 360 },
+    thinkMs: 5,
+    readFraction: 0.9,
+    kibPerDiskIo: 64,
+    datasetMiB: 8000,
+    rssMiBPerTask: 32,
+  },
+};
+
+export function isWorkloadName(s: string): s is WorkloadName {
+  return (WORKLOAD_NAMES as readonly string[]).includes(s);
+}
+
+export function taskCount(p: WorkloadProfile, vcpus: number): number {
+  return Math.max(p.minTasks, Math.ceil(p.tasksPerVcpu * vcpus));
+}

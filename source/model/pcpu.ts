@@ -1,0 +1,49 @@
+/**
+ * A physical CPU: what runs on it, its run queue, and how its time was spent.
+ *
+ * Guarantees: busyGuestNs + busyDom0Ns <= elapsed time; the run queue holds only runnable vCPUs
+ * that are not running, ordered by priority (highest first) and FIFO within a priority.
+ */
+import type { SimEvent } from './clock.js';
+import type { VCpu } from './vcpu.js';
+
+export class PCpu {
+  curr: VCpu | null = null;
+  readonly runq: VCpu[] = [];
+  /** When `curr` was last scheduled in (for the ratelimit). */
+  runStartNs = 0;
+  /** Up to when `curr`'s time has been added to the busy counters. */
+  chargedToNs = 0;
+  /** An idle-tick handled in place keeps this pCPU busy until then. */
+  reservedUntilNs = 0;
+  /** When the current timeslice ends (Infinity when idle). One timer event at most is pending. */
+  sliceEndNs = Infinity;
+  sliceEvent: SimEvent | null = null;
+  reschedEvent: SimEvent | null = null;
+
+  busyGuestNs = 0;
+  busyDom0Ns = 0;
+  /** Hypervisor work done here on a guest's behalf (exits, hypercalls, emulation entry). */
+  hvNs = 0;
+
+  constructor(readonly id: number) {}
+
+  get idle(): boolean {
+    return this.curr === null;
+  }
+
+  /** Idle, nothing queued, and not busy with a tick handled in place. */
+  freeAt(nowNs: number): boolean {
+    return this.curr === null && this.runq.length === 0 && this.reservedUntilNs <= nowNs;
+  }
+
+  /** Adds the time `curr` has run since it started to the busy counters. */
+  chargeCurrent(nowNs: number): void {
+    const c = this.curr;
+    if (c === null) return;
+    const d = nowNs - this.chargedToNs;
+    if (c.dom.id === 0) this.busyDom0Ns += d;
+    else this.busyGuestNs += d;
+    this.chargedToNs = nowNs;
+  }
+}

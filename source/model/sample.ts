@@ -1,0 +1,196 @@
+/**
+ * Immutable snapshots of the host with CUMULATIVE counters only. Rates (CPU %, vmstat's per-second
+ * columns, ops/s) are derived by readers from two snapshots, as xentop does; a reader with one
+ * snapshot has no rate. Taking a snapshot never changes what the model does next.
+ */
+import { MODE_LABEL } from './modes.js';
+import type { Mode } from './modes.js';
+import type { Domain } from './domain.js';
+import { nativeOpsPerSec } from './guest/cycle.js';
+import { taskCount } from './guest/workloads.js';
+import type { Host } from './host.js';
+import type { Runstate } from './vcpu.js';
+
+export interface VcpuSample {
+  readonly id: number;
+  readonly up: boolean;
+  readonly state: Runstate;
+  readonly processor: number;
+  /** running, runnable, blocked, offline: cumulative ns. */
+  readonly runstateNs: readonly [number, number, number, number];
+  readonly credit: number;
+  readonly priority: string;
+  readonly affinity: readonly number[] | null;
+}
+
+export interface DomainFlags {
+  readonly dying: boolean;
+  readonly shutdown: boolean;
+  readonly blocked: boolean;
+  readonly crashed: boolean;
+  readonly paused: boolean;
+  readonly running: boolean;
+}
+
+export interface GuestMemSample {
+  readonly totalKiB: number;
+  readonly freeKiB: number;
+  readonly buffersKiB: number;
+  readonly cacheKiB: number;
+  readonly swapUsedKiB: number;
+  readonly swapTotalKiB: number;
+  readonly siKiB: number;
+  readonly soKiB: number;
+}
+
+export interface DomainSample {
+  readonly id: number;
+  readonly name: string;
+  readonly mode: Mode;
+  readonly modeLabel: string;
+  readonly workload: string;
+  readonly opUnit: string;
+  readonly flags: DomainFlags;
+  readonly weight: number;
+  readonly cap: number;
+  readonly memKiB: number;
+  readonly targetKiB: number;
+  readonly maxmemKiB: number;
+  readonly vcpusOnline: number;
+  readonly vcpusMax: number;
+  readonly cpuNs: number;
+  readonly vcpus: readonly VcpuSample[];
+  /** /proc/stat cpu line, summed over CPUs, in ns: user nice system idle iowait irq softirq steal. */
+  readonly statNs: readonly number[];
+  readonly interrupts: number;
+  readonly ctxSwitches: number;
+  readonly runnableTasks: number;
+  readonly blockedTasks: number;
+  readonly mem: GuestMemSample;
+  readonly biKiB: number;
+  readonly boKiB: number;
+  readonly opsDone: number;
+  /** What the workload would do natively right now (cache state included), ops/s. */
+  readonly nativeOpsPerSec: number;
+  readonly netTxKiB: number;
+  readonly netRxKiB: number;
+  readonly vbdRdReqs: number;
+  readonly vbdWrReqs: number;
+  readonly nets: number;
+  readonly vbds: number;
+  readonly clockOffsetNs: number;
+  readonly seesSteal: boolean;
+  readonly consoleSeq: number;
+}
+
+export interface PcpuSample {
+  readonly id: number;
+  readonly busyGuestNs: number;
+  readonly busyDom0Ns: number;
+}
+
+export interface HostSample {
+  readonly tNs: number;
+  readonly xenVersion: string;
+  readonly cpuMhz: number;
+  readonly scheduler: string;
+  readonly pcpus: readonly PcpuSample[];
+  readonly memKiB: number;
+  readonly freeKiB: number;
+  readonly domains: readonly DomainSample[];
+}
+
+function sampleDomain(host: Host, d: Domain): DomainSample {
+  const now = host.now;
+  const k = d.kernel;
+  const statPerCpu = k.statNs(now);
+  const statNs = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (const row of statPerCpu) for (let i = 0; i < 8; i++) statNs[i]! += row[i]!;
+  const vcpus = d.vcpus.map((v): VcpuSample => {
+    const info = host.scheduler.info(v);
+    return {
+      id: v.id,
+      up: v.up,
+      state: v.state,
+      processor: v.processor,
+      runstateNs: v.runstateNs(now),
+      credit: info.credit,
+      priority: info.priority,
+      affinity: v.affinity,
+    };
+  });
+  const anyRunning = d.vcpus.some((v) => v.state === 0);
+  const m = k.memory;
+  const online = d.onlineVcpus;
+  const ds = k.profile.datasetMiB * 1024;
+  const hit = ds > 0 ? Math.min(1, m.cacheKiB / ds) : 1;
+  return {
+    id: d.id,
+    name: d.name,
+    mode: d.mode,
+    modeLabel: MODE_LABEL[d.mode],
+    workload: d.id === 0 ? 'backend' : d.spec.workload,
+    opUnit: k.profile.opUnit,
+    flags: {
+      dying: d.dying,
+      shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
+      blocked: !anyRunning && !d.paused,
+      crashed: d.shutdownReason === 'crash',
+      paused: d.paused,
+      running: anyRunning,
+    },
+    weight: d.weight,
+    cap: d.cap,
+    memKiB: d.memKiB,
+    targetKiB: d.targetKiB,
+    maxmemKiB: d.maxmemKiB,
+    vcpusOnline: online,
+    vcpusMax: d.vcpus.length,
+    cpuNs: d.cpuNs(now),
+    vcpus,
+    statNs,
+    interrupts: k.interrupts,
+    ctxSwitches: k.ctxSwitches,
+    runnableTasks: k.runnableTasks(),
+    blockedTasks: k.blockedTasks(),
+    mem: {
+      totalKiB: m.totalKiB,
+      freeKiB: m.freeKiB,
+      buffersKiB: m.buffersKiB,
+      cacheKiB: m.cacheKiB,
+      swapUsedKiB: m.swapUsedKiB,
+      swapTotalKiB: m.swapTotalKiB,
+      siKiB: m.siKiB,
+      soKiB: m.soKiB,
+    },
+    biKiB: k.biKiB,
+    boKiB: k.boKiB,
+    opsDone: k.opsDone,
+    nativeOpsPerSec: d.id === 0 ? 0 : nativeOpsPerSec(k.profile, taskCount(k.profile, d.spec.vcpus), online, hit),
+    netTxKiB: k.netTxKiB,
+    netRxKiB: k.netRxKiB,
+    vbdRdReqs: k.vbdRdReqs,
+    vbdWrReqs: k.vbdWrReqs,
+    nets: d.spec.vifs.length,
+    vbds: d.spec.disks.length,
+    clockOffsetNs: k.clockOffsetNs(now),
+    seesSteal: k.traits.seesSteal,
+    consoleSeq: k.console.total,
+  };
+}
+
+export function sampleHost(host: Host): HostSample {
+  return {
+    tNs: host.now,
+    xenVersion: host.xenVersion,
+    cpuMhz: host.cpuMhz,
+    scheduler: host.scheduler.opt,
+    pcpus: host.pcpus.map((p) => {
+      p.chargeCurrent(host.now);
+      return { id: p.id, busyGuestNs: p.busyGuestNs, busyDom0Ns: p.busyDom0Ns };
+    }),
+    memKiB: host.totalKiB,
+    freeKiB: host.freeKiB,
+    domains: host.domains().map((d) => sampleDomain(host, d)),
+  };
+}

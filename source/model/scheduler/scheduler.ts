@@ -1,0 +1,40 @@
+/**
+ * The interface every hypervisor scheduler implements, so that credit2 can sit beside credit1.
+ * The host tells the scheduler when a vCPU becomes runnable or stops being runnable; the scheduler
+ * decides what runs where and tells the host through `SchedHooks` when a vCPU starts or stops.
+ */
+import type { Domain } from '../domain.js';
+import type { Runstate, VCpu } from '../vcpu.js';
+
+export interface SchedHooks {
+  /** Every runstate change goes through here, so the guest can account the interval it closes. */
+  setRunstate(v: VCpu, nowNs: number, next: Runstate): void;
+  /** `v` is now running on pCPU `v.processor` (its runstate is already Running). */
+  started(v: VCpu, nowNs: number): void;
+  /** `v` has just left its pCPU; called before its runstate changes. */
+  stopping(v: VCpu, nowNs: number): void;
+}
+
+export interface VcpuSchedInfo {
+  readonly credit: number;
+  readonly priority: string;
+}
+
+export interface Scheduler {
+  /** Boot banner name, e.g. "SMP Credit Scheduler". */
+  readonly name: string;
+  /** xl's name, e.g. "credit". */
+  readonly opt: string;
+  readonly tsliceMs: number;
+  readonly ratelimitUs: number;
+  start(): void;
+  /** `v` became runnable (woken, unpaused, brought up). */
+  wake(v: VCpu): void;
+  /** `v` is no longer runnable (blocked, paused, taken down). */
+  sleep(v: VCpu): void;
+  /** `v` gives up its pCPU but stays runnable. */
+  yield(v: VCpu): void;
+  removeVcpu(v: VCpu): void;
+  setParams(dom: Domain, weight: number, cap: number): void;
+  info(v: VCpu): VcpuSchedInfo;
+}

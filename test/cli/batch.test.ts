@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist', 'paratop.js');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('paratop --batch', () => {
+  it('gives byte-identical JSON for the same seed, and different JSON for another', () => {
+    const a = run(['-b', '-i', '4', '-d', '2', '--format', 'json', '--seed', '42']);
+    const b = run(['-b', '-i', '4', '-d', '2', '--format', 'json', '--seed', '42']);
+    const c = run(['-b', '-i', '4', '-d', '2', '--format', 'json', '--seed', '43']);
+    expect(a.code).toBe(0);
+    expect(a.out.trim().split('\n')).toHaveLength(4);
+    expect(a.out).toBe(b.out);
+    expect(a.out).not.toBe(c.out);
+  });
+
+  it('boots the demo guests: one of each mode, a Windows guest, a pre-ballooned guest', () => {
+    const r = run(['-b', '-i', '2', '--format', 'json']);
+    expect(r.err).toBe('');
+    const s = JSON.parse(r.out.trim().split('\n')[1]!);
+    const modes = new Set(s.domains.map((d: { mode: string }) => d.mode));
+    expect(modes).toEqual(new Set(['pv', 'hybrid', 'full']));
+    expect(s.domains.length).toBeGreaterThanOrEqual(7);
+    expect(s.domains.some((d: { memKiB: number; maxmemKiB: number }) => d.memKiB < d.maxmemKiB)).toBe(true);
+  });
+
+  it('prints xentop-style text by default when stdout is not a terminal', () => {
+    const r = run(['-b', '-i', '1', '--guests', join(root, 'test', 'fixtures', 'mixed-guests')]);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ {6}NAME {2}STATE {3}CPU\(sec\) CPU\(%\)/);
+    expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[0])).toEqual(['Domain-0', 'good1', 'good2']);
+    expect(r.err).toMatch(/broken\.cfg:3:10: unexpected '\('/);
+    expect(r.err).not.toMatch(/at .*\.js/);
+  });
+
+  it('writes csv with a header', () => {
+    const r = run(['-b', '-i', '2', '--format', 'csv']);
+    expect(r.out.split('\n')[0]).toMatch(/^t,id,name,mode,state,/);
+  });
+
+  it('refuses a bad flag or value with one line and exit 2', () => {
+    for (const args of [['--bogus'], ['-b', '--format', 'xml'], ['-b', '-i', '0'], ['-b', '--delay', 'soon'], ['-b', '--host-mem', 'lots'], ['-b', '--speed', '0']]) {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^paratop: /);
+    }
+  });
+
+  it('shows help with every flag and an example', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    for (const f of ['--batch', '--iterations', '--delay', '--speed', '--seed', '--guests', '--pcpus', '--host-mem', '--format', 'Examples']) expect(r.out).toContain(f);
+  });
+
+  it('points to --batch when there is no terminal', () => {
+    const r = run([]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('paratop: the dashboard needs a terminal on stdin and stdout; for output without one use --batch (see paratop --help)\n');
+  });
+
+  it('reports a guest that does not fit in host memory and boots the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-'));
+    writeFileSync(join(dir, 'big.cfg'), 'name = "big"\nmemory = 65536\n');
+    writeFileSync(join(dir, 'small.cfg'), 'name = "small"\nmemory = 256\n');
+    const r = run(['-b', '-i', '1', '--format', 'json', '--guests', dir]);
+    expect(r.err).toMatch(/big\.cfg: big: failed to free memory for the domain/);
+    expect(JSON.parse(r.out).domains.map((d: { name: string }) => d.name)).toEqual(['Domain-0', 'small']);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { makeFormatter } from '../../source/batch.js';
+import { sampleHost } from '../../source/model/sample.js';
+import { sanitize } from '../../source/output/sanitize.js';
+import { textHeader } from '../../source/output/text.js';
+import { hostWith, spec } from '../helpers.js';
+
+const XENTOP_HEADER =
+  '      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID';
+
+function twoSamples() {
+  const host = hostWith([spec({ name: 'pvhog', workload: 'cpu' }), spec({ name: 'fullhog', workload: 'cpu', mode: 'full' })], { pcpus: 1 });
+  const a = sampleHost(host);
+  host.advanceSeconds(2);
+  return [a, sampleHost(host)] as const;
+}
+
+describe('text (xentop -b)', () => {
+  it("keeps xentop's header and appends MODE and ST(%)", () => {
+    expect(textHeader()).toBe(`${XENTOP_HEADER}   MODE  ST(%)`);
+  });
+
+  it('prints "-" for rates on the first sample, numbers after, and "-" for steal a full guest cannot see', () => {
+    const [a, b] = twoSamples();
+    const fmt = makeFormatter('text');
+    const first = fmt(null, a).split('\n');
+    expect(first[0]).toBe(textHeader());
+    expect(first[1]).toMatch(/^  Domain-0 -----r +0 +- +2097152 +12\.5 +no limit +n\/a +1 /);
+    expect(first[2]).toMatch(/^     pvhog .{6} +0 +- /);
+    const second = fmt(a, b).split('\n');
+    expect(second[2]).toMatch(/^     pvhog .{6} +\d+ +\d+\.\d +1048576 .* +PV +\d+\.\d$/);
+    expect(second[3]).toMatch(/^   fullhog .* +HVM +-$/);
+    for (const l of second.filter((x) => x !== '')) expect(l.length).toBe(textHeader().length);
+  });
+});
+
+describe('json lines', () => {
+  it('has the documented names, null rates first, then numbers', () => {
+    const [a, b] = twoSamples();
+    const fmt = makeFormatter('json');
+    const j0 = JSON.parse(fmt(null, a));
+    const j1 = JSON.parse(fmt(a, b));
+    expect(Object.keys(j1)).toEqual(['t', 'host', 'domains']);
+    expect(j1.t).toBe(2);
+    expect(j1.host).toMatchObject({ pcpus: 1, memKiB: 16 * 1024 * 1024 });
+    expect(typeof j1.host.freeKiB).toBe('number');
+    const d0 = j0.domains[1];
+    expect(d0).toMatchObject({ id: 1, name: 'pvhog', mode: 'pv', cpuPct: null, runstatePct: null, vmstat: null, opsPerSec: null, nativePct: null });
+    const d1 = j1.domains[1];
+    for (const k of ['id', 'name', 'mode', 'state', 'cpuPct', 'weight', 'cap', 'vcpus', 'memKiB', 'targetKiB', 'maxmemKiB', 'runstatePct', 'vmstat', 'opsPerSec', 'nativePct']) {
+      expect(d1).toHaveProperty(k);
+    }
+    expect(d1.vcpus).toEqual({ online: 1, max: 1 });
+    expect(Object.keys(d1.runstatePct)).toEqual(['running', 'runnable', 'blocked', 'offline']);
+    expect(Object.keys(d1.vmstat)).toEqual(['r', 'b', 'swpd', 'free', 'buff', 'cache', 'si', 'so', 'bi', 'bo', 'in', 'cs', 'us', 'sy', 'id', 'wa', 'st']);
+    expect(d1.cpuPct).toBeGreaterThan(30);
+    expect(d1.opsPerSec).toBeGreaterThan(0);
+    expect(d1.nativePct).toBeGreaterThan(0);
+    expect(j1.domains[2].mode).toBe('full');
+    expect(j1.domains[2].stPct).toBe(null);
+    expect(j1.domains[2].vmstat.st).toBe(0);
+  });
+});
+
+describe('csv', () => {
+  it('writes a header once and a row per domain per sample', () => {
+    const [a, b] = twoSamples();
+    const fmt = makeFormatter('csv');
+    const out = (fmt(null, a) + fmt(a, b)).trimEnd().split('\n');
+    expect(out[0]!.split(',').slice(0, 6)).toEqual(['t', 'id', 'name', 'mode', 'state', 'workload']);
+    expect(out.length).toBe(1 + 2 * 3);
+    expect(out[1]).toMatch(/^0\.00,0,Domain-0,pv,/);
+  });
+});
+
+describe('sanitize', () => {
+  it('shows control characters and escape sequences escaped', () => {
+    expect(sanitize('evil\x1b[2J\x07name\n\x9b')).toBe('evil\\e[2J\\x07name\\n\\x9b');
+    expect(sanitize('plain-name_01')).toBe('plain-name_01');
+  });
+});
