@@ -20,6 +20,9 @@ export class PCpu {
   sliceEndNs = Infinity;
   sliceEvent: SimEvent | null = null;
   reschedEvent: SimEvent | null = null;
+  /** Bound once by the scheduler: its slice-timer and reschedule handlers for this pCPU. */
+  onSlice: () => void = () => {};
+  onResched: () => void = () => {};
 
   busyGuestNs = 0;
   busyDom0Ns = 0;

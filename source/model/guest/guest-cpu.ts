@@ -28,6 +28,11 @@ export class GuestCpu {
   /** Progress rate of task work while running (ticks take the rest). */
   rate = 1;
   completion: SimEvent | null = null;
+  /** Set while the completion handler runs, so a task re-queued onto this CPU is not planned twice. */
+  completing = false;
+  /** Bound once: the completion handler for this CPU. */
+  onComplete: () => void = () => {};
+  onIdleTick: () => void = () => {};
   tickEvent: SimEvent | null = null;
   lastAcctNs: number;
   /** Up to when tick boundaries have been dealt with (full mode). */

@@ -24,6 +24,7 @@ import type { VCpu } from '../vcpu.js';
 import { bootLog } from './boot-log.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
+import type { CyclePrice } from './cycle.js';
 import { GuestCpu, Stat } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
@@ -90,6 +91,8 @@ export class GuestKernel {
   backlogNs = 0;
   booted = false;
   private nextPid = 1;
+  private price: CyclePrice | null = null;
+  private priceHit = -1;
 
   constructor(
     readonly dom: Domain,
@@ -112,6 +115,8 @@ export class GuestKernel {
     this.memory = new GuestMemory(dom.memKiB);
     this.cpus = dom.vcpus.map((v) => {
       const c = new GuestCpu(v, now);
+      c.onComplete = () => this.complete(c);
+      c.onIdleTick = () => this.idleTick(c);
       v.guest = c;
       return c;
     });
@@ -295,7 +300,7 @@ export class GuestKernel {
     c.rate = t !== null && !this.isBackend ? this.tickBusyRate : 1;
     const work = c.overheadNs + (t !== null ? t.remainingNs : 0);
     const at = nowNs + Math.max(1, Math.ceil(work / c.rate));
-    c.completion = this.hv.queue.schedule(at, EventPriority.Guest, () => this.complete(c));
+    c.completion = this.hv.queue.schedule(at, EventPriority.Guest, c.onComplete);
   }
 
   private complete(c: GuestCpu): void {
@@ -304,6 +309,7 @@ export class GuestKernel {
     this.accountTo(c, now);
     this.progress(c, now);
     c.overheadNs = 0;
+    c.completing = true;
     const t = c.task;
     c.task = null;
     // Choose what runs next before the finished task re-queues, so equal tasks take turns.
@@ -316,6 +322,7 @@ export class GuestKernel {
       t.remainingNs = 0;
       this.finishBurst(t, now);
     }
+    c.completing = false;
     const cur = c.task as Task | null;
     if (cur === null) {
       if (t !== null) this.ctxSwitches++;
@@ -339,7 +346,7 @@ export class GuestKernel {
 
   private halt(c: GuestCpu, nowNs: number): void {
     if (!this.traits.tickless) {
-      c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(nowNs), EventPriority.Timer, () => this.idleTick(c));
+      c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(nowNs), EventPriority.Timer, c.onIdleTick);
     }
     this.hv.block(c.vcpu);
   }
@@ -356,7 +363,7 @@ export class GuestKernel {
     if (this.hv.shortRun(v, cost)) {
       this.prof.hvNs += cost * this.tickHvShare;
       this.prof.kernelNs += cost * (1 - this.tickHvShare);
-      c.tickEvent = this.hv.queue.schedule(now + this.tickNs, EventPriority.Timer, () => this.idleTick(c));
+      c.tickEvent = this.hv.queue.schedule(now + this.tickNs, EventPriority.Timer, c.onIdleTick);
       return;
     }
     c.overheadNs += cost;
@@ -391,7 +398,11 @@ export class GuestKernel {
     const mem = this.memory;
     const datasetKiB = p.datasetMiB * 1024;
     const hit = datasetKiB > 0 ? Math.min(1, mem.cacheKiB / datasetKiB) : 1;
-    const price = priceInMode(p, this.dom.mode, hit);
+    if (hit !== this.priceHit || this.price === null) {
+      this.price = priceInMode(p, this.dom.mode, hit);
+      this.priceHit = hit;
+    }
+    const price = this.price;
     const jitter = p.burstJitter > 0 ? 1 + p.burstJitter * (2 * this.rng.next() - 1) : 1;
     const cpuUs = (price.userUs + price.kernelUs + price.softirqUs + price.hvUs) * jitter;
     t.remainingNs = Math.max(1000, cpuUs * NS_PER_US);
@@ -506,6 +517,7 @@ export class GuestKernel {
   private kick(c: GuestCpu, nowNs: number): void {
     const v = c.vcpu;
     if (v.state === Runstate.Running) {
+      if (c.completing) return;
       this.progress(c, nowNs);
       this.plan(c, nowNs);
       return;

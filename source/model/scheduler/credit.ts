@@ -49,6 +49,13 @@ export class CreditScheduler implements Scheduler {
     this.tickNs = this.tsliceNs / CSCHED_TICKS_PER_TSLICE;
     this.ratelimitNs = ratelimitUs * NS_PER_US;
     this.creditsPerTslice = CSCHED_CREDITS_PER_MSEC * tsliceMs;
+    for (const p of host.pcpus) {
+      p.onSlice = () => this.sliceTimer(p);
+      p.onResched = () => {
+        p.reschedEvent = null;
+        this.schedule(p);
+      };
+    }
   }
 
   start(): void {
@@ -168,7 +175,7 @@ export class CreditScheduler implements Scheduler {
     p.sliceEndNs = atNs;
     if (p.sliceEvent !== null && p.sliceEvent.timeNs <= atNs) return;
     if (p.sliceEvent !== null) p.sliceEvent.cancelled = true;
-    p.sliceEvent = this.host.queue.schedule(atNs, EventPriority.Scheduler, () => this.sliceTimer(p));
+    p.sliceEvent = this.host.queue.schedule(atNs, EventPriority.Scheduler, p.onSlice);
   }
 
   private sliceTimer(p: PCpu): void {
@@ -176,7 +183,7 @@ export class CreditScheduler implements Scheduler {
     const end = p.sliceEndNs;
     if (end === Infinity) return;
     const now = this.host.queue.now;
-    if (end > now) p.sliceEvent = this.host.queue.schedule(end, EventPriority.Scheduler, () => this.sliceTimer(p));
+    if (end > now) p.sliceEvent = this.host.queue.schedule(end, EventPriority.Scheduler, p.onSlice);
     else this.schedule(p);
   }
 
@@ -194,10 +201,7 @@ export class CreditScheduler implements Scheduler {
     else return;
     if (p.reschedEvent && p.reschedEvent.timeNs <= at) return;
     if (p.reschedEvent) p.reschedEvent.cancelled = true;
-    p.reschedEvent = q.schedule(at, EventPriority.Scheduler, () => {
-      p.reschedEvent = null;
-      this.schedule(p);
-    });
+    p.reschedEvent = q.schedule(at, EventPriority.Scheduler, p.onResched);
   }
 
   /** csched_cpu_pick, simplified: an idle pCPU if one is allowed, else where it last ran. */
