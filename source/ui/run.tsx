@@ -1,6 +1,52 @@
+/**
+ * Starts the dashboard in the alternate screen and guarantees the terminal comes back: on q,
+ * Ctrl+C, SIGTERM, SIGHUP, SIGINT and uncaught errors the normal screen and cursor are restored
+ * (Ink 6.8 has no alternate-screen option and its signal-exit handling skips 'exit'; see
+ * stack-notes.md).
+ */
+import { render } from 'ink';
+import { bootHost } from '../boot.js';
 import type { Options } from '../cli/flags.js';
+import { App } from './app.js';
 
-export async function runDashboard(_o: Options): Promise<void> {
-  process.stderr.write('paratop: the dashboard is not built yet; use --batch\n');
-  process.exitCode = 2;
+const ENTER = '\x1b[?1049h\x1b[?25l';
+const LEAVE = '\x1b[?1049l\x1b[?25h';
+
+export async function runDashboard(o: Options): Promise<void> {
+  const { host, warnings } = bootHost(o);
+  const out = process.stdout;
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    try {
+      if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    } catch {
+      // stdin already closed: nothing to restore there
+    }
+    out.write(LEAVE);
+  };
+  out.write(ENTER);
+  process.on('exit', restore);
+  const app = render(
+    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} warnings={warnings} />,
+    { exitOnCtrlC: false, patchConsole: false, maxFps: 10 },
+  );
+  const bye = (code: number): void => {
+    app.unmount();
+    restore();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => bye(128 + 15));
+  process.on('SIGHUP', () => bye(128 + 1));
+  process.on('SIGINT', () => bye(128 + 2));
+  process.on('uncaughtException', (e) => {
+    app.unmount();
+    restore();
+    process.stderr.write(`paratop: internal error: ${e.stack ?? e.message}\n`);
+    process.exit(70);
+  });
+  await app.waitUntilExit();
+  restore();
+  for (const w of warnings) process.stderr.write(`paratop: ${w}\n`);
 }

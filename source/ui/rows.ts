@@ -1,0 +1,136 @@
+/**
+ * Plain-text rows for the dashboard: each screen line is one string, so Ink draws one Text per row.
+ * Columns are data, so sorting, the header and the rows all read the same table.
+ */
+import { NS_PER_S } from '../model/clock.js';
+import { formatDmesg } from '../model/guest/console.js';
+import type { ConsoleLine } from '../model/guest/console.js';
+import { RUNSTATE_NAMES } from '../model/vcpu.js';
+import { sanitize } from '../output/sanitize.js';
+import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
+import type { DomainSample } from '../model/sample.js';
+import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
+
+export interface Column {
+  readonly head: string;
+  readonly width: number;
+  readonly left?: boolean;
+  readonly cell: (r: DomainRow) => string;
+  readonly sortValue: (r: DomainRow) => number | string;
+}
+
+const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(1));
+const mib = (kib: number): string => `${Math.round(kib / 1024)}M`;
+
+export const COLUMNS: readonly Column[] = [
+  { head: 'NAME', width: 12, left: true, cell: (r) => sanitize(r.sample.name).slice(0, 12), sortValue: (r) => r.sample.name.toLowerCase() },
+  { head: 'ID', width: 3, cell: (r) => String(r.sample.id), sortValue: (r) => r.sample.id },
+  { head: 'MODE', width: 5, left: true, cell: (r) => r.sample.modeLabel, sortValue: (r) => r.sample.modeLabel },
+  { head: 'STATE', width: 6, cell: (r) => stateLetters(r.sample), sortValue: (r) => stateLetters(r.sample) },
+  { head: 'CPU(%)', width: 6, cell: (r) => pct(r.rates?.cpuPct), sortValue: (r) => r.rates?.cpuPct ?? -1 },
+  { head: 'ST(%)', width: 5, cell: (r) => (r.rates ? (r.rates.guestStPct === null ? '–' : r.rates.guestStPct.toFixed(1)) : '-'), sortValue: (r) => r.rates?.guestStPct ?? -1 },
+  { head: 'WAIT%', width: 5, cell: (r) => pct(r.rates?.waitPct), sortValue: (r) => r.rates?.waitPct ?? -1 },
+  { head: 'MEM', width: 6, cell: (r) => mib(r.sample.memKiB), sortValue: (r) => r.sample.memKiB },
+  { head: 'TARGET', width: 6, cell: (r) => mib(r.sample.targetKiB), sortValue: (r) => r.sample.targetKiB },
+  { head: 'MAXMEM', width: 6, cell: (r) => mib(r.sample.maxmemKiB), sortValue: (r) => r.sample.maxmemKiB },
+  { head: 'VCPUS', width: 5, cell: (r) => `${r.sample.vcpusOnline}/${r.sample.vcpusMax}`, sortValue: (r) => r.sample.vcpusOnline },
+  { head: 'OPS/s', width: 8, cell: (r) => (r.rates?.opsPerSec == null ? '-' : r.rates.opsPerSec.toFixed(0)), sortValue: (r) => r.rates?.opsPerSec ?? -1 },
+  { head: 'NAT%', width: 5, cell: (r) => pct(r.rates?.nativePct), sortValue: (r) => r.rates?.nativePct ?? -1 },
+];
+
+/** Columns dropped first when the terminal is narrow, in this order. */
+export const DROP_ORDER = ['NAT%', 'TARGET', 'MAXMEM', 'WAIT%', 'ID'] as const;
+
+export function visibleColumns(width: number, sparkWidth: number): Column[] {
+  let cols = [...COLUMNS];
+  const total = (): number => cols.reduce((n, c) => n + c.width + 1, 0) + sparkWidth;
+  for (const name of DROP_ORDER) {
+    if (total() <= width) break;
+    cols = cols.filter((c) => c.head !== name);
+  }
+  return cols;
+}
+
+const fit = (s: string, w: number, left = false): string => (s.length > w ? s.slice(0, w) : left ? s.padEnd(w) : s.padStart(w));
+
+export function headerLine(cols: readonly Column[], sortHead: string, reverse: boolean): string {
+  return cols.map((c) => fit(c.head === sortHead ? `${c.head}${reverse ? '↑' : '↓'}` : c.head, c.width, c.left)).join(' ');
+}
+
+export function rowLine(cols: readonly Column[], r: DomainRow): string {
+  return cols.map((c) => fit(c.cell(r), c.width, c.left)).join(' ');
+}
+
+const BARS = ' ▁▂▃▄▅▆▇█';
+export function sparkline(values: readonly number[], width: number, max = 100): string {
+  const v = values.slice(-width);
+  return v.map((x) => BARS[Math.max(0, Math.min(8, Math.round((x / max) * 8)))]!).join('').padStart(width);
+}
+
+export function summaryLines(v: HostView, paused: boolean, speed: number): string[] {
+  const s = v.sample;
+  const t = Math.floor(s.tNs / NS_PER_S);
+  const hh = String(Math.floor(t / 3600)).padStart(2, '0');
+  const mm = String(Math.floor(t / 60) % 60).padStart(2, '0');
+  const ss = String(t % 60).padStart(2, '0');
+  const c = { running: 0, blocked: 0, paused: 0, crashed: 0, dying: 0, shutdown: 0 };
+  for (const r of v.rows) {
+    const f = r.sample.flags;
+    if (f.running) c.running++;
+    if (f.blocked) c.blocked++;
+    if (f.paused) c.paused++;
+    if (f.crashed) c.crashed++;
+    if (f.dying) c.dying++;
+    if (f.shutdown) c.shutdown++;
+  }
+  const used = s.memKiB - s.freeKiB;
+  return [
+    `paratop - ${hh}:${mm}:${ss}   Xen ${s.xenVersion}   sched ${s.scheduler}   ${paused ? 'PAUSED' : `speed ${speed}x`}`,
+    `${v.rows.length} domains: ${c.running} running, ${c.blocked} blocked, ${c.paused} paused, ${c.crashed} crashed, ${c.dying} dying, ${c.shutdown} shutdown`,
+    `Mem: ${s.memKiB}k total, ${used}k used, ${s.freeKiB}k free    CPUs: ${s.pcpus.length} @ ${s.cpuMhz}MHz`,
+  ];
+}
+
+export function meterLine(v: HostView, width: number): string {
+  const n = v.sample.pcpus.length;
+  const per = Math.max(8, Math.floor(width / Math.min(n, 4)) - 1);
+  const barW = per - 9;
+  const cells = v.sample.pcpus.map((p, i) => {
+    const u = v.pcpus?.[i];
+    if (!u || barW < 2) return `cpu${i}`.padEnd(per);
+    const g = Math.round((u.guestPct / 100) * barW);
+    const d = Math.round((u.dom0Pct / 100) * barW);
+    const bar = '#'.repeat(Math.min(barW, g)) + 'd'.repeat(Math.max(0, Math.min(barW - g, d)));
+    return `cpu${i}[${bar.padEnd(barW)}]${String(Math.round(u.guestPct + u.dom0Pct)).padStart(3)}%`.padEnd(per);
+  });
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length; i += 4) lines.push(cells.slice(i, i + 4).join(' '));
+  return lines.join('\n');
+}
+
+export const VMSTAT_HEADER_1 = 'procs -----------memory---------- ---swap-- -----io---- -system-- -------cpu-------';
+export const VMSTAT_HEADER_2 = ' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st';
+
+/** One vmstat line in procps-ng's default layout. */
+export function vmstatLine(m: Vmstat): string {
+  const w = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
+  return VMSTAT_FIELDS.map((k, i) => String(m[k]).padStart(w[i]!)).join(' ');
+}
+
+/** The hypervisor's view: per vCPU, its runstate now and its share of each over the last interval. */
+export function vcpuLines(cur: DomainSample, prev: DomainSample | undefined, dtNs: number): string[] {
+  const lines = ['VCPU STATE     CPU  RUN%  WAIT%  BLK%  OFF% CREDIT PRI'];
+  for (const v of cur.vcpus) {
+    const p = prev?.vcpus[v.id];
+    const share = (k: number): string => (p && dtNs > 0 ? (((v.runstateNs[k]! - p.runstateNs[k]!) / dtNs) * 100).toFixed(1) : '-');
+    lines.push(
+      `${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${(v.state === 0 ? String(v.processor) : '-').padStart(4)} ` +
+        `${share(0).padStart(5)} ${share(1).padStart(6)} ${share(2).padStart(5)} ${share(3).padStart(5)} ${String(v.credit).padStart(6)} ${v.priority}`,
+    );
+  }
+  return lines;
+}
+
+export function consoleLines(lines: readonly ConsoleLine[], width: number): string[] {
+  return lines.map((l) => sanitize(formatDmesg(l)).slice(0, width));
+}
