@@ -17,7 +17,7 @@ import { deriveHost } from '../view/rates.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const guestsDir = join(root, 'guests');
-const mib = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+const mib = (b: number): string => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 let peakRss = 0;
 const noteRss = (): number => {
   const r = process.memoryUsage().rss;
@@ -91,6 +91,7 @@ function soak(): void {
   host.advance(60 * NS_PER_S);
   gc();
   const rssStart = noteRss();
+  const heapStart = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const day = 24 * 3600;
   let prev = sampleHost(host);
@@ -104,9 +105,12 @@ function soak(): void {
   const wall = (performance.now() - t0) / 1000;
   gc();
   const rssEnd = noteRss();
+  const heapEnd = process.memoryUsage().heapUsed;
   const events = host.queue.size;
   console.log(
-    `(c) 24 h simulated soak of the demo guests: ${wall.toFixed(1)} s wall (${(day / wall).toFixed(0)}x); RSS start ${mib(rssStart)}, end ${mib(rssEnd)}; pending events at end ${events}; console lines kept per guest <= 1000`,
+    `(c) 24 h simulated soak of the demo guests: ${wall.toFixed(1)} s wall (${(day / wall).toFixed(0)}x); ` +
+      `JS heap after GC start ${mib(heapStart)}, end ${mib(heapEnd)}; RSS start ${mib(rssStart)}, end ${mib(rssEnd)} ` +
+      `(RSS includes V8's own heap sizing and compiled code); pending events at end ${events}`,
   );
 }
 

@@ -199,6 +199,12 @@ export class CreditScheduler implements Scheduler {
     if (p.curr === null) at = Math.max(q.now, p.reservedUntilNs);
     else if (v.pri > p.curr.pri) at = Math.max(q.now, p.runStartNs + this.ratelimitNs);
     else return;
+    // Due now and safe to do in place: preempt without a trip through the event queue. Not while
+    // the vCPU to be preempted is the one whose guest code is running (it is mid-completion).
+    if (at <= q.now && p.reschedEvent === null && !(p.curr !== null && p.curr.guest.completing)) {
+      this.schedule(p);
+      return;
+    }
     if (p.reschedEvent && p.reschedEvent.timeNs <= at) return;
     if (p.reschedEvent) p.reschedEvent.cancelled = true;
     p.reschedEvent = q.schedule(at, EventPriority.Scheduler, p.onResched);
