@@ -20,7 +20,7 @@ const guestsDir = join(root, 'guests');
 const mib = (b: number): string => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 let peakRss = 0;
 const noteRss = (): number => {
-  const r = process.memoryUsage().rss;
+  const r = process.memoryUsage.rss();
   peakRss = Math.max(peakRss, r);
   return r;
 };
@@ -37,7 +37,7 @@ function timeRun(host: Host, simS: number, sampleEveryS: number): number {
     const cur = sampleHost(host);
     deriveHost(prev, cur);
     prev = cur;
-    noteRss();
+    if (s % 10 === 0) noteRss();
   }
   return (performance.now() - t0) / 1000;
 }

@@ -66,12 +66,17 @@ export class EventQueue {
   /** Runs every event due at or before `untilNs`, then sets the clock to `untilNs`. */
   runUntil(untilNs: number): void {
     untilNs = Math.floor(untilNs);
-    for (;;) {
-      const t = this.peekTime();
-      if (t > untilNs) break;
-      const ev = this.pop()!;
-      this.nowNs = ev.timeNs;
-      ev.run();
+    const h = this.heap;
+    while (h.length > 0) {
+      const top = h[0]!;
+      if (top.cancelled) {
+        this.pop();
+        continue;
+      }
+      if (top.timeNs > untilNs) break;
+      this.pop();
+      this.nowNs = top.timeNs;
+      top.run();
     }
     if (untilNs > this.nowNs) this.nowNs = untilNs;
   }

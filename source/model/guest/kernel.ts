@@ -92,6 +92,8 @@ export class GuestKernel {
   booted = false;
   private nextPid = 1;
   private price: CyclePrice | null = null;
+  /** Domain-0 only: backend threads asleep waiting for work, lowest pid first. */
+  private readonly idleBackends: Task[] = [];
   private priceHit = -1;
 
   constructor(
@@ -158,7 +160,10 @@ export class GuestKernel {
     for (let i = 0; i < n; i++) {
       const t = this.newTask(this.isBackend ? 'qemu-dm' : p.taskName, i % spec.vcpus);
       this.memory.anonKiB += (this.isBackend ? 16 : p.rssMiBPerTask) * 1024;
-      if (this.isBackend) continue;
+      if (this.isBackend) {
+        this.idleBackends.push(t);
+        continue;
+      }
       this.sleepTask(t, now, BOOT_DONE_NS + this.rng.range(0, 200 * NS_PER_MS), false);
     }
     this.memory.reclaim();
@@ -397,7 +402,8 @@ export class GuestKernel {
     const p = this.profile;
     const mem = this.memory;
     const datasetKiB = p.datasetMiB * 1024;
-    const hit = datasetKiB > 0 ? Math.min(1, mem.cacheKiB / datasetKiB) : 1;
+    // Priced at a 1/256 resolution of the hit ratio, so a warming cache does not re-price every burst.
+    const hit = datasetKiB > 0 ? Math.floor(Math.min(1, mem.cacheKiB / datasetKiB) * 256) / 256 : 1;
     if (hit !== this.priceHit || this.price === null) {
       this.price = priceInMode(p, this.dom.mode, hit);
       this.priceHit = hit;
@@ -430,7 +436,13 @@ export class GuestKernel {
   private finishBurst(t: Task, nowNs: number): void {
     if (this.isBackend) {
       if (this.backlogNs > 0) this.enqueue(t, nowNs);
-      else t.state = 'S';
+      else {
+        t.state = 'S';
+        const q = this.idleBackends;
+        let i = q.length;
+        while (i > 0 && q[i - 1]!.pid > t.pid) i--;
+        q.splice(i, 0, t);
+      }
       return;
     }
     if (t.pid === 1) {
@@ -539,13 +551,8 @@ export class GuestKernel {
   /** Domain-0 only: queue backend work and wake an idle backend thread. */
   addBackendWork(ns: number): void {
     this.backlogNs += ns;
-    const now = this.hv.queue.now;
-    for (const t of this.tasks) {
-      if (t.pid !== 1 && t.state === 'S' && t.wake === null) {
-        this.enqueue(t, now);
-        return;
-      }
-    }
+    const t = this.idleBackends.shift();
+    if (t !== undefined) this.enqueue(t, this.hv.queue.now);
   }
 
   // ---- what readers see ----------------------------------------------------------------------
