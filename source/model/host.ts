@@ -197,8 +197,8 @@ export class Host implements HypervisorPort, SchedHooks {
   shortRun(v: VCpu, costNs: number): boolean {
     const now = this.queue.now;
     const ns = Math.ceil(costNs);
-    const p = this.scheduler.pickCpu(v);
-    if (!p.freeAt(now) || !v.allows(p.id)) return false;
+    const p = this.pcpus[v.processor];
+    if (p === undefined || !p.freeAt(now) || !v.allows(p.id)) return false;
     if (!v.up || v.pauseCount > 0 || v.state !== Runstate.Blocked || v.stateSinceNs > now) return false;
     if (now + ns > this.horizonNs) return false;
     v.processor = p.id;
