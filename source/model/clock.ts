@@ -19,16 +19,24 @@ export const enum EventPriority {
   Accounting = 3,
 }
 
+/**
+ * A scheduled event. Event objects are recycled once popped from the queue, so a holder must drop
+ * its reference when the event runs or when it cancels it (every holder in the model does).
+ */
 export interface SimEvent {
-  readonly timeNs: number;
-  readonly priority: number;
-  readonly seq: number;
+  timeNs: number;
+  priority: number;
+  seq: number;
   cancelled: boolean;
-  readonly run: () => void;
+  run: () => void;
 }
+
+const NOOP = (): void => {};
+const POOL_MAX = 4096;
 
 export class EventQueue {
   private heap: SimEvent[] = [];
+  private readonly pool: SimEvent[] = [];
   private seqCounter = 0;
   private nowNs = 0;
 
@@ -42,15 +50,28 @@ export class EventQueue {
 
   schedule(timeNs: number, priority: number, run: () => void): SimEvent {
     const t = Math.ceil(timeNs);
-    const event: SimEvent = {
-      timeNs: t < this.nowNs ? this.nowNs : t,
-      priority,
-      seq: this.seqCounter++,
-      cancelled: false,
-      run,
-    };
+    const at = t < this.nowNs ? this.nowNs : t;
+    const seq = this.seqCounter++;
+    let event = this.pool.pop();
+    if (event === undefined) {
+      event = { timeNs: at, priority, seq, cancelled: false, run };
+    } else {
+      event.timeNs = at;
+      event.priority = priority;
+      event.seq = seq;
+      event.cancelled = false;
+      event.run = run;
+    }
     this.push(event);
     return event;
+  }
+
+  private recycle(ev: SimEvent): void {
+    if (this.pool.length < POOL_MAX) {
+      ev.run = NOOP;
+      ev.cancelled = true;
+      this.pool.push(ev);
+    }
   }
 
   /** Time of the next live event, or Infinity. Drops cancelled events from the top. */
@@ -59,6 +80,7 @@ export class EventQueue {
       const top = this.heap[0]!;
       if (!top.cancelled) return top.timeNs;
       this.pop();
+      this.recycle(top);
     }
     return Infinity;
   }
@@ -71,12 +93,14 @@ export class EventQueue {
       const top = h[0]!;
       if (top.cancelled) {
         this.pop();
+        this.recycle(top);
         continue;
       }
       if (top.timeNs > untilNs) break;
       this.pop();
       this.nowNs = top.timeNs;
       top.run();
+      this.recycle(top);
     }
     if (untilNs > this.nowNs) this.nowNs = untilNs;
   }
