@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { start } from './harness.js';
+import type { Session } from './harness.js';
+
+const LEAVE = '\x1b[?1049l\x1b[?25h';
+const GUESTS = ['Domain-0', 'batch01', 'build01', 'crunch01', 'db01', 'idle01', 'legacy01', 'web01', 'win2019'];
+const TABLE_HEAD = 'NAME↓         ID MODE   STATE CPU(%) ST(%) WAIT%    MEM TARGET MAXMEM VCPUS    OPS/s  NAT% CPU';
+
+let s: Session | null = null;
+afterEach(() => {
+  s?.kill('SIGKILL');
+  s = null;
+});
+
+const listed = (lines: string[]): string[] => {
+  const h = lines.findIndex((l) => l.startsWith('NAME'));
+  return h < 0 ? [] : lines.slice(h + 1, h + 1 + GUESTS.length).map((l) => l.split(' ')[0]!);
+};
+
+describe('the dashboard in a real terminal (120x40)', () => {
+  it('lists every guest under the table header, in the alternate screen', async () => {
+    s = start([]);
+    const lines = await s.waitFor((l) => listed(l).length === GUESTS.length && listed(l).every((n, i) => n === GUESTS[i]), 'the guest list');
+    expect(lines).toContain(TABLE_HEAD);
+    expect(lines[0]).toMatch(/^paratop - 00:00:\d\d {3}Xen 4\.19\.1 {3}sched credit {3}speed 1x$/);
+    expect(lines[1]).toMatch(/^9 domains: \d+ running, \d+ blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown$/);
+    expect(s.bufferType()).toBe('alternate');
+    expect(lines.length).toBe(40);
+    expect(lines[39]).toBe('');
+  });
+
+  it('moves the selection with j and k, and shows that guest in the panes', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.some((x) => x.startsWith('── Domain-0 ─')), 'Domain-0 selected');
+    s.press('jjj');
+    await s.waitFor((l) => l.some((x) => x.startsWith('── crunch01 ─')), 'crunch01 selected');
+    const l = await s.waitFor((x) => x.some((y) => y.startsWith('inside crunch01 (vmstat 1, cannot see steal)')), 'crunch01 guest view');
+    expect(l).toContain(' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st');
+    s.press('k');
+    await s.waitFor((x) => x.some((y) => y.startsWith('── build01 ─')), 'build01 selected');
+  });
+
+  it('opens and closes the help screen from the key map', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press('?');
+    const help = await s.waitFor((l) => l[0] === 'paratop keys', 'help');
+    expect(help).toContain('  q        quit');
+    expect(help).toContain('  s/>      sort by the next column');
+    s.press('?');
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table again');
+  });
+
+  it('shows the too-small screen at 60x20 and lays out again when it grows', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.resize(60, 20);
+    const small = await s.waitFor((l) => l.some((x) => x.trim() === 'terminal too small: 60 x 20'), 'too-small message');
+    expect(small.find((x) => x.includes('too small'))).toBe('                terminal too small: 60 x 20');
+    expect(small.find((x) => x.includes('need'))).toBe('                        need 80 x 24');
+    s.resize(120, 40);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table after growing');
+  });
+
+  it('q leaves the alternate screen, shows the cursor and exits 0', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press('q');
+    const e = await s.exited;
+    expect(e.exitCode).toBe(0);
+    expect(s.bufferType()).toBe('normal');
+    expect(s.raw().endsWith(LEAVE) || s.raw().includes(LEAVE)).toBe(true);
+  });
+
+  it('SIGTERM restores the terminal too', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.kill('SIGTERM');
+    const e = await s.exited;
+    expect(e.exitCode).toBe(143);
+    expect(s.bufferType()).toBe('normal');
+    expect(s.raw()).toContain(LEAVE);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Runs the built program in a real pseudo-terminal and reads the screen back through a terminal
+ * emulator. Waits are for content (re-checked on every chunk the program writes), never fixed sleeps.
+ */
+import { join } from 'node:path';
+import pty from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+
+const root = join(import.meta.dirname, '..', '..');
+
+export interface Session {
+  screen(): string[];
+  bufferType(): string;
+  raw(): string;
+  press(keys: string): void;
+  resize(cols: number, rows: number): void;
+  waitFor(pred: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<string[]>;
+  exited: Promise<{ exitCode: number; signal?: number }>;
+  kill(signal?: string): void;
+}
+
+export function start(args: string[], cols = 120, rows = 40): Session {
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color' };
+  delete env['NO_COLOR'];
+  const p = pty.spawn(process.execPath, [join(root, 'dist', 'paratop.js'), ...args], { cols, rows, cwd: root, env });
+  let raw = '';
+  const waiters = new Set<() => void>();
+  p.onData((d) => {
+    raw += d;
+    term.write(d, () => {
+      for (const w of [...waiters]) w();
+    });
+  });
+  const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => {
+    p.onExit((e) => {
+      setImmediate(() => {
+        for (const w of [...waiters]) w();
+      });
+      resolve(e);
+    });
+  });
+  const screen = (): string[] => {
+    const b = term.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < term.rows; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
+    return out;
+  };
+  return {
+    screen,
+    bufferType: () => term.buffer.active.type,
+    raw: () => raw,
+    press: (keys) => p.write(keys),
+    resize: (c, r) => {
+      p.resize(c, r);
+      term.resize(c, r);
+    },
+    waitFor: (pred, what, timeoutMs = 8000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const s = screen();
+          if (pred(s)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(s);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${what}; screen was:\n${screen().join('\n')}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    exited,
+    kill: (signal = 'SIGTERM') => p.kill(signal),
+  };
+}
