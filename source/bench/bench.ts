@@ -14,6 +14,8 @@ import { MODES } from '../model/modes.js';
 import { WORKLOAD_NAMES } from '../model/guest/workloads.js';
 import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
+import { runDashboard, thousandGuests } from './dashboard.js';
+import type { DashboardFigures } from './dashboard.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const guestsDir = join(root, 'guests');
@@ -123,9 +125,24 @@ function soak(): void {
   );
 }
 
+async function dashboard(): Promise<void> {
+  const bin = join(root, 'dist', 'paratop.js');
+  const show = (label: string, f: DashboardFigures): void =>
+    console.log(
+      `${label}: first frame ${f.firstFrameMs.toFixed(0)} ms; CPU per frame median ${f.cpuMsPerFrameMedian.toFixed(2)} ms, ` +
+        `p95 ${f.cpuMsPerFrameP95.toFixed(2)} ms (${f.frames} frames), of which the UI (all but the model step) median ` +
+        `${f.uiMsPerFrameMedian.toFixed(2)} ms, p95 ${f.uiMsPerFrameP95.toFixed(2)} ms; ${f.bytesPerSec.toFixed(0)} bytes/s written; ` +
+        `process CPU ${f.cpuPct.toFixed(2)} % of one core; peak RSS ${f.peakRssMiB.toFixed(0)} MiB`,
+    );
+  show('(d) dashboard, demo guests, 120x40 pty, 1 s refresh, 30 s steady', await runDashboard(bin, [], 30));
+  const dir = thousandGuests(1000);
+  show('(e) dashboard, 1,000 guests x 2 vCPUs on 64 pCPUs, 120x40 pty, 1 s refresh, 30 s steady', await runDashboard(bin, ['--guests', dir, '--pcpus', '64', '--host-mem', '1t'], 30));
+}
+
 const which = process.argv[2] ?? 'all';
 console.log(`paratop bench, node ${process.version}, ${process.arch}`);
 if (which === 'all' || which === 'demo') demo();
 if (which === 'all' || which === 'thousand') thousand();
 if (which === 'all' || which === 'soak') soak();
-console.log(`peak RSS: ${mib(peakRss)}`);
+console.log(`peak RSS of the model benchmarks: ${mib(peakRss)}`);
+if (which === 'all' || which === 'dashboard') await dashboard();

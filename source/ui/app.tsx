@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { NS_PER_S } from '../model/clock.js';
 import type { Host } from '../model/host.js';
 import { sampleHost } from '../model/sample.js';
-import type { HostSample } from '../model/sample.js';
+import { sanitize } from '../output/sanitize.js';
 import { deriveHost } from '../view/rates.js';
 import type { HostView } from '../view/rates.js';
 import { KEYMAP, SPEEDS } from './keymap.js';
@@ -40,6 +40,9 @@ export interface AppProps {
   readonly initialSpeed: number;
   readonly color: boolean;
   readonly warnings: readonly string[];
+  /** Called as each refresh starts, and once the model has stepped (frame statistics). */
+  readonly onRefresh?: (() => void) | undefined;
+  readonly onModelStepped?: (() => void) | undefined;
 }
 
 function useTerminalSize(): { cols: number; rows: number } {
@@ -66,10 +69,11 @@ function keyName(input: string, key: { upArrow: boolean; downArrow: boolean; pag
   return input;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
-  const [history, setHistory] = useState<HostSample[]>(() => [sampleHost(host)]);
+  // Each refresh is derived once; the panes and sparklines read this bounded history.
+  const [history, setHistory] = useState<HostView[]>(() => [deriveHost(null, sampleHost(host))]);
   const [paused, setPaused] = useState(false);
   const [speedIdx, setSpeedIdx] = useState(() => {
     const i = SPEEDS.findIndex((s) => s >= initialSpeed);
@@ -86,16 +90,18 @@ export function App({ host, refreshMs, initialSpeed, color, warnings }: AppProps
   useEffect(() => {
     if (paused) return;
     const timer = setInterval(() => {
+      onRefresh?.();
       host.advance(Math.round((refreshMs / 1000) * speedRef.current * NS_PER_S));
       const s = sampleHost(host);
-      setHistory((h) => [...h.slice(-(HISTORY - 1)), s]);
+      onModelStepped?.();
+      setHistory((h) => [...h.slice(-(HISTORY - 1)), deriveHost(h[h.length - 1]!.sample, s)]);
     }, refreshMs);
     return () => clearInterval(timer);
-  }, [host, paused, refreshMs]);
+  }, [host, paused, refreshMs, onRefresh, onModelStepped]);
 
-  const cur = history[history.length - 1]!;
-  const prev = history.length > 1 ? history[history.length - 2]! : null;
-  const view: HostView = useMemo(() => deriveHost(prev, cur), [prev, cur]);
+  const view = history[history.length - 1]!;
+  const cur = view.sample;
+  const prev = history.length > 1 ? history[history.length - 2]!.sample : null;
   const sortCol = COLUMNS[sortIdx]!;
   const sorted = useMemo(() => {
     const r = [...view.rows];
@@ -176,10 +182,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings }: AppProps
 
   const cpuHist = (id: number): number[] => {
     const out: number[] = [];
-    for (let i = 1; i < history.length; i++) {
-      const a = history[i - 1]!.domains.find((d) => d.id === id);
-      const b = history[i]!.domains.find((d) => d.id === id);
-      if (a && b) out.push(((b.cpuNs - a.cpuNs) / (history[i]!.tNs - history[i - 1]!.tNs)) * 100);
+    for (let i = Math.max(0, history.length - SPARK); i < history.length; i++) {
+      const r = history[i]!.byId.get(id)?.rates;
+      if (r) out.push(r.cpuPct);
     }
     return out;
   };
@@ -191,13 +196,13 @@ export function App({ host, refreshMs, initialSpeed, color, warnings }: AppProps
   const first = Math.max(0, Math.min(sel - Math.floor(listRows / 2), sorted.length - listRows));
   const shown = sorted.slice(first, first + listRows);
   const selRow = sorted[sel]!;
-  const prevDom = prev?.domains.find((d) => d.id === selRow.sample.id);
+  const prevDom = history.length > 1 ? history[history.length - 2]!.byId.get(selRow.sample.id)?.sample : undefined;
   const dt = prev ? cur.tNs - prev.tNs : 0;
 
   const vmHist: string[] = [];
   for (let i = Math.max(1, history.length - 8); i < history.length; i++) {
-    const v = deriveHost(history[i - 1]!, history[i]!).rows.find((r) => r.sample.id === selRow.sample.id);
-    if (v?.rates) vmHist.push(vmstatLine(v.rates.vmstat));
+    const r = history[i]!.byId.get(selRow.sample.id)?.rates;
+    if (r) vmHist.push(vmstatLine(r.vmstat));
   }
   const leftW = VMSTAT_HEADER_2.length + 1;
   const sideBySide = cols >= leftW + 58;
@@ -240,9 +245,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings }: AppProps
           </Text>
         );
       })}
-      <Text {...inv}>{`${'─'.repeat(2)} ${selRow.sample.name.replace(/[^\x20-\x7e]/g, '?')} `.padEnd(cols, '─').slice(0, cols)}</Text>
+      <Text {...inv}>{` ${sanitize(selRow.sample.name)}  ${selRow.sample.modeLabel}  ${selRow.sample.workload}`.padEnd(cols).slice(0, cols)}</Text>
       {pane.map((l, i) => <Text key={`p${i}`}>{l}</Text>)}
-      <Text {...inv}>{`── console ${k?.traits.console ?? ''} `.padEnd(cols, '─').slice(0, cols)}</Text>
+      <Text {...inv}>{` console ${k?.traits.console ?? ''}`.padEnd(cols).slice(0, cols)}</Text>
       {con.map((l, i) => <Text key={`c${i}`}>{l}</Text>)}
       {Array.from({ length: Math.max(0, conRows - 1 - con.length) }, (_, i) => <Text key={`cp${i}`}> </Text>)}
       <Text {...inv}>{(warnings.length > 0 ? `${warnings.length} config problem(s), see stderr log  ` : '') + bar}</Text>

@@ -1,5 +1,6 @@
 /**
- * Starts the dashboard in the alternate screen and guarantees the terminal comes back: on q,
+ * Starts the dashboard in the alternate screen, drawing through FrameWriter so only changed cells
+ * reach the terminal, and guarantees the terminal comes back: on q,
  * Ctrl+C, SIGTERM, SIGHUP, SIGINT and uncaught errors the normal screen and cursor are restored
  * (Ink 6.8 has no alternate-screen option and its signal-exit handling skips 'exit'; see
  * stack-notes.md).
@@ -8,6 +9,8 @@ import { render } from 'ink';
 import { bootHost } from '../boot.js';
 import type { Options } from '../cli/flags.js';
 import { App } from './app.js';
+import { FrameStats } from './frame-stats.js';
+import { FrameWriter } from './frame-writer.js';
 
 const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?1049l\x1b[?25h';
@@ -15,10 +18,18 @@ const LEAVE = '\x1b[?1049l\x1b[?25h';
 export async function runDashboard(o: Options): Promise<void> {
   const { host, warnings } = bootHost(o);
   const out = process.stdout;
+  const writer = new FrameWriter(out, out.columns || 80, out.rows || 24);
+  const stats = new FrameStats(process.env['PARATOP_STATS']);
+  if (stats.enabled) writer.onFlushed = () => stats.end();
+  const onResize = (): void => writer.resize(out.columns || 80, out.rows || 24);
+  out.on('resize', onResize);
   let restored = false;
   const restore = (): void => {
     if (restored) return;
     restored = true;
+    writer.close();
+    out.off('resize', onResize);
+    stats.save({ bytes: writer.bytesWritten, updates: writer.frames });
     try {
       if (process.stdin.isTTY) process.stdin.setRawMode(false);
     } catch {
@@ -29,8 +40,9 @@ export async function runDashboard(o: Options): Promise<void> {
   out.write(ENTER);
   process.on('exit', restore);
   const app = render(
-    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} warnings={warnings} />,
-    { exitOnCtrlC: false, patchConsole: false, maxFps: 10 },
+    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} warnings={warnings} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
+    // debug: Ink hands each whole frame to `writer`, which sends only what changed.
+    { stdout: writer as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false },
   );
   const bye = (code: number): void => {
     app.unmount();

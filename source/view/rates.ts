@@ -66,6 +66,8 @@ export interface HostView {
   readonly sample: HostSample;
   readonly rows: readonly DomainRow[];
   readonly pcpus: readonly PcpuUse[] | null;
+  /** Rows by domain ID. */
+  readonly byId: ReadonlyMap<number, DomainRow>;
 }
 
 const jiffies = (ns: number): number => Math.floor(ns / NS_PER_JIFFY);
@@ -132,9 +134,14 @@ export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number
 
 export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
   const dt = prev === null ? 0 : cur.tNs - prev.tNs;
+  const prevById = new Map<number, DomainSample>();
+  if (prev !== null) for (const d of prev.domains) prevById.set(d.id, d);
+  const byId = new Map<number, DomainRow>();
   const rows = cur.domains.map((d): DomainRow => {
-    const p = prev?.domains.find((x) => x.id === d.id);
-    return { sample: d, rates: p !== undefined && dt > 0 ? deriveDomain(p, d, dt) : null };
+    const p = prevById.get(d.id);
+    const row = { sample: d, rates: p !== undefined && dt > 0 ? deriveDomain(p, d, dt) : null };
+    byId.set(d.id, row);
+    return row;
   });
   let pcpus: PcpuUse[] | null = null;
   if (prev !== null && dt > 0) {
@@ -145,7 +152,7 @@ export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
       return { guestPct, dom0Pct, idlePct: Math.max(0, 100 - guestPct - dom0Pct) };
     });
   }
-  return { sample: cur, rows, pcpus };
+  return { sample: cur, rows, pcpus, byId };
 }
 
 /** xentop's STATE column: d s b c p r, '-' when unset. */

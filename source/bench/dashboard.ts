@@ -1,0 +1,112 @@
+/**
+ * The dashboard measured as a user runs it: the built program in a 120x40 pseudo-terminal, default
+ * 1 s refresh, 30 s of steady state after 5 s of warm-up. Reports time to first frame, CPU ms per frame (median, p95, from the program's
+ * own PARATOP_STATS record), bytes written per second, process CPU % and peak RSS (from /proc).
+ */
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pty from '@lydell/node-pty';
+
+export interface DashboardFigures {
+  readonly firstFrameMs: number;
+  readonly cpuMsPerFrameMedian: number;
+  readonly cpuMsPerFrameP95: number;
+  /** The same, without stepping the model (sampling, deriving, rendering, diffing, writing). */
+  readonly uiMsPerFrameMedian: number;
+  readonly uiMsPerFrameP95: number;
+  readonly bytesPerSec: number;
+  readonly cpuPct: number;
+  readonly peakRssMiB: number;
+  readonly frames: number;
+}
+
+const CLK_TCK = 100;
+const WARMUP_MS = 5000;
+
+function procCpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+function peakRssKiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+const pctile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+};
+
+export function runDashboard(bin: string, args: string[], seconds: number): Promise<DashboardFigures> {
+  const statsFile = join(mkdtempSync(join(tmpdir(), 'paratop-bench-')), 'stats.json');
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = pty.spawn(process.execPath, [bin, ...args], {
+      cols: 120,
+      rows: 40,
+      env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', PARATOP_STATS: statsFile },
+    });
+    let firstFrameMs = -1;
+    let bytes = 0;
+    let bytesAtStart = 0;
+    let cpuAtStart = 0;
+    let tStart = 0;
+    let peak = 0;
+    p.onData((d) => {
+      bytes += Buffer.byteLength(d);
+      if (firstFrameMs < 0 && d.includes('NAME')) {
+        firstFrameMs = performance.now() - t0;
+        // Steady state: measured over `seconds`, after a 5 s settling period (JIT warm-up).
+        setTimeout(() => {
+          bytesAtStart = bytes;
+          cpuAtStart = procCpuTicks(p.pid);
+          tStart = performance.now();
+        }, WARMUP_MS);
+        setTimeout(() => {
+          const wallS = (performance.now() - tStart) / 1000;
+          const cpuS = (procCpuTicks(p.pid) - cpuAtStart) / CLK_TCK;
+          const bytesPerSec = (bytes - bytesAtStart) / wallS;
+          peak = peakRssKiB(p.pid);
+          p.onExit(() => {
+            try {
+              const st = JSON.parse(readFileSync(statsFile, 'utf8')) as { frameCpuUs: number[]; modelCpuUs: number[] };
+              const skip = WARMUP_MS / 1000;
+              const ms = st.frameCpuUs.slice(skip).map((u) => u / 1000);
+              const ui = st.frameCpuUs.slice(skip).map((u, i) => (u - st.modelCpuUs[i + skip]!) / 1000);
+              resolve({
+                firstFrameMs,
+                cpuMsPerFrameMedian: pctile(ms, 0.5),
+                cpuMsPerFrameP95: pctile(ms, 0.95),
+                uiMsPerFrameMedian: pctile(ui, 0.5),
+                uiMsPerFrameP95: pctile(ui, 0.95),
+                bytesPerSec,
+                cpuPct: (cpuS / wallS) * 100,
+                peakRssMiB: peak / 1024,
+                frames: ms.length,
+              });
+            } catch (e) {
+              reject(e);
+            }
+          });
+          p.write('q');
+        }, WARMUP_MS + seconds * 1000);
+      }
+    });
+  });
+}
+
+/** A folder of `n` guest configs with 2 vCPUs each, workloads and modes cycled. */
+export function thousandGuests(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'paratop-guests-'));
+  mkdirSync(dir, { recursive: true });
+  const workloads = ['idle', 'cpu', 'build', 'db', 'web', 'io'];
+  const types = ['type = "pv"', 'type = "pvh"', 'type = "hvm"\nxen_platform_pci = 0'];
+  for (let i = 0; i < n; i++) {
+    const name = `vm${String(i).padStart(4, '0')}`;
+    writeFileSync(join(dir, `${name}.cfg`), `name = "${name}"\n${types[i % 3]}\nmemory = 512\nvcpus = 2\nworkload = "${workloads[i % workloads.length]}"\n`);
+  }
+  return dir;
+}

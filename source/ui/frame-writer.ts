@@ -1,0 +1,84 @@
+/**
+ * A stand-in stdout for Ink (run with `debug: true`, Ink writes each whole frame to it as plain
+ * text) that sends only what changed to the real terminal. Frames arriving together are coalesced
+ * so that at most one update per event-loop turn reaches the wire, wrapped in synchronized output
+ * (ESC[?2026h … ESC[?2026l) so terminals that support it never show half a frame.
+ */
+import { EventEmitter } from 'node:events';
+import { diffGrids, parseFrame } from './screen-diff.js';
+import type { Grid } from './screen-diff.js';
+
+const BSU = '\x1b[?2026h';
+const ESU = '\x1b[?2026l';
+
+export interface Sink {
+  write(s: string): unknown;
+}
+
+export class FrameWriter extends EventEmitter {
+  readonly isTTY = true;
+  columns: number;
+  rows: number;
+  bytesWritten = 0;
+  frames = 0;
+  private pending: string | null = null;
+  private shown: Grid | null = null;
+  private scheduled = false;
+  private closed = false;
+
+  /** Called after each update has been written (for frame statistics). */
+  onFlushed: () => void = () => {};
+
+  constructor(
+    private readonly sink: Sink,
+    columns: number,
+    rows: number,
+  ) {
+    super();
+    this.columns = columns;
+    this.rows = rows;
+  }
+
+  /** Ink calls this with each full frame. */
+  write(frame: string): boolean {
+    if (this.closed) return true;
+    this.pending = frame;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return true;
+  }
+
+  /** The real terminal changed size: repaint everything at the new size. */
+  resize(columns: number, rows: number): void {
+    this.columns = columns;
+    this.rows = rows;
+    this.shown = null;
+    this.emit('resize');
+  }
+
+  /** Nothing more reaches the terminal (it is being handed back to the shell). */
+  close(): void {
+    this.closed = true;
+    this.pending = null;
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.closed) return;
+    const frame = this.pending;
+    if (frame === null) return;
+    this.pending = null;
+    const next = parseFrame(frame.replace(/\n$/, ''), this.columns, this.rows);
+    const bytes = diffGrids(this.shown, next);
+    this.shown = next;
+    if (bytes !== '') {
+      const out = BSU + bytes + ESU;
+      this.bytesWritten += Buffer.byteLength(out);
+      this.frames++;
+      this.sink.write(out);
+    }
+    this.onFlushed();
+  }
+}
