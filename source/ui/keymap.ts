@@ -1,16 +1,19 @@
 /**
  * The one table of key bindings: the key bar, the help screen and the input handler all read it.
  */
-export type Action =
+export type Command =
   | 'up'
   | 'down'
   | 'pageUp'
   | 'pageDown'
   | 'home'
   | 'end'
+  | 'focus'
   | 'sortNext'
   | 'sortPrev'
   | 'reverse'
+  | 'filter'
+  | 'delay'
   | 'pause'
   | 'faster'
   | 'slower'
@@ -20,26 +23,34 @@ export type Action =
 export interface Binding {
   readonly keys: readonly string[];
   readonly label: string;
+  /** Short name in the key bar, or null to show only in help. */
   readonly bar: string | null;
   readonly help: string;
-  readonly action: Action;
+  readonly command: Command;
 }
 
 export const KEYMAP: readonly Binding[] = [
-  { keys: ['up', 'k'], label: '↑/k', bar: null, help: 'select previous domain', action: 'up' },
-  { keys: ['down', 'j'], label: '↓/j', bar: null, help: 'select next domain', action: 'down' },
-  { keys: ['pageUp'], label: 'PgUp', bar: null, help: 'page up', action: 'pageUp' },
-  { keys: ['pageDown'], label: 'PgDn', bar: null, help: 'page down', action: 'pageDown' },
-  { keys: ['home'], label: 'Home', bar: null, help: 'first domain', action: 'home' },
-  { keys: ['end'], label: 'End', bar: null, help: 'last domain', action: 'end' },
-  { keys: ['s', '>'], label: 's/>', bar: 'Sort', help: 'sort by the next column', action: 'sortNext' },
-  { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', action: 'sortPrev' },
-  { keys: ['I'], label: 'I', bar: 'Invert', help: 'reverse the sort order', action: 'reverse' },
-  { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', action: 'pause' },
-  { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', action: 'faster' },
-  { keys: ['['], label: '[', bar: 'Slower', help: 'simulation slower', action: 'slower' },
-  { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', action: 'help' },
-  { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', action: 'quit' },
+  { keys: ['up', 'k'], label: '↑/k', bar: null, help: 'select previous domain (console: scroll back)', command: 'up' },
+  { keys: ['down', 'j'], label: '↓/j', bar: null, help: 'select next domain (console: scroll on)', command: 'down' },
+  { keys: ['pageUp'], label: 'PgUp', bar: null, help: 'page up', command: 'pageUp' },
+  { keys: ['pageDown'], label: 'PgDn', bar: null, help: 'page down', command: 'pageDown' },
+  { keys: ['home'], label: 'Home', bar: null, help: 'first domain (console: oldest line)', command: 'home' },
+  { keys: ['end'], label: 'End', bar: null, help: 'last domain (console: follow new lines again)', command: 'end' },
+  { keys: ['tab'], label: 'Tab', bar: 'Focus', help: 'move focus between the domain list and the console', command: 'focus' },
+  { keys: ['s', '>'], label: 's/>', bar: 'Sort', help: 'sort by the next column', command: 'sortNext' },
+  { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', command: 'sortPrev' },
+  { keys: ['I'], label: 'I', bar: 'Invert', help: 'reverse the sort order', command: 'reverse' },
+  { keys: ['/'], label: '/', bar: 'Filter', help: 'filter domains by name or mode (a|b for either; Esc clears)', command: 'filter' },
+  { keys: ['d'], label: 'd', bar: 'Delay', help: 'set the refresh interval in seconds (like xentop)', command: 'delay' },
+  { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', command: 'pause' },
+  { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', command: 'faster' },
+  { keys: ['['], label: '[', bar: 'Slower', help: 'simulation slower', command: 'slower' },
+  { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
+  { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', command: 'quit' },
 ];
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] as const;
+
+export function bindingFor(key: string): Binding | undefined {
+  return KEYMAP.find((b) => b.keys.includes(key));
+}

@@ -93,7 +93,8 @@ export function summaryLines(v: HostView, paused: boolean, speed: number): strin
 
 export function meterLine(v: HostView, width: number): string {
   const n = v.sample.pcpus.length;
-  const per = Math.max(8, Math.floor(width / Math.min(n, 4)) - 1);
+  const k = Math.min(n, 4);
+  const per = Math.max(8, Math.floor((width - (k - 1)) / k));
   const barW = per - 9;
   const cells = v.sample.pcpus.map((p, i) => {
     const u = v.pcpus?.[i];

@@ -34,7 +34,7 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l.some((x) => x.startsWith(' Domain-0  PV  backend')), 'Domain-0 selected');
     s.press('jjj');
     await s.waitFor((l) => l.some((x) => x.startsWith(' crunch01  HVM  cpu')), 'crunch01 selected');
-    const l = await s.waitFor((x) => x.some((y) => y.startsWith('inside crunch01 (vmstat 1, cannot see steal)')), 'crunch01 guest view');
+    const l = await s.waitFor((x) => x.some((y) => y.startsWith('inside the guest (vmstat 1: cannot see steal)')), 'crunch01 guest view');
     expect(l).toContain(' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st');
     s.press('k');
     await s.waitFor((x) => x.some((y) => y.startsWith(' build01  PVHVM  build')), 'build01 selected');

@@ -1,0 +1,38 @@
+/** Names for the keys Ink reports, so the key map can speak of 'up', 'tab', 'f1'. */
+export interface InkKey {
+  readonly upArrow: boolean;
+  readonly downArrow: boolean;
+  readonly pageUp: boolean;
+  readonly pageDown: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
+  readonly tab: boolean;
+  readonly escape: boolean;
+  readonly return: boolean;
+  readonly backspace: boolean;
+  readonly delete: boolean;
+  readonly ctrl: boolean;
+}
+
+export const NAMED_KEYS = new Set(['up', 'down', 'pageUp', 'pageDown', 'home', 'end', 'tab', 'escape', 'return', 'backspace', 'f1']);
+
+/** One name per key event; printable input may hold several characters (fast typing). */
+export function keyName(input: string, key: InkKey): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageUp';
+  if (key.pageDown) return 'pageDown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.tab) return 'tab';
+  if (key.escape) return 'escape';
+  if (key.return) return 'return';
+  if (key.backspace || key.delete) return 'backspace';
+  if (input === '\x1bOP' || input === '\x1b[11~' || input === '[[A') return 'f1';
+  return input;
+}
+
+/** Splits a chunk of typed characters; named keys stay whole. */
+export function keyChars(name: string): string[] {
+  return NAMED_KEYS.has(name) ? [name] : [...name];
+}

@@ -1,0 +1,186 @@
+/**
+ * The whole screen as lines of text, from the view state and the derived samples. Pure, so it can
+ * be tested without a terminal; the App only turns these lines into Text nodes. Never returns more
+ * than rows - 1 lines (Ink redraws everything when the output reaches the terminal's height).
+ */
+import type { ConsoleLine } from '../model/guest/console.js';
+import { sanitize } from '../output/sanitize.js';
+import type { DomainRow, HostView } from '../view/rates.js';
+import { matchesFilter } from '../view/state.js';
+import type { ViewState } from '../view/state.js';
+import { KEYMAP, SPEEDS } from './keymap.js';
+import {
+  COLUMNS,
+  VMSTAT_HEADER_1,
+  VMSTAT_HEADER_2,
+  consoleLines,
+  headerLine,
+  meterLine,
+  rowLine,
+  sparkline,
+  summaryLines,
+  vcpuLines,
+  visibleColumns,
+  vmstatLine,
+} from './rows.js';
+
+export const MIN_COLS = 80;
+export const MIN_ROWS = 24;
+const SPARK = 12;
+
+export interface Line {
+  readonly key: string;
+  readonly text: string;
+  readonly inverse?: boolean;
+  readonly color?: string;
+}
+
+export interface LayoutInput {
+  readonly history: readonly HostView[];
+  readonly state: ViewState;
+  readonly cols: number;
+  readonly rows: number;
+  readonly color: boolean;
+  readonly warnings: number;
+  /** Console of a domain: its last `n` lines before skipping `back` from the end, and its total. */
+  readonly console: (id: number, n: number, back: number) => { lines: readonly ConsoleLine[]; total: number; device: string };
+}
+
+/** The rows the list shows, in order: sorted, filtered, Domain-0 first. */
+export function visibleRows(view: HostView, state: ViewState): DomainRow[] {
+  const col = COLUMNS[state.sortIdx]!;
+  const rows = view.rows.filter((r) => matchesFilter(state.filter, r.sample.name, r.sample.modeLabel));
+  rows.sort((a, b) => {
+    if (a.sample.id === 0) return -1;
+    if (b.sample.id === 0) return 1;
+    const x = col.sortValue(a);
+    const y = col.sortValue(b);
+    // Names sort A-Z, numbers largest first (as xentop and htop do).
+    const c = typeof x === 'string' ? x.localeCompare(String(y)) : (y as number) - x;
+    return (state.reverse ? -c : c) || a.sample.id - b.sample.id;
+  });
+  return rows;
+}
+
+export function listHeight(rows: number, count: number): number {
+  return Math.max(3, Math.min(count, Math.floor((rows - 1) * 0.3)));
+}
+
+function tooSmall(cols: number, rows: number): Line[] {
+  const msg = [`terminal too small: ${cols} x ${rows}`, `need ${MIN_COLS} x ${MIN_ROWS}`];
+  const top = Math.max(0, Math.floor((rows - 1 - msg.length) / 2));
+  const out: Line[] = [];
+  for (let i = 0; i < top; i++) out.push({ key: `pad${i}`, text: '' });
+  msg.forEach((m, i) => out.push({ key: `msg${i}`, text: ' '.repeat(Math.max(0, Math.floor((cols - m.length) / 2))) + m }));
+  return out;
+}
+
+function helpScreen(budget: number): Line[] {
+  const lines = [
+    'paratop keys',
+    '',
+    ...KEYMAP.map((k) => `  ${k.label.padEnd(8)} ${k.help}`),
+    '',
+    'Press ? or Esc to close.',
+  ];
+  return lines.slice(0, budget).map((text, i) => ({ key: `h${i}`, text }));
+}
+
+function bottomLine(input: LayoutInput, cols: number): Line {
+  const p = input.state.prompt;
+  if (p !== null) {
+    const label = p.kind === 'filter' ? 'Filter: ' : 'Delay(sec): ';
+    const err = p.error ? `   ${p.error}` : '';
+    return { key: 'bar', text: `${label}${sanitize(p.text)}_${err}`.slice(0, cols) };
+  }
+  const bar = KEYMAP.filter((b) => b.bar !== null).map((b) => `${b.label} ${b.bar}`).join('  ');
+  const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
+  const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}"  ` : '';
+  return { key: 'bar', text: (filter + warn + bar).slice(0, cols).padEnd(cols), inverse: true };
+}
+
+export function layout(input: LayoutInput): Line[] {
+  const { history, state, cols, rows, color } = input;
+  if (cols < MIN_COLS || rows < MIN_ROWS) return tooSmall(cols, rows);
+  const budget = rows - 1;
+  if (state.help) return helpScreen(budget);
+
+  const view = history[history.length - 1]!;
+  const prevView = history.length > 1 ? history[history.length - 2]! : null;
+  const out: Line[] = [];
+  const speed = SPEEDS[state.speedIdx]!;
+  summaryLines(view, state.paused, speed).forEach((text, i) => out.push({ key: `s${i}`, text: text.slice(0, cols) }));
+  meterLine(view, cols)
+    .split('\n')
+    .forEach((text, i) => out.push({ key: `m${i}`, text: text.slice(0, cols), ...(color ? { color: 'green' } : {}) }));
+
+  const sorted = visibleRows(view, state);
+  const colsShown = visibleColumns(cols, SPARK + 1);
+  const sortHead = COLUMNS[state.sortIdx]!.head;
+  out.push({ key: 'head', text: `${headerLine(colsShown, sortHead, state.reverse)} ${'CPU'.padEnd(SPARK)}`.slice(0, cols).padEnd(cols), inverse: true });
+
+  const listRows = listHeight(rows, sorted.length);
+  let selIdx = sorted.findIndex((r) => r.sample.id === state.selectedId);
+  if (selIdx < 0) selIdx = 0;
+  const selRow = sorted[selIdx];
+  const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
+  for (const r of sorted.slice(first, first + listRows)) {
+    const hist: number[] = [];
+    for (let i = Math.max(0, history.length - SPARK); i < history.length; i++) {
+      const rr = history[i]!.byId.get(r.sample.id)?.rates;
+      if (rr) hist.push(rr.cpuPct);
+    }
+    const isSel = r === selRow;
+    out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, SPARK)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
+  }
+  for (let i = sorted.length; i < Math.min(listRows, 3); i++) out.push({ key: `empty${i}`, text: i === 0 ? '  (no domain matches the filter)' : '' });
+
+  if (selRow === undefined) {
+    while (out.length < budget - 1) out.push({ key: `fill${out.length}`, text: '' });
+    out.push(bottomLine(input, cols));
+    return out;
+  }
+
+  const s = selRow.sample;
+  out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}`.padEnd(cols).slice(0, cols), inverse: true });
+  const vm: string[] = [];
+  for (let i = Math.max(1, history.length - 8); i < history.length; i++) {
+    const r = history[i]!.byId.get(s.id)?.rates;
+    if (r) vm.push(vmstatLine(r.vmstat));
+  }
+  const offsetMs = s.clockOffsetNs / 1e6;
+  const title = `inside the guest (vmstat 1${s.seesSteal ? '' : ': cannot see steal'})${offsetMs !== 0 ? `  clock ${offsetMs > 0 ? '+' : ''}${offsetMs.toFixed(1)} ms` : ''}`;
+  const left = [title, VMSTAT_HEADER_1, VMSTAT_HEADER_2, ...vm];
+  const prevDom = prevView?.byId.get(s.id)?.sample;
+  const dt = prevView ? view.sample.tNs - prevView.sample.tNs : 0;
+  const right: string[] = ["the hypervisor's view", ...vcpuLines(s, prevDom, dt)];
+  const leftW = VMSTAT_HEADER_2.length + 1;
+  const sideBySide = cols >= leftW + 58;
+  const used = out.length + 2;
+  const paneWant = sideBySide ? Math.max(left.length, right.length) : left.length + right.length;
+  const paneRows = Math.max(6, Math.min(paneWant, Math.floor((budget - used) * 0.6)));
+  const pane: string[] = [];
+  if (sideBySide) {
+    for (let i = 0; i < paneRows; i++) pane.push(`${(left[i] ?? '').padEnd(leftW)} ${right[i] ?? ''}`.slice(0, cols));
+  } else {
+    const rightShare = Math.min(right.length, Math.max(2, Math.floor(paneRows / 3)));
+    const leftShare = paneRows - rightShare;
+    // When tight, the vCPU table's own header says what it is: drop its title.
+    if (rightShare < right.length) right.shift();
+    // When tight, drop vmstat's group header line and keep the newest data lines.
+    const head = leftShare >= 6 ? left.slice(0, 3) : [left[0]!, left[2]!];
+    const data = left.slice(3).slice(-Math.max(0, leftShare - head.length));
+    pane.push(...[...head, ...data].slice(0, leftShare).map((l) => l.slice(0, cols)));
+    pane.push(...right.slice(0, rightShare).map((l) => l.slice(0, cols)));
+  }
+  pane.forEach((text, i) => out.push({ key: `p${i}`, text }));
+
+  const conRows = Math.max(1, budget - out.length - 2);
+  const con = input.console(s.id, conRows, state.consoleBack);
+  const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
+  out.push({ key: 'con', text: ` console ${con.device}   ${state.focus === 'console' ? '[focus]' : '(Tab to focus)'}   ${where}`.padEnd(cols).slice(0, cols), inverse: true });
+  consoleLines(con.lines, cols).forEach((text, i) => out.push({ key: `c${i}`, text }));
+  while (out.length < budget - 1) out.push({ key: `cp${out.length}`, text: '' });
+  out.push(bottomLine(input, cols));
+  return out.slice(0, budget);
+}

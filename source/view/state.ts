@@ -1,0 +1,147 @@
+/**
+ * Dashboard view state and its reducer (immer). Pure: no React, no timers, no model access; the
+ * UI turns keys into these actions and renders from the state. Selection follows the domain, not
+ * the row, so it stays put when the order changes.
+ */
+import { produce } from 'immer';
+import type { Draft } from 'immer';
+
+export type Focus = 'list' | 'console';
+export type PromptKind = 'filter' | 'delay';
+
+export interface Prompt {
+  readonly kind: PromptKind;
+  readonly text: string;
+  readonly error: string | null;
+}
+
+export interface ViewState {
+  readonly selectedId: number;
+  readonly sortIdx: number;
+  readonly reverse: boolean;
+  readonly filter: string;
+  readonly prompt: Prompt | null;
+  readonly focus: Focus;
+  /** Lines scrolled back from the newest console line; 0 = following new lines. */
+  readonly consoleBack: number;
+  readonly paused: boolean;
+  readonly speedIdx: number;
+  readonly help: boolean;
+  readonly refreshMs: number;
+}
+
+export const REFRESH_MIN_MS = 100;
+export const REFRESH_MAX_MS = 60_000;
+
+export type ViewAction =
+  | { readonly type: 'select'; readonly id: number }
+  | { readonly type: 'sort'; readonly idx: number }
+  | { readonly type: 'reverse' }
+  | { readonly type: 'focusNext' }
+  | { readonly type: 'scrollConsole'; readonly by: number; readonly max: number }
+  | { readonly type: 'followConsole' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'speed'; readonly idx: number }
+  | { readonly type: 'help'; readonly open: boolean }
+  | { readonly type: 'promptOpen'; readonly kind: PromptKind; readonly text: string }
+  | { readonly type: 'promptInput'; readonly text: string }
+  | { readonly type: 'promptCancel' }
+  | { readonly type: 'promptSubmit' };
+
+export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
+  return {
+    selectedId: 0,
+    sortIdx: 0,
+    reverse: false,
+    filter: '',
+    prompt: null,
+    focus: 'list',
+    consoleBack: 0,
+    paused: false,
+    speedIdx,
+    help: false,
+    refreshMs,
+  };
+}
+
+/** xentop's "Delay(sec): " accepts a positive number of seconds. */
+export function parseDelay(text: string): number | string {
+  const s = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(s) || s <= 0) return `not a positive number of seconds: ${JSON.stringify(text)}`;
+  const ms = Math.round(s * 1000);
+  if (ms < REFRESH_MIN_MS || ms > REFRESH_MAX_MS) return `refresh must be between ${REFRESH_MIN_MS / 1000} and ${REFRESH_MAX_MS / 1000} s`;
+  return ms;
+}
+
+export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => {
+  switch (a.type) {
+    case 'select':
+      d.selectedId = a.id;
+      d.consoleBack = 0;
+      return;
+    case 'sort':
+      d.sortIdx = a.idx;
+      return;
+    case 'reverse':
+      d.reverse = !d.reverse;
+      return;
+    case 'focusNext':
+      d.focus = d.focus === 'list' ? 'console' : 'list';
+      return;
+    case 'scrollConsole':
+      d.consoleBack = Math.max(0, Math.min(a.max, d.consoleBack + a.by));
+      return;
+    case 'followConsole':
+      d.consoleBack = 0;
+      return;
+    case 'pause':
+      d.paused = !d.paused;
+      return;
+    case 'speed':
+      d.speedIdx = a.idx;
+      return;
+    case 'help':
+      d.help = a.open;
+      return;
+    case 'promptOpen':
+      d.prompt = { kind: a.kind, text: a.text, error: null };
+      return;
+    case 'promptInput':
+      if (d.prompt === null) return;
+      d.prompt.text = a.text;
+      d.prompt.error = null;
+      if (d.prompt.kind === 'filter') d.filter = a.text;
+      return;
+    case 'promptCancel':
+      if (d.prompt?.kind === 'filter') d.filter = '';
+      d.prompt = null;
+      return;
+    case 'promptSubmit': {
+      if (d.prompt === null) return;
+      if (d.prompt.kind === 'delay') {
+        const ms = parseDelay(d.prompt.text);
+        if (typeof ms === 'string') {
+          d.prompt.error = ms;
+          return;
+        }
+        d.refreshMs = ms;
+      } else {
+        d.filter = d.prompt.text;
+      }
+      d.prompt = null;
+      return;
+    }
+    default: {
+      const never: never = a;
+      throw new Error(`unknown action ${JSON.stringify(never)}`);
+    }
+  }
+});
+
+/** Case-insensitive filter over the domain name and mode, `|` separating alternatives (htop). */
+export function matchesFilter(filter: string, name: string, modeLabel: string): boolean {
+  const f = filter.trim().toLowerCase();
+  if (f === '') return true;
+  const hay = `${name} ${modeLabel}`.toLowerCase();
+  return f.split('|').some((t) => t.trim() !== '' && hay.includes(t.trim()));
+}

@@ -1,0 +1,65 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../source/ui/app.js';
+import { hostWith, spec } from '../helpers.js';
+
+afterEach(() => cleanup());
+
+async function until(get: () => string | undefined, pred: (f: string) => boolean): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const f = get() ?? '';
+    if (pred(f)) return f;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`frame never matched:\n${get()}`);
+}
+
+function app() {
+  const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
+  return render(<App host={host} refreshMs={60_000} initialSpeed={1} color={false} warnings={[]} />);
+}
+
+describe('<App>', () => {
+  it('lists Domain-0 and the guests under the table header', async () => {
+    const r = app();
+    const f = await until(r.lastFrame, (x) => x.includes('NAME'));
+    const names = f.split('\n').filter((l) => /^(Domain-0|alpha|beta) /.test(l)).map((l) => l.split(' ')[0]);
+    expect(names).toEqual(['Domain-0', 'alpha', 'beta']);
+  });
+
+  it('moves the selection with j and shows the selected guest in the pane title', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+    r.stdin.write('j');
+    await until(r.lastFrame, (x) => x.includes(' alpha  PV  cpu'));
+    r.stdin.write('j');
+    await until(r.lastFrame, (x) => x.includes(' beta  HVM  idle'));
+  });
+
+  it('opens help with ? and closes it with Esc', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+    r.stdin.write('?');
+    await until(r.lastFrame, (x) => x.startsWith('paratop keys'));
+    r.stdin.write('\x1b');
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+  });
+
+  it('types a filter after / and narrows the list', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+    r.stdin.write('/');
+    await until(r.lastFrame, (x) => x.includes('Filter: _'));
+    r.stdin.write('bet');
+    const f = await until(r.lastFrame, (x) => x.includes('Filter: bet_'));
+    expect(f.split('\n').some((l) => l.startsWith('alpha '))).toBe(false);
+    expect(f.split('\n').some((l) => l.startsWith('beta '))).toBe(true);
+  });
+
+  it('pauses with Space', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('speed 1x'));
+    r.stdin.write(' ');
+    await until(r.lastFrame, (x) => x.includes('PAUSED'));
+  });
+});

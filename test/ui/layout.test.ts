@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { NS_PER_S } from '../../source/model/clock.js';
+import { sampleHost } from '../../source/model/sample.js';
+import { layout } from '../../source/ui/layout.js';
+import type { LayoutInput } from '../../source/ui/layout.js';
+import { DROP_ORDER } from '../../source/ui/rows.js';
+import { deriveHost } from '../../source/view/rates.js';
+import type { HostView } from '../../source/view/rates.js';
+import { initialViewState } from '../../source/view/state.js';
+import type { ViewState } from '../../source/view/state.js';
+import { hostWith, spec } from '../helpers.js';
+
+function views(): HostView[] {
+  const host = hostWith([
+    spec({ name: 'web01', workload: 'web', vcpus: 2 }),
+    spec({ name: 'legacy', workload: 'idle', mode: 'full' }),
+    spec({ name: 'evil\x1b[2Jname', workload: 'idle' }),
+  ]);
+  const out: HostView[] = [deriveHost(null, sampleHost(host))];
+  for (let i = 0; i < 3; i++) {
+    host.advance(NS_PER_S);
+    out.push(deriveHost(out[out.length - 1]!.sample, sampleHost(host)));
+  }
+  return out;
+}
+
+const input = (over: Partial<LayoutInput> & { state?: ViewState }): LayoutInput => ({
+  history: views(),
+  state: initialViewState(3, 1000),
+  cols: 120,
+  rows: 40,
+  color: false,
+  warnings: 0,
+  console: () => ({ lines: [{ seq: 0, uptimeNs: 1_500_000, text: 'hello \x1b]0;pwned\x07' }], total: 1, device: 'hvc0' }),
+  ...over,
+});
+
+describe('layout', () => {
+  it('never draws more than rows - 1 lines', () => {
+    for (const [cols, rows] of [[80, 24], [120, 40], [200, 60], [100, 30]] as const) {
+      expect(layout(input({ cols, rows })).length).toBeLessThanOrEqual(rows - 1);
+    }
+  });
+
+  it('shows the too-small screen below 80x24', () => {
+    const l = layout(input({ cols: 79, rows: 30 })).map((x) => x.text);
+    expect(l.filter((x) => x !== '')).toEqual(['                          terminal too small: 79 x 30', '                                 need 80 x 24']);
+  });
+
+  it('escapes control characters in guest names and console lines', () => {
+    const text = layout(input({})).map((x) => x.text).join('\n');
+    expect(text).not.toMatch(/\x1b|\x07/);
+    expect(text).toContain('evil\\e[2Jna');
+    expect(text).toContain('[    0.001500] hello \\e]0;pwned\\x07');
+  });
+
+  it('shows "–" for steal a full guest cannot see, numbers for a PV guest', () => {
+    const l = layout(input({})).map((x) => x.text);
+    expect(l.find((x) => x.startsWith('legacy'))).toMatch(/ HVM +-{5}[rb-]* +\d+\.\d +– /);
+    expect(l.find((x) => x.startsWith('web01'))).toMatch(/ PV +.{6} +\d+\.\d +\d+\.\d /);
+  });
+
+  it('drops columns in the documented order as the terminal narrows', () => {
+    const head = (cols: number): string => layout(input({ cols })).find((x) => x.key === 'head')!.text;
+    expect(head(130)).toContain('NAT%');
+    expect(DROP_ORDER[0]).toBe('NAT%');
+    expect(head(80)).not.toContain('NAT%');
+    expect(head(80)).not.toContain('TARGET');
+    expect(head(80)).toContain('ST(%)');
+    expect(head(80)).toContain('CPU(%)');
+  });
+
+  it('filters the list and says so in the key bar', () => {
+    const st = { ...initialViewState(3, 1000), filter: 'web' };
+    const l = layout(input({ state: st }));
+    const head = l.findIndex((x) => x.key === 'head');
+    expect(l[head + 1]!.text.startsWith('web01')).toBe(true);
+    expect(l.some((x) => x.text.startsWith('legacy'))).toBe(false);
+    expect(l[l.length - 1]!.text.startsWith('filter "web"  ')).toBe(true);
+  });
+});
