@@ -3,8 +3,8 @@
  * handler; keys come from KEYMAP only, and modes (prompt, help, console focus) are state, not
  * stacked handlers.
  */
-import { Box, Text, useApp, useInput } from 'ink';
-import { useReducer, useRef } from 'react';
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useEffect, useReducer, useRef } from 'react';
 import type { Host } from '../model/host.js';
 import { initialViewState, reduceView } from '../view/state.js';
 import type { ViewAction, ViewState } from '../view/state.js';
@@ -13,6 +13,7 @@ import type { Command } from './keymap.js';
 import { keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
 import { layout, listHeight, visibleRows } from './layout.js';
+import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
 import { useDriver } from './use-driver.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -26,6 +27,21 @@ export interface AppProps {
   /** Called as each refresh starts, and once the model has stepped (frame statistics). */
   readonly onRefresh?: (() => void) | undefined;
   readonly onModelStepped?: (() => void) | undefined;
+}
+
+const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magenta: 35, red: 31 };
+
+/**
+ * Reverse video and colour as SGR codes in the text itself, not through chalk: chalk turns all
+ * styling off under --no-color/NO_COLOR, and a monochrome screen still needs reverse video for the
+ * selection and the bars. Colour is only ever added when colour is on (layout decides).
+ */
+function styled(l: Line): string {
+  let t = l.text === '' ? ' ' : l.text;
+  const fg = l.color !== undefined ? SGR_FG[l.color] : undefined;
+  if (fg !== undefined) t = `\x1b[${fg}m${t}\x1b[39m`;
+  if (l.inverse === true) t = `\x1b[7m${t}\x1b[27m`;
+  return t;
 }
 
 function speedIndex(speed: number): number {
@@ -110,13 +126,27 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     }
   });
 
+  // Ink 6.8 reports function keys as empty input; read F1 from the raw sequence instead.
+  const { internal_eventEmitter: rawInput } = useStdin();
+  useEffect(() => {
+    const onRaw = (data: string): void => {
+      if (data === '\x1bOP' || data === '\x1b[11~' || data === '\x1b[[A') {
+        const a: ViewAction = { type: 'help', open: !stateRef.current.help };
+        stateRef.current = reduceView(stateRef.current, a);
+        dispatch(a);
+      }
+    };
+    rawInput?.on('input', onRaw);
+    return () => {
+      rawInput?.removeListener('input', onRaw);
+    };
+  }, [rawInput]);
+
   const lines = layout({ history, state, cols, rows, color, warnings: warnings.length, console: consoleOf });
   return (
     <Box flexDirection="column">
       {lines.map((l) => (
-        <Text key={l.key} inverse={l.inverse === true} {...(l.color !== undefined ? { color: l.color } : {})}>
-          {l.text === '' ? ' ' : l.text}
-        </Text>
+        <Text key={l.key}>{styled(l)}</Text>
       ))}
     </Box>
   );

@@ -42,6 +42,9 @@ export class FrameWriter extends EventEmitter {
   /** Ink calls this with each full frame. */
   write(frame: string): boolean {
     if (this.closed) return true;
+    // Ink also writes bare control sequences (cursor show/hide): they are not frames, and the
+    // program manages the cursor itself.
+    if (/^(?:\x1b\[[?0-9;]*[A-Za-z])+$/.test(frame)) return true;
     this.pending = frame;
     if (!this.scheduled) {
       this.scheduled = true;

@@ -51,6 +51,22 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table again');
   });
 
+  it('opens help with F1 as well', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press('\x1bOP');
+    await s.waitFor((l) => l[0] === 'paratop keys', 'help');
+  });
+
+  it('--no-color draws without colour codes (selection and bars in reverse video)', async () => {
+    s = start(['--no-color']);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press('j');
+    await s.waitFor((l) => l.some((x) => x.startsWith(' batch01  PV  cpu')), 'batch01 selected');
+    expect(s.raw()).not.toMatch(/\x1b\[(?:[0-9;]*;)?(?:3[0-9]|9[0-7]|4[0-9])m/);
+    expect(s.raw()).toMatch(/\x1b\[0;7m/);
+  });
+
   it('shows the too-small screen at 60x20 and lays out again when it grows', async () => {
     s = start([]);
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');

@@ -43,7 +43,8 @@ export function start(args: string[], cols = 120, rows = 40): Session {
   const screen = (): string[] => {
     const b = term.buffer.active;
     const out: string[] = [];
-    for (let i = 0; i < term.rows; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
+    // Text as read on screen: trailing spaces (even in reverse video) are not compared.
+    for (let i = 0; i < term.rows; i++) out.push((b.getLine(i)?.translateToString(true) ?? '').trimEnd());
     return out;
   };
   return {

@@ -5,13 +5,16 @@ import { hostWith, spec } from '../helpers.js';
 
 afterEach(() => cleanup());
 
+/** The frame as read on screen: styles (SGR sequences) removed. */
+const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+
 async function until(get: () => string | undefined, pred: (f: string) => boolean): Promise<string> {
   for (let i = 0; i < 200; i++) {
-    const f = get() ?? '';
+    const f = plain(get());
     if (pred(f)) return f;
     await new Promise((r) => setImmediate(r));
   }
-  throw new Error(`frame never matched:\n${get()}`);
+  throw new Error(`frame never matched:\n${plain(get())}`);
 }
 
 function app() {
