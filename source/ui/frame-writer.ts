@@ -1,7 +1,7 @@
 /**
  * A stand-in stdout for Ink (run with `debug: true`, Ink writes each whole frame to it as plain
  * text) that sends only what changed to the real terminal. Frames arriving together are coalesced
- * so that at most one update per event-loop turn reaches the wire, wrapped in synchronized output
+ * and updates are spaced at least MIN_FRAME_MS apart, each wrapped in synchronized output
  * (ESC[?2026h … ESC[?2026l) so terminals that support it never show half a frame.
  */
 import { EventEmitter } from 'node:events';
@@ -9,6 +9,8 @@ import { diffGrids, parseFrame } from './screen-diff.js';
 import type { Grid } from './screen-diff.js';
 
 const BSU = '\x1b[?2026h';
+/** At most 20 updates a second reach the terminal; frames in between are replaced by newer ones. */
+export const MIN_FRAME_MS = 50;
 const ESU = '\x1b[?2026l';
 
 export interface Sink {
@@ -25,6 +27,7 @@ export class FrameWriter extends EventEmitter {
   private shown: Grid | null = null;
   private scheduled = false;
   private closed = false;
+  private lastFlushMs = -Infinity;
 
   /** Called after each update has been written (for frame statistics). */
   onFlushed: () => void = () => {};
@@ -48,7 +51,9 @@ export class FrameWriter extends EventEmitter {
     this.pending = frame;
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      const wait = this.lastFlushMs + MIN_FRAME_MS - performance.now();
+      if (wait > 0) setTimeout(() => this.flush(), wait);
+      else setImmediate(() => this.flush());
     }
     return true;
   }
@@ -73,6 +78,7 @@ export class FrameWriter extends EventEmitter {
     const frame = this.pending;
     if (frame === null) return;
     this.pending = null;
+    this.lastFlushMs = performance.now();
     const next = parseFrame(frame.replace(/\n$/, ''), this.columns, this.rows);
     const bytes = diffGrids(this.shown, next);
     this.shown = next;
