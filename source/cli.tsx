@@ -5,6 +5,8 @@
 import meow from 'meow';
 import { bootHost } from './boot.js';
 import { runBatch } from './batch.js';
+import { runCommand } from './commands/run.js';
+import type { Host } from './model/host.js';
 import { HELP, unknownFlag, validate } from './cli/flags.js';
 import type { Options } from './cli/flags.js';
 
@@ -34,6 +36,7 @@ function parse(): Options {
       hostMem: { type: 'string' },
       format: { type: 'string', default: 'text' },
       color: { type: 'boolean', default: true },
+      command: { type: 'string', shortFlag: 'c', isMultiple: true, default: [] },
       help: { type: 'boolean', shortFlag: 'h' },
       version: { type: 'boolean', shortFlag: 'v' },
     },
@@ -54,6 +57,7 @@ function parse(): Options {
       hostMem: cli.flags.hostMem,
       format: cli.flags.format,
       color: cli.flags.color,
+      command: cli.flags.command,
     },
     process.stdout.isTTY === true,
     process.env,
@@ -62,9 +66,24 @@ function parse(): Options {
   return o;
 }
 
+/** Applies the -c commands in order; their output goes to stderr so stdout stays parseable. */
+function applyCommands(host: Host, commands: readonly string[]): boolean {
+  let allOk = true;
+  for (const c of commands) {
+    const r = runCommand(host, c);
+    for (const l of [...r.out, ...r.err]) process.stderr.write(`${l}\n`);
+    if (!r.ok) {
+      allOk = false;
+      process.stderr.write(`paratop: -c ${JSON.stringify(c)} refused; nothing changed\n`);
+    }
+  }
+  return allOk;
+}
+
 async function batch(o: Options): Promise<void> {
   const { host, warnings } = bootHost(o);
   for (const w of warnings) process.stderr.write(`paratop: ${w}\n`);
+  if (!applyCommands(host, o.commands)) process.exitCode = 1;
   let stop = false;
   const onSignal = (): void => {
     stop = true;

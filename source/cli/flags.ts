@@ -18,6 +18,8 @@ export interface Options {
   readonly hostMemMiB: number;
   readonly format: Format;
   readonly color: boolean;
+  /** xl-style commands applied in order at start (-c). */
+  readonly commands: readonly string[];
 }
 
 export const HELP = `
@@ -36,6 +38,8 @@ export const HELP = `
         --pcpus N          Physical CPUs of the simulated host (default 4)
         --host-mem SIZE    Host memory, xl-style size: 16g, 8192m; a bare number is MiB (default 16g)
         --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv
+    -c, --command CMD      An xl-style command applied at start, in order; repeatable
+                           (e.g. -c 'mem-set web01 512m' -c 'vcpu-set db01 1'; -c help lists them)
         --no-color         Monochrome dashboard (NO_COLOR is honoured too)
     -h, --help             Show this help
     -v, --version          Show the version
@@ -45,11 +49,12 @@ export const HELP = `
     $ paratop -b -i 5 -d 2
     $ paratop --batch --format json --iterations 30 --seed 7 | jq '.domains[] | {name, stPct}'
     $ paratop -b --pcpus 1 --guests ./my-guests --format csv -i 60 > run.csv
+    $ paratop -b -i 10 --format json -c 'mem-set web01 512m' -c 'sched-credit -d batch01 -c 50'
 `;
 
 const KNOWN = new Set([
   '-b', '--batch', '-i', '--iterations', '-d', '--delay', '--speed', '--seed', '--guests', '--pcpus',
-  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version',
+  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version', '-c', '--command',
 ]);
 
 /** Checks that every flag is known, before meow sees them. Returns an error line or null. */
@@ -76,6 +81,7 @@ export interface RawFlags {
   hostMem: string | undefined;
   format: string;
   color: boolean;
+  command: string[];
 }
 
 export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessEnv): Options | string {
@@ -126,5 +132,6 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     hostMemMiB,
     format: f.format,
     color: f.color && !noColor,
+    commands: f.command,
   };
 }

@@ -6,7 +6,8 @@
  * domains plus free memory plus Xen's own is the host's total; `run(t)` processes every event up
  * to t and nothing after, so a snapshot taken after it is consistent.
  */
-import { EventQueue, NS_PER_S } from './clock.js';
+import { EventPriority, EventQueue, NS_PER_S } from './clock.js';
+import { ConsoleRing } from './guest/console.js';
 import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
@@ -85,6 +86,10 @@ export class Host implements HypervisorPort, SchedHooks {
     if (!made.ok) throw new Error(made.error);
     this.dom0 = made.domain;
     this.scheduler.start();
+    this.xenLog(`Xen version ${XEN_VERSION} (paratop simulation)`);
+    this.xenLog(`Using scheduler: ${this.scheduler.name} (${this.scheduler.opt})`);
+    this.xenLog(`Brought up ${n} CPUs`);
+    this.xenLog(`Dom0 has maximum ${dom0Vcpus} VCPUs`);
   }
 
   get now(): number {
@@ -105,27 +110,33 @@ export class Host implements HypervisorPort, SchedHooks {
     return this.totalKiB - used;
   }
 
+  /**
+   * Why `spec` cannot be created, or null if it can. `replacing` is a domain that will be destroyed
+   * first (a mode switch or reboot): its name and memory do not count against the new one.
+   */
+  cannotCreate(spec: GuestSpec, replacing: Domain | null = null): string | null {
+    if (this.doms.some((d) => d.name === spec.name && d !== replacing)) return `Domain with name "${spec.name}" already exists.`;
+    if (spec.mode === 'full' && spec.memoryMiB < spec.maxmemMiB) {
+      return (
+        `${spec.name}: memory=${spec.memoryMiB} is below maxmem=${spec.maxmemMiB}, so the guest would boot ` +
+        'pre-ballooned, and a full HVM guest has no balloon driver: it would crash (xl.cfg(5)). ' +
+        'Set memory = maxmem, or give it PV drivers (xen_platform_pci = 1).'
+      );
+    }
+    if (spec.mode === 'pv' && spec.guestOs === 'windows') {
+      return `${spec.name}: guest_os "windows" is an unmodified OS: it cannot run paravirtualized`;
+    }
+    const freeKiB = this.freeKiB + (replacing?.memKiB ?? 0);
+    if (spec.memoryMiB * 1024 > freeKiB) {
+      return `${spec.name}: failed to free memory for the domain (needs ${spec.memoryMiB} MiB, host has ${Math.floor(freeKiB / 1024)} MiB free)`;
+    }
+    return null;
+  }
+
   /** xl create: build the domain, bring up its boot vCPUs, start its kernel. */
   create(spec: GuestSpec, backend = false): CreateResult {
-    if (this.doms.some((d) => d.name === spec.name)) {
-      return { ok: false, error: `Domain with name "${spec.name}" already exists.` };
-    }
-    if (spec.mode === 'full' && spec.memoryMiB < spec.maxmemMiB) {
-      return {
-        ok: false,
-        error:
-          `${spec.name}: memory=${spec.memoryMiB} is below maxmem=${spec.maxmemMiB}, so the guest would boot ` +
-          'pre-ballooned, and a full HVM guest has no balloon driver: it would crash (xl.cfg(5)). ' +
-          'Set memory = maxmem, or give it PV drivers (xen_platform_pci = 1).',
-      };
-    }
-    const needKiB = spec.memoryMiB * 1024;
-    if (needKiB > this.freeKiB) {
-      return {
-        ok: false,
-        error: `${spec.name}: failed to free memory for the domain (needs ${spec.memoryMiB} MiB, host has ${Math.floor(this.freeKiB / 1024)} MiB free)`,
-      };
-    }
+    const why = this.cannotCreate(spec);
+    if (why !== null) return { ok: false, error: why };
     const now = this.queue.now;
     const dom = new Domain(this.nextDomId++, spec.name, spec, spec.mode, now);
     const n = this.pcpus.length;
@@ -145,7 +156,90 @@ export class Host implements HypervisorPort, SchedHooks {
       this.setRunstate(v, now, Runstate.Blocked);
     }
     dom.kernel.boot();
+    this.xenLog(`d${dom.id}: created ${spec.name} (${spec.type}, ${spec.memoryMiB} MiB, ${spec.vcpus} vCPU${spec.vcpus === 1 ? '' : 's'})`);
     return { ok: true, domain: dom };
+  }
+
+  /** Xen's own console ring (xl dmesg). */
+  readonly xenConsole = new ConsoleRing();
+
+  xenLog(text: string): void {
+    this.xenConsole.push(this.queue.now, `(XEN) ${text}`);
+  }
+
+  /** xl destroy: take the domain away at once, vCPUs off the pCPUs, memory back to the host. */
+  destroy(dom: Domain): void {
+    if (!this.doms.includes(dom) || dom.id === 0) return;
+    dom.dying = true;
+    for (const v of dom.vcpus) {
+      v.up = false;
+      v.pauseCount++;
+      this.scheduler.sleep(v);
+      this.scheduler.removeVcpu(v);
+    }
+    dom.kernel.stop();
+    this.doms.splice(this.doms.indexOf(dom), 1);
+    this.xenLog(`d${dom.id}: destroyed`);
+  }
+
+  /** xl pause / unpause: every vCPU stops (offline, unless blocked) or resumes. */
+  pause(dom: Domain): void {
+    if (dom.paused) return;
+    dom.paused = true;
+    for (const v of dom.vcpus) {
+      v.pauseCount++;
+      this.scheduler.sleep(v);
+    }
+  }
+
+  unpause(dom: Domain): void {
+    if (!dom.paused) return;
+    dom.paused = false;
+    for (const v of dom.vcpus) {
+      v.pauseCount--;
+      if (v.runnable) this.scheduler.wake(v);
+      else if (v.state !== Runstate.Running && v.state !== v.restingState()) this.setRunstate(v, this.queue.now, v.restingState());
+    }
+  }
+
+  /**
+   * xl shutdown / reboot: the guest is told, prints its shutdown log and stops; a second later the
+   * domain is shut down and destroyed. A reboot then builds it again, with a new domain ID (as xl's
+   * daemon does); `then` gets the new domain.
+   */
+  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void): void {
+    if (dom.shutdownReason !== null || dom.dying) return;
+    if (dom.paused) this.unpause(dom);
+    dom.kernel.beginShutdown(reboot);
+    this.queue.schedule(this.queue.now + NS_PER_S, EventPriority.Guest, () => {
+      dom.shutdownReason = reboot ? 'reboot' : 'poweroff';
+      this.destroy(dom);
+      let next: Domain | null = null;
+      if (reboot) {
+        const r = this.create(dom.spec);
+        if (r.ok) next = r.domain;
+        else this.xenLog(`reboot of ${dom.name} failed: ${r.error}`);
+      }
+      then?.(next);
+    });
+  }
+
+  /** The guest kernel crashed (a panic): act as its on_crash setting says. */
+  crash(dom: Domain, why: string): void {
+    if (dom.shutdownReason !== null || dom.dying) return;
+    dom.kernel.printk(`Kernel panic - not syncing: ${why}`);
+    dom.shutdownReason = 'crash';
+    this.xenLog(`d${dom.id}: crashed (${why}); on_crash=${dom.spec.onCrash}`);
+    const action = dom.spec.onCrash;
+    if (action === 'preserve') {
+      this.pause(dom);
+      return;
+    }
+    this.destroy(dom);
+    if (action === 'restart' || action === 'coredump-restart' || action === 'rename-restart' || action === 'soft-reset') {
+      const r = this.create(dom.spec);
+      if (!r.ok) this.xenLog(`restart of ${dom.name} failed: ${r.error}`);
+    }
   }
 
   /** Runs the model up to `untilNs` (absolute). */
@@ -213,5 +307,103 @@ export class Host implements HypervisorPort, SchedHooks {
 
   submitBackend(_from: Domain, ns: number): void {
     this.dom0.kernel.addBackendWork(ns);
+  }
+
+  hostFreeKiB(): number {
+    return this.freeKiB;
+  }
+
+  // ---- toolstack operations (what xl's commands do); each returns an error or null ------------
+
+  /** libxl_set_memory_target: write the target; the guest's balloon driver (if any) follows. */
+  memSet(dom: Domain, targetKiB: number): string | null {
+    if (targetKiB > dom.maxmemKiB) return 'memory_dynamic_max must be less than or equal to memory_static_max';
+    dom.targetKiB = targetKiB;
+    dom.kernel.targetChanged();
+    return null;
+  }
+
+  /** libxl_domain_setmaxmem: Xen's hard limit; it cannot go below the current target. */
+  memMax(dom: Domain, maxKiB: number): string | null {
+    if (maxKiB < dom.targetKiB) return 'memory_static_max must be greater than or or equal to memory_dynamic_max';
+    dom.maxmemKiB = maxKiB;
+    return null;
+  }
+
+  /**
+   * libxl_set_vcpuonline: vCPUs 0..count-1 online. A PV guest hears of it through xenstore and
+   * onlines/offlines them itself; an HVM guest is hot-added over ACPI, but lowering the count only
+   * rewrites xenstore and the guest never hears of it (libxl does not unplug over QMP).
+   * Returns what happened for the user, or throws nothing: errors come back as { error }.
+   */
+  vcpuSet(dom: Domain, count: number): { error: string | null; note: string | null } {
+    if (count < 1) return { error: 'Requested 0 VCPUs!', note: null };
+    if (count > dom.vcpus.length) return { error: `Requested ${count} VCPUs, however maxcpus is ${dom.vcpus.length}!`, note: null };
+    const hvm = dom.mode !== 'pv';
+    let note: string | null = null;
+    for (const v of dom.vcpus) {
+      const want = v.id < count;
+      if (want && !v.up) {
+        v.up = true;
+        v.blocked = true;
+        this.setRunstate(v, this.queue.now, v.restingState());
+        dom.kernel.cpuUp(v, hvm);
+      } else if (!want && v.up) {
+        if (hvm) {
+          note = `${dom.name} is an HVM guest: lowering its vCPUs only rewrites xenstore (libxl does not unplug over QMP), so the guest keeps them online`;
+          continue;
+        }
+        dom.kernel.cpuGoingDown(v);
+        v.up = false;
+        if (v.guest.tickEvent) v.guest.tickEvent.cancelled = true;
+        this.scheduler.sleep(v);
+        dom.kernel.cpuDown();
+      }
+    }
+    return { error: null, note };
+  }
+
+  /** xl vcpu-pin: hard affinity; a vCPU running where it may no longer run is moved. */
+  vcpuPin(dom: Domain, vcpu: number | 'all', cpus: readonly number[] | null): void {
+    for (const v of dom.vcpus) {
+      if (vcpu !== 'all' && v.id !== vcpu) continue;
+      v.affinity = cpus;
+      if (!v.allows(v.processor) && cpus !== null && cpus.length > 0) {
+        if (v.state === 0 || v.queuedOn >= 0) {
+          // Deschedule and let it be placed again where it may run.
+          v.pauseCount++;
+          this.scheduler.sleep(v);
+          v.pauseCount--;
+          v.processor = cpus[0]!;
+          if (v.runnable) this.scheduler.wake(v);
+        } else v.processor = cpus[0]!;
+      }
+    }
+  }
+
+  setSchedParams(dom: Domain, weight: number, cap: number): void {
+    this.scheduler.setParams(dom, weight, cap);
+  }
+
+  /**
+   * A running guest cannot change mode: it is shut down, destroyed and created again from the same
+   * config with the new type, so it gets a new domain ID and boots that mode's kernel path.
+   * Checks first, so a refused switch changes nothing.
+   */
+  switchMode(dom: Domain, mode: GuestSpec['mode'], then?: (next: Domain | null) => void): string | null {
+    if (dom.id === 0) return 'Domain-0 cannot change mode';
+    if (mode === dom.mode) return `${dom.name} already runs as ${mode}`;
+    if (mode === 'pv' && dom.spec.guestOs !== 'linux') {
+      return `${dom.name}: guest_os "${dom.spec.guestOs}" is an unmodified OS: it cannot run paravirtualized (its kernel makes no hypercalls)`;
+    }
+    const type = mode === 'pv' ? 'pv' : mode === 'full' ? 'hvm' : dom.spec.type === 'hvm' ? 'hvm' : 'pvh';
+    const next: GuestSpec = { ...dom.spec, mode, type, workload: dom.kernel.profile.name };
+    const why = this.cannotCreate(next, dom);
+    if (why !== null) return why;
+    this.shutdown(dom, false, () => {
+      const r = this.create(next);
+      then?.(r.ok ? r.domain : null);
+    });
+    return null;
   }
 }

@@ -14,13 +14,14 @@
  * vCPUs take none.
  */
 import { EventPriority, NS_PER_MS, NS_PER_S, NS_PER_US } from '../clock.js';
-import type { EventQueue } from '../clock.js';
+import type { EventQueue, SimEvent } from '../clock.js';
 import type { Domain } from '../domain.js';
 import { MODE_TRAITS } from '../modes.js';
 import type { ModeTraits } from '../modes.js';
 import type { Rng } from '../rng.js';
 import { Runstate } from '../vcpu.js';
 import type { VCpu } from '../vcpu.js';
+import { BALLOON_STEP_CPU_NS, BALLOON_STEP_KIB, BalloonDriver } from './balloon.js';
 import { bootLog } from './boot-log.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
@@ -29,7 +30,7 @@ import { GuestCpu, Stat } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
 import { WORKLOADS, taskCount } from './workloads.js';
-import type { WorkloadProfile } from './workloads.js';
+import type { WorkloadName, WorkloadProfile } from './workloads.js';
 
 /** What the guest kernel needs from the hypervisor. */
 export interface HypervisorPort {
@@ -44,6 +45,10 @@ export interface HypervisorPort {
   shortRun(v: VCpu, ns: number): boolean;
   /** Split-driver backend or device-model work Domain-0 does for `from`. */
   submitBackend(from: Domain, ns: number): void;
+  /** Host memory not held by any domain, KiB (what populate_physmap can hand out). */
+  hostFreeKiB(): number;
+  /** The guest kernel panicked. */
+  crash(dom: Domain, why: string): void;
 }
 
 export interface KernelProfile {
@@ -57,6 +62,8 @@ const BOOT_CPU_NS = 250 * NS_PER_MS;
 const BOOT_DONE_NS = 1 * NS_PER_S;
 const BACKEND_BURST_NS = 2 * NS_PER_MS;
 const INIT_PERIOD_NS = 5 * NS_PER_S;
+/** The Linux clocksource watchdog's skew threshold (WATCHDOG_THRESHOLD, NSEC_PER_SEC >> 4). */
+const WATCHDOG_THRESHOLD_NS = NS_PER_S / 16;
 
 export class GuestKernel {
   readonly cpus: GuestCpu[];
@@ -64,7 +71,7 @@ export class GuestKernel {
   readonly memory: GuestMemory;
   readonly console = new ConsoleRing();
   readonly traits: ModeTraits;
-  readonly profile: WorkloadProfile;
+  profile: WorkloadProfile;
   readonly hz: number;
   readonly tickNs: number;
   readonly bootNs: number;
@@ -89,7 +96,17 @@ export class GuestKernel {
   readonly prof: KernelProfile = { userNs: 0, kernelNs: 0, hvNs: 0, dom0Ns: 0 };
   /** Domain-0 only: backend work waiting, ns. */
   backlogNs = 0;
+  /** pv/hybrid only: the balloon driver and its kernel thread. */
+  readonly balloon: BalloonDriver | null;
+  private balloonTask: Task | null = null;
+  private balloonTimer: SimEvent | null = null;
+  oomKills = 0;
+  private restarts = 0;
   booted = false;
+  /** Set when the domain is destroyed: pending events become no-ops. */
+  dead = false;
+  /** Shutting down: tasks finish their burst but start no new work. */
+  shuttingDown = false;
   private nextPid = 1;
   private price: CyclePrice | null = null;
   /** Domain-0 only: backend threads asleep waiting for work, lowest pid first. */
@@ -115,10 +132,16 @@ export class GuestKernel {
     const wc = this.traits.haltWakeCost;
     this.wakeCostNs = (wc.kernelUs + wc.hvUs) * NS_PER_US;
     this.memory = new GuestMemory(dom.memKiB);
+    this.balloon = this.traits.balloon && !isBackend ? new BalloonDriver() : null;
+    this.clocksource = this.traits.clocksource;
     this.cpus = dom.vcpus.map((v) => {
       const c = new GuestCpu(v, now);
-      c.onComplete = () => this.complete(c);
-      c.onIdleTick = () => this.idleTick(c);
+      c.onComplete = () => {
+        if (!this.dead) this.complete(c);
+      };
+      c.onIdleTick = () => {
+        if (!this.dead) this.idleTick(c);
+      };
       v.guest = c;
       return c;
     });
@@ -142,32 +165,86 @@ export class GuestKernel {
       memKiB: this.dom.memKiB,
     });
     for (const [us, text] of lines) {
-      q.schedule(now + us * NS_PER_US, EventPriority.Guest, () => this.printk(text));
+      q.schedule(now + us * NS_PER_US, EventPriority.Guest, () => {
+        if (!this.dead) this.printk(text);
+      });
     }
     q.schedule(now + BOOT_DONE_NS, EventPriority.Guest, () => {
       this.booted = true;
     });
 
     const init = this.newTask(this.isBackend ? 'xenstored' : 'systemd', 0);
+    init.kernelThread = true;
     init.remainingNs = this.isBackend ? 20 * NS_PER_MS : BOOT_CPU_NS;
     init.userFrac = 0.3;
     init.state = 'R';
-    this.memory.anonKiB += 20 * 1024;
+    this.setRss(init, 20 * 1024);
     this.memory.cacheKiB += 60 * 1024;
-
-    const p = this.profile;
-    const n = this.isBackend ? spec.vcpus : taskCount(p, spec.vcpus);
-    for (let i = 0; i < n; i++) {
-      const t = this.newTask(this.isBackend ? 'qemu-dm' : p.taskName, i % spec.vcpus);
-      this.memory.anonKiB += (this.isBackend ? 16 : p.rssMiBPerTask) * 1024;
-      if (this.isBackend) {
+    if (this.balloon !== null) {
+      const b = this.newTask('xen-balloon', 0);
+      b.kernelThread = true;
+      this.balloonTask = b;
+    }
+    if (this.isBackend) {
+      for (let i = 0; i < spec.vcpus; i++) {
+        const t = this.newTask('qemu-dm', i);
+        t.kernelThread = true;
+        this.setRss(t, 16 * 1024);
         this.idleBackends.push(t);
-        continue;
       }
-      this.sleepTask(t, now, BOOT_DONE_NS + this.rng.range(0, 200 * NS_PER_MS), false);
+    } else {
+      this.spawnWorkload(now + BOOT_DONE_NS);
     }
     this.memory.reclaim();
+    // A ticking kernel arms its periodic timer on every CPU it brings up, busy or not.
+    if (!this.traits.tickless) {
+      for (const c of this.cpus) {
+        if (c.vcpu.up) c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(now), EventPriority.Timer, c.onIdleTick);
+      }
+    }
     this.enqueue(init, now);
+  }
+
+  /** Starts the workload's tasks; they first run at `fromNs` (after boot, or now). */
+  private spawnWorkload(fromNs: number): void {
+    const p = this.profile;
+    const online = Math.max(1, this.dom.onlineVcpus);
+    const n = taskCount(p, online);
+    const now = this.hv.queue.now;
+    for (let i = 0; i < n; i++) {
+      const t = this.newTask(p.taskName, i % online);
+      this.setRss(t, p.rssMiBPerTask * 1024);
+      this.sleepTask(t, now, fromNs - now + this.rng.range(0, 200 * NS_PER_MS), false);
+    }
+  }
+
+  private setRss(t: Task, kib: number): void {
+    this.memory.anonKiB += kib - t.rssKiB;
+    t.rssKiB = kib;
+  }
+
+  /** The domain is gone: cancel everything still pending. */
+  stop(): void {
+    this.dead = true;
+    for (const c of this.cpus) {
+      if (c.completion) c.completion.cancelled = true;
+      c.completion = null;
+      if (c.tickEvent) c.tickEvent.cancelled = true;
+      c.tickEvent = null;
+    }
+    for (const t of this.tasks) {
+      if (t.wake) t.wake.cancelled = true;
+      t.wake = null;
+    }
+  }
+
+  /** Orderly shutdown: print what a guest prints, stop starting new work. */
+  beginShutdown(reboot: boolean): void {
+    this.shuttingDown = true;
+    const lines = this.dom.spec.guestOs === 'windows'
+      ? ['Windows is shutting down.']
+      : ['systemd[1]: Stopping user sessions...', 'systemd[1]: Reached target System Shutdown.', 'systemd-shutdown[1]: Syncing filesystems and block devices.', reboot ? 'reboot: Restarting system' : 'reboot: Power down'];
+    for (const l of lines) this.printk(l);
   }
 
   printk(text: string): void {
@@ -262,14 +339,31 @@ export class GuestKernel {
   /** Full mode: ticks due while `c` waited for a pCPU, handled per timer_mode. */
   private deliverMissedTicks(c: GuestCpu, nowNs: number): void {
     const missed = this.ticksBetween(c.tickedToNs, nowNs);
+    const gapNs = nowNs - c.tickedToNs;
     c.tickedToNs = nowNs;
     if (missed <= 0) return;
     const tm = this.dom.spec.timerMode;
+    // delay_for_missed_ticks freezes the guest's platform time (HPET, PM timer) while it is
+    // preempted, but not the TSC: the clocksource watchdog sees them drift apart.
+    if (tm === 'delay_for_missed_ticks' && this.clocksource === 'tsc' && gapNs > WATCHDOG_THRESHOLD_NS) this.tscUnstable(c, gapNs);
     const replayAll = tm === 'delay_for_missed_ticks' || tm === 'no_delay_for_missed_ticks';
     const delivered = replayAll ? missed : 1;
     if (c.vcpu.id === 0) this.lostTicks += missed - delivered;
     this.deliverTicks(c, delivered, c.task);
     c.overheadNs += delivered * this.tickCostNs;
+  }
+
+  /** Which clocksource the kernel uses now (a full guest falls back to hpet if the TSC is judged unstable). */
+  clocksource: string;
+
+  private tscUnstable(c: GuestCpu, skewNs: number): void {
+    this.printk(`clocksource: timekeeping watchdog on CPU${c.vcpu.id}: Marking clocksource 'tsc' as unstable because the skew is too large:`);
+    this.printk(`clocksource:                       'hpet' wd_nsec: 500000000 wd_now: ${Math.floor(this.hv.queue.now / 70).toString(16)} wd_last: ${Math.floor((this.hv.queue.now - skewNs) / 70).toString(16)} mask: ffffffff`);
+    this.printk(`clocksource:                       'tsc' cs_nsec: ${500_000_000 + Math.round(skewNs)} cs_now: ${Math.floor(this.hv.queue.now * 2.394).toString(16)} cs_last: ${Math.floor((this.hv.queue.now - 500_000_000) * 2.394).toString(16)} mask: ffffffffffffffff`);
+    this.printk('tsc: Marking TSC unstable due to clocksource watchdog');
+    this.printk("TSC found unstable after boot, most likely due to broken BIOS. Use 'tsc=unstable'.");
+    this.printk('clocksource: Switched to clocksource hpet');
+    this.clocksource = 'hpet';
   }
 
   // ---- running work --------------------------------------------------------------------------
@@ -399,7 +493,18 @@ export class GuestKernel {
       t.softirqFrac = 0;
       return;
     }
+    if (t === this.balloonTask) {
+      const steps = Math.max(1, Math.min(64, Math.ceil(Math.abs(this.dom.targetKiB - this.dom.memKiB) / BALLOON_STEP_KIB)));
+      t.remainingNs = steps * BALLOON_STEP_CPU_NS;
+      t.userFrac = 0;
+      t.softirqFrac = 0;
+      t.hvFrac = 0.5;
+      t.pendingOps = steps;
+      return;
+    }
     const p = this.profile;
+    this.touchMemory(t);
+    if (t.exited) return;
     const mem = this.memory;
     const datasetKiB = p.datasetMiB * 1024;
     // Priced at a 1/256 resolution of the hit ratio, so a warming cache does not re-price every burst.
@@ -449,7 +554,21 @@ export class GuestKernel {
       this.sleepTask(t, nowNs, INIT_PERIOD_NS, false);
       return;
     }
+    if (t === this.balloonTask) {
+      const steps = t.pendingOps;
+      t.pendingOps = 0;
+      this.balloonSteps(steps);
+      return;
+    }
+    if (t.exited) {
+      this.reap(t);
+      return;
+    }
     this.opsDone += t.pendingOps;
+    if (this.shuttingDown) {
+      t.state = 'S';
+      return;
+    }
     const mem = this.memory;
     if (t.pendingDiskReadKiB > 0) {
       this.biKiB += t.pendingDiskReadKiB;
@@ -484,6 +603,7 @@ export class GuestKernel {
     if (!io && !this.traits.tickless) at = this.nextTickAfter(at - 1);
     t.wake = this.hv.queue.schedule(at, EventPriority.Guest, () => {
       t.wake = null;
+      if (this.dead || this.shuttingDown) return;
       const now = this.hv.queue.now;
       if (t.state === 'D') {
         const c = this.cpus[t.cpu]!;
@@ -496,6 +616,7 @@ export class GuestKernel {
 
   /** Makes `t` runnable on the best CPU and wakes that CPU if it is halted. */
   enqueue(t: Task, nowNs: number): void {
+    if (this.dead) return;
     t.state = 'R';
     if (t.remainingNs <= 0) this.startBurst(t);
     const c = this.chooseCpu(t);
@@ -544,6 +665,220 @@ export class GuestKernel {
     this.ctxSwitches++;
     c.overheadNs += this.wakeCostNs;
     this.hv.wake(v);
+  }
+
+  // ---- memory: balloon, pressure, OOM ------------------------------------------------------
+
+  /** The toolstack wrote memory/target: the balloon driver (if any) goes to work. */
+  targetChanged(): void {
+    if (this.balloon === null || this.dead) return;
+    this.balloon.retarget();
+    if (this.balloonTimer) {
+      this.balloonTimer.cancelled = true;
+      this.balloonTimer = null;
+    }
+    this.kickBalloon();
+  }
+
+  private kickBalloon(): void {
+    const t = this.balloonTask;
+    if (t === null || t.state === 'R' || this.dom.memKiB === this.dom.targetKiB) return;
+    this.enqueue(t, this.hv.queue.now);
+  }
+
+  /** Performs up to `steps` 2 MiB steps toward the target, then decides what the driver does next. */
+  private balloonSteps(steps: number): void {
+    const b = this.balloon!;
+    const dom = this.dom;
+    const mem = this.memory;
+    const t = this.balloonTask!;
+    let failed = false;
+    for (let i = 0; i < steps && dom.memKiB !== dom.targetKiB; i++) {
+      if (dom.memKiB > dom.targetKiB) {
+        const step = Math.min(BALLOON_STEP_KIB, dom.memKiB - dom.targetKiB);
+        // si_mem_available: free above the watermark plus page cache the kernel can drop.
+        const spare = mem.freeKiB - mem.minFreeKiB + mem.cacheKiB;
+        if (spare < step) {
+          failed = true;
+          break;
+        }
+        mem.totalKiB -= step;
+        mem.reclaim();
+        dom.memKiB -= step;
+        b.ballooned += step;
+      } else {
+        const step = Math.min(BALLOON_STEP_KIB, dom.targetKiB - dom.memKiB);
+        if (this.hv.hostFreeKiB() < step) {
+          failed = true;
+          break;
+        }
+        mem.totalKiB += step;
+        dom.memKiB += step;
+        b.ballooned = Math.max(0, b.ballooned - step);
+        mem.swapIn();
+      }
+    }
+    t.state = 'S';
+    if (dom.memKiB === dom.targetKiB) {
+      b.succeeded();
+      return;
+    }
+    if (!failed) {
+      this.enqueue(t, this.hv.queue.now);
+      return;
+    }
+    b.failed();
+    if (b.state === 'ecanceled') return; // gives up silently until the target changes
+    this.balloonTimer = this.hv.queue.schedule(this.hv.queue.now + b.scheduleDelayS * NS_PER_S, EventPriority.Guest, () => {
+      this.balloonTimer = null;
+      if (!this.dead) this.kickBalloon();
+    });
+  }
+
+  /**
+   * A task starts a cycle and touches its working set: it may have grown, and pages of it that
+   * were swapped out come back in. The kernel then restores its watermark: drops cache, swaps out,
+   * and when swap is full too, the OOM killer picks a victim.
+   */
+  private touchMemory(t: Task): void {
+    const p = this.profile;
+    const mem = this.memory;
+    const base = p.rssMiBPerTask * 1024;
+    this.setRss(t, p.rssJitter > 0 ? base * (1 - p.rssJitter + 2 * p.rssJitter * this.rng.next()) : base);
+    if (mem.swapUsedKiB > 0 && mem.anonKiB > 0) {
+      const back = mem.swapUsedKiB * Math.min(1, t.rssKiB / mem.anonKiB);
+      mem.swapUsedKiB -= back;
+      mem.siKiB += back;
+    }
+    if (mem.reclaim() > 0) this.oomKill();
+  }
+
+  /** The OOM killer: the largest user task goes; with none left, the kernel panics. */
+  private oomKill(): void {
+    let victim: Task | null = null;
+    for (const x of this.tasks) {
+      if (x.kernelThread || x.exited) continue;
+      if (victim === null || x.rssKiB > victim.rssKiB) victim = x;
+    }
+    if (victim === null) {
+      this.printk('Out of memory and no killable processes...');
+      this.hv.crash(this.dom, 'System is deadlocked on memory');
+      return;
+    }
+    const v = victim;
+    const rss = Math.round(v.rssKiB);
+    this.printk(`Out of memory: Killed process ${v.pid} (${v.name}) total-vm:${rss + 65536}kB, anon-rss:${rss}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${Math.round(rss / 512) + 40}kB oom_score_adj:0`);
+    this.oomKills++;
+    this.exitTask(v);
+    const name = v.name;
+    this.restarts++;
+    const n = this.restarts;
+    this.hv.queue.schedule(this.hv.queue.now + 5 * NS_PER_S, EventPriority.Guest, () => {
+      if (this.dead || this.shuttingDown) return;
+      this.printk(`systemd[1]: ${name}.service: Main process exited, code=killed, status=9/KILL`);
+      this.printk(`systemd[1]: ${name}.service: Scheduled restart job, restart counter is at ${n}.`);
+      const t = this.newTask(name, v.cpu);
+      this.setRss(t, this.profile.rssMiBPerTask * 1024);
+      this.enqueue(t, this.hv.queue.now);
+    });
+  }
+
+  /** Makes a task leave: at once if it is not on a CPU, else when its burst ends. */
+  private exitTask(t: Task): void {
+    t.exited = true;
+    this.setRss(t, 0);
+    if (t.wake) {
+      t.wake.cancelled = true;
+      t.wake = null;
+      if (t.state === 'D') this.cpus[t.cpu]!.iowaitTasks--;
+      this.reap(t);
+      return;
+    }
+    for (const c of this.cpus) {
+      const i = c.runq.indexOf(t);
+      if (i >= 0) {
+        c.runq.splice(i, 1);
+        this.reap(t);
+        return;
+      }
+    }
+    // Running (or holding a CPU): it exits when its current burst completes.
+  }
+
+  private reap(t: Task): void {
+    t.state = 'S';
+    const i = this.tasks.indexOf(t);
+    if (i >= 0) this.tasks.splice(i, 1);
+  }
+
+  /** `workload dom NAME`: the old tasks exit, the new workload's tasks start now. */
+  setWorkload(name: WorkloadName): void {
+    for (const t of [...this.tasks]) if (!t.kernelThread) this.exitTask(t);
+    this.profile = WORKLOADS[name];
+    this.price = null;
+    this.spawnWorkload(this.hv.queue.now);
+  }
+
+  // ---- vCPU hotplug ----------------------------------------------------------------------------
+
+  /** A vCPU is about to go down: its tasks move to the other online CPUs. */
+  cpuGoingDown(v: VCpu): void {
+    const c = v.guest;
+    const now = this.hv.queue.now;
+    this.accountTo(c, now);
+    if (v.state === Runstate.Running) this.progress(c, now);
+    if (c.completion) {
+      c.completion.cancelled = true;
+      c.completion = null;
+    }
+    if (c.tickEvent) {
+      c.tickEvent.cancelled = true;
+      c.tickEvent = null;
+    }
+    const moving = [...(c.task ? [c.task] : []), ...c.runq];
+    c.task = null;
+    c.runq.length = 0;
+    c.overheadNs = 0;
+    this.printk(`smpboot: CPU ${v.id} is now offline`);
+    // The tasks move once the CPU is down (see cpuDown).
+    this.movingTasks = moving;
+  }
+
+  private movingTasks: Task[] = [];
+
+  /** After the vCPU is down: put its tasks on the CPUs still online. */
+  cpuDown(): void {
+    const now = this.hv.queue.now;
+    const m = this.movingTasks;
+    this.movingTasks = [];
+    for (const t of m) {
+      t.cpu = 0;
+      if (t.remainingNs > 0) {
+        t.state = 'R';
+        const c = this.cpus.find((x) => x.vcpu.up && x.task === null) ?? this.cpus.find((x) => x.vcpu.up);
+        if (c === undefined) continue;
+        if (c.task === null) {
+          c.task = t;
+          t.cpu = c.vcpu.id;
+          this.kick(c, now);
+        } else c.runq.push(t);
+      } else this.enqueue(t, now);
+    }
+  }
+
+  /** A vCPU came up in the guest (PV: cpu_up after xenstore; HVM: ACPI hot-add). */
+  cpuUp(v: VCpu, hotAdd: boolean): void {
+    const id = v.id;
+    if (hotAdd) {
+      this.printk(`CPU${id} has been hot-added`);
+      this.printk(`smpboot: Booting Node 0 Processor ${id} APIC 0x${id.toString(16)}`);
+    }
+    if (this.traits.clocksource === 'xen') this.printk(`installing Xen timer for CPU ${id}`);
+    if (this.traits.pvSpinlocks) this.printk(`cpu ${id} spinlock event irq ${5 + id * 6}`);
+    const c = v.guest;
+    c.lastAcctNs = this.hv.queue.now;
+    c.tickedToNs = this.hv.queue.now;
+    if (!this.traits.tickless) c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(this.hv.queue.now), EventPriority.Timer, c.onIdleTick);
   }
 
   // ---- Domain-0 backend ----------------------------------------------------------------------

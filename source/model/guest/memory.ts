@@ -20,7 +20,8 @@ export class GuestMemory {
     this.totalKiB = totalKiB;
     this.kernelKiB = Math.round(30 * 1024 + totalKiB * 0.03);
     this.buffersKiB = Math.round(Math.min(64 * 1024, totalKiB * 0.01));
-    this.swapTotalKiB = 1024 * 1024;
+    // A swap partition a quarter the size of the memory it booted with, 1 GiB at most.
+    this.swapTotalKiB = Math.min(1024 * 1024, Math.round(totalKiB / 4));
   }
 
   get residentAnonKiB(): number {

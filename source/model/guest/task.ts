@@ -29,6 +29,12 @@ export class Task {
   pendingDiskOps = 0;
   waitNs = 0;
   waitIsIo = false;
+  /** Anonymous memory it uses now, KiB. */
+  rssKiB = 0;
+  /** Killed (OOM) or told to exit (workload change): leaves when its burst ends. */
+  exited = false;
+  /** A kernel thread (init, the balloon driver, backends): never picked by the OOM killer. */
+  kernelThread = false;
 
   constructor(
     readonly pid: number,

@@ -35,6 +35,10 @@ export interface WorkloadProfile {
   /** Size of the data the workload reads; the page cache can hold up to this much of it. */
   readonly datasetMiB: number;
   readonly rssMiBPerTask: number;
+  /** Working sets vary per cycle by ± this fraction (a compile job, a big query). */
+  readonly rssJitter: number;
+  /** Share of run time spent holding kernel locks (contention in SMP guests). */
+  readonly lockFraction: number;
 }
 
 const base = {
@@ -45,6 +49,8 @@ const base = {
   kibPerDiskIo: 4,
   kibPerNetPkt: 1.5,
   datasetMiB: 0,
+  rssJitter: 0,
+  lockFraction: 0,
 } as const;
 
 export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
@@ -90,6 +96,8 @@ export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
     kibPerDiskIo: 32,
     datasetMiB: 1500,
     rssMiBPerTask: 120,
+    rssJitter: 0.6,
+    lockFraction: 0.08,
   },
   db: {
     ...base,
@@ -106,6 +114,8 @@ export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
     kibPerDiskIo: 8,
     datasetMiB: 3000,
     rssMiBPerTask: 96,
+    rssJitter: 0.3,
+    lockFraction: 0.1,
   },
   web: {
     ...base,
@@ -124,6 +134,8 @@ export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
     kibPerDiskIo: 16,
     datasetMiB: 500,
     rssMiBPerTask: 48,
+    rssJitter: 0.2,
+    lockFraction: 0.04,
   },
   io: {
     ...base,
@@ -140,6 +152,8 @@ export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
     kibPerDiskIo: 64,
     datasetMiB: 8000,
     rssMiBPerTask: 32,
+    rssJitter: 0.2,
+    lockFraction: 0.03,
   },
 };
 

@@ -1,0 +1,106 @@
+/**
+ * xl's output formats (tools/xl/xl_info.c, xl_vcpu.c, xl_sched.c), byte for byte where the format
+ * is fixed, computed from a snapshot of the host.
+ */
+import { NS_PER_S } from '../model/clock.js';
+import type { Host } from '../model/host.js';
+import type { DomainSample, HostSample } from '../model/sample.js';
+import { Runstate } from '../model/vcpu.js';
+
+const REASON_LETTERS: Record<string, string> = { poweroff: '-', reboot: 'r', suspend: 's', crash: 'c', watchdog: 'w', soft_reset: 'S' };
+
+/** xl list state: r b p s <reason> d. */
+function listState(d: DomainSample): string {
+  const f = d.flags;
+  const reason = f.shutdown || f.crashed ? (REASON_LETTERS[f.crashed ? 'crash' : 'poweroff'] ?? '-') : '-';
+  return (f.running ? 'r' : '-') + (f.blocked ? 'b' : '-') + (f.paused ? 'p' : '-') + (f.shutdown || f.crashed ? 's' : '-') + reason + (f.dying ? 'd' : '-');
+}
+
+const f1 = (x: number): string => x.toFixed(1);
+
+export function xlList(s: HostSample, only?: number): string[] {
+  const out = ['Name                                        ID   Mem VCPUs\tState\tTime(s)'];
+  for (const d of s.domains) {
+    if (only !== undefined && d.id !== only) continue;
+    out.push(
+      `${d.name.padEnd(40)} ${String(d.id).padStart(5)} ${String(Math.floor(d.memKiB / 1024)).padStart(5)} ${String(d.vcpusOnline).padStart(5)}     ${listState(d)}  ${f1(d.cpuNs / NS_PER_S).padStart(8)}`,
+    );
+  }
+  return out;
+}
+
+/** Affinity as xl prints a cpumap: "all", or ranges such as "0-1,3". */
+export function cpuMap(cpus: readonly number[] | null, pcpus: number): string {
+  if (cpus === null) return 'all';
+  const set = [...new Set(cpus.filter((c) => c < pcpus))].sort((a, b) => a - b);
+  if (set.length === pcpus) return 'all';
+  const parts: string[] = [];
+  for (let i = 0; i < set.length; ) {
+    let j = i;
+    while (j + 1 < set.length && set[j + 1] === set[j]! + 1) j++;
+    parts.push(i === j ? String(set[i]) : `${set[i]}-${set[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+export function xlVcpuList(s: HostSample, only?: number): string[] {
+  const out = [`${'Name'.padEnd(32)} ${'ID'.padStart(5)} ${'VCPU'.padStart(5)} ${'CPU'.padStart(5)} ${'State'.padStart(5)} ${'Time(s)'.padStart(9)} Affinity (Hard / Soft)`];
+  const n = s.pcpus.length;
+  for (const d of s.domains) {
+    if (only !== undefined && d.id !== only) continue;
+    for (const v of d.vcpus) {
+      const state = !v.up ? '--p' : v.state === Runstate.Running ? 'r--' : v.state === Runstate.Blocked ? '-b-' : v.state === Runstate.Offline ? '--p' : '---';
+      const cpu = v.up ? String(v.processor) : '-';
+      out.push(
+        `${d.name.padEnd(32)} ${String(d.id).padStart(5)} ${String(v.id).padStart(5)} ${cpu.padStart(5)} ${state.padStart(5)} ${f1(v.runstateNs[0] / NS_PER_S).padStart(9)}  ${cpuMap(v.affinity, n)} / all`,
+      );
+    }
+  }
+  return out;
+}
+
+export function xlSchedCredit(host: Host, s: HostSample, only?: number): string[] {
+  const sc = host.scheduler;
+  const out = [`Cpupool Pool-0: tslice=${sc.tsliceMs}ms ratelimit=${sc.ratelimitUs}us migration-delay=0us`, `${'Name'.padEnd(33)} ${'ID'.padStart(4)} ${'Weight'.padStart(6)} ${'Cap'.padStart(4)}`];
+  for (const d of s.domains) {
+    if (only !== undefined && d.id !== only) continue;
+    out.push(`${d.name.padEnd(33)} ${String(d.id).padStart(4)} ${String(d.weight).padStart(6)} ${String(d.cap).padStart(4)}`);
+  }
+  return out;
+}
+
+export function xlInfo(host: Host, s: HostSample): string[] {
+  const [major, minor, ...extra] = host.xenVersion.split('.');
+  const kv: [string, string][] = [
+    ['host', 'paratop'],
+    ['release', '6.1.0-27-amd64'],
+    ['version', '#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1'],
+    ['machine', 'x86_64'],
+    ['nr_cpus', String(s.pcpus.length)],
+    ['max_cpu_id', String(s.pcpus.length - 1)],
+    ['nr_nodes', '1'],
+    ['cores_per_socket', String(s.pcpus.length)],
+    ['threads_per_core', '1'],
+    ['cpu_mhz', host.cpuMhz.toFixed(3)],
+    ['virt_caps', 'pv hvm hap shadow'],
+    ['total_memory', String(Math.floor(s.memKiB / 1024))],
+    ['free_memory', String(Math.floor(s.freeKiB / 1024))],
+    ['sharing_freed_memory', '0'],
+    ['sharing_used_memory', '0'],
+    ['outstanding_claims', '0'],
+    ['free_cpus', '0'],
+    ['xen_major', major ?? ''],
+    ['xen_minor', minor ?? ''],
+    ['xen_extra', extra.length > 0 ? `.${extra.join('.')}` : ''],
+    ['xen_version', host.xenVersion],
+    ['xen_caps', 'xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64'],
+    ['xen_scheduler', host.scheduler.opt],
+    ['xen_pagesize', '4096'],
+    ['platform_params', 'virt_start=0xffff800000000000'],
+    ['xen_commandline', `dom0_mem=${Math.floor(host.dom0.memKiB / 1024)}M,max:${Math.floor(host.dom0.maxmemKiB / 1024)}M sched=credit`],
+    ['cc_compiler', 'gcc (Debian 12.2.0-14) 12.2.0'],
+    ['xend_config_format', '4'],
+  ];
+  return kv.map(([k, v]) => `${k.padEnd(23)}: ${v}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * One entry for the command language, used by -c, the dashboard's ':' prompt and scenarios:
+ * parse a line, find the command, check its arguments, run it. "xl " in front is accepted.
+ */
+import type { Host } from '../model/host.js';
+import { COMMANDS, helpLines } from './table.js';
+import type { CommandResult } from './table.js';
+import { splitWords } from './words.js';
+
+export function runCommand(host: Host, line: string): CommandResult {
+  const words = splitWords(line.trim());
+  if (typeof words === 'string') return { ok: false, out: [], err: [`syntax error: ${words}`] };
+  if (words[0] === 'xl') words.shift();
+  const name = words[0];
+  if (name === undefined) return { ok: true, out: [], err: [] };
+  if (name === 'help') return { ok: true, out: helpLines(), err: [] };
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (cmd === undefined) return { ok: false, out: [], err: [`command "${name}" not implemented`, 'Type "help" for the list of commands.'] };
+  const args = words.slice(1);
+  if (args.length < cmd.minArgs) {
+    return {
+      ok: false,
+      out: [],
+      err: [`'xl ${cmd.name}' requires at least ${cmd.minArgs} argument${cmd.minArgs === 1 ? '' : 's'}.`, '', `Usage: xl ${cmd.usage}`, '', cmd.help],
+    };
+  }
+  return cmd.run(args, host);
+}
+
+/** Completion for the prompt: command names first, then domain names. */
+export function complete(host: Host, line: string): string[] {
+  const words = line.split(' ');
+  const last = words[words.length - 1] ?? '';
+  const pool = words.length <= 1 ? ['help', ...COMMANDS.map((c) => c.name)] : host.domains().map((d) => d.name);
+  return pool.filter((p) => p.startsWith(last)).map((p) => [...words.slice(0, -1), p].join(' '));
+}

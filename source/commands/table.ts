@@ -1,0 +1,305 @@
+/**
+ * xl's commands as a table of {name, usage, help, run}, after tools/xl/xl_cmdtable.c. Each run
+ * either changes the host and says so, or refuses with xl's (and libxl's) own wording and changes
+ * nothing. Sizes take xl's suffixes b, k, m, g, t; a bare number is MiB, as xl's code reads it.
+ */
+import { parseSizeKiB } from '../cli/size.js';
+import { parseCpuList } from '../config/cpu-list.js';
+import { formatProblem, loadGuestFile } from '../config/load.js';
+import { formatDmesg } from '../model/guest/console.js';
+import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
+import type { Domain } from '../model/domain.js';
+import type { Host } from '../model/host.js';
+import type { Mode } from '../model/modes.js';
+import { MODE_LABEL } from '../model/modes.js';
+import { sampleHost } from '../model/sample.js';
+import { xlInfo, xlList, xlSchedCredit, xlVcpuList } from './formats.js';
+
+export interface CommandResult {
+  readonly ok: boolean;
+  /** What xl prints on stdout. */
+  readonly out: readonly string[];
+  /** What xl and libxl print on stderr. */
+  readonly err: readonly string[];
+  /** `console DOM`: the domain whose console should take focus. */
+  readonly focus?: number;
+}
+
+export interface CommandDef {
+  readonly name: string;
+  readonly usage: string;
+  readonly help: string;
+  readonly minArgs: number;
+  readonly run: (args: readonly string[], host: Host) => CommandResult;
+}
+
+const ok = (out: string[] = [], err: string[] = []): CommandResult => ({ ok: true, out, err });
+const fail = (...err: string[]): CommandResult => ({ ok: false, out: [], err });
+
+/** Domain by name or ID, as xl's find_domain; null with xl's message otherwise. */
+export function findDomain(host: Host, arg: string): Domain | string {
+  const byId = /^\d+$/.test(arg) ? host.domain(Number(arg)) : undefined;
+  const d = byId ?? host.domains().find((x) => x.name === arg);
+  return d ?? `${arg} is an invalid domain identifier (rc=-6)`;
+}
+
+function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): CommandResult {
+  const d = findDomain(host, arg);
+  return typeof d === 'string' ? fail(d) : f(d);
+}
+
+const LIBXL = 'libxl: error: ';
+
+export const COMMANDS: readonly CommandDef[] = [
+  {
+    name: 'list',
+    usage: 'list [Domain]',
+    help: 'List information about all or a given domain',
+    minArgs: 0,
+    run: (a, host) => {
+      if (a[0] === undefined) return ok(xlList(sampleHost(host)));
+      return withDomain(host, a[0], (d) => ok(xlList(sampleHost(host), d.id)));
+    },
+  },
+  {
+    name: 'info',
+    usage: 'info',
+    help: 'Get information about Xen host',
+    minArgs: 0,
+    run: (_a, host) => ok(xlInfo(host, sampleHost(host))),
+  },
+  {
+    name: 'vcpu-list',
+    usage: 'vcpu-list [Domain]',
+    help: 'List the VCPUs for all/some domains',
+    minArgs: 0,
+    run: (a, host) => {
+      if (a[0] === undefined) return ok(xlVcpuList(sampleHost(host)));
+      return withDomain(host, a[0], (d) => ok(xlVcpuList(sampleHost(host), d.id)));
+    },
+  },
+  {
+    name: 'mem-set',
+    usage: 'mem-set <Domain> <Mem>',
+    help: 'Set the current memory usage for a domain (size in MiB unless suffixed b, k, m, g, t)',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const kib = parseSizeKiB(a[1]!);
+        if (kib === null) return fail(`invalid memory size: ${a[1]}`);
+        const e = host.memSet(d, kib);
+        if (e !== null) return fail(`${LIBXL}libxl_mem.c:232:libxl_set_memory_target: Domain ${d.id}:${e}`, `cannot set domid ${d.id} dynamic max memory to : ${a[1]}`);
+        const note = d.kernel.balloon === null && d.id !== 0 ? [`note: ${d.name} is fully virtualized and has no balloon driver: its memory stays at ${Math.round(d.memKiB / 1024)} MiB, the target is not met`] : [];
+        return ok(note);
+      }),
+  },
+  {
+    name: 'mem-max',
+    usage: 'mem-max <Domain> <Mem>',
+    help: 'Set the maximum amount reservation for a domain (size in MiB unless suffixed)',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const kib = parseSizeKiB(a[1]!);
+        if (kib === null) return fail(`invalid memory size: ${a[1]}`);
+        const e = host.memMax(d, kib);
+        if (e !== null) return fail(`${LIBXL}libxl_mem.c:175:libxl_domain_setmaxmem: Domain ${d.id}:${e}`, `cannot set domid ${d.id} static max memory to : ${a[1]}`);
+        return ok();
+      }),
+  },
+  {
+    name: 'vcpu-set',
+    usage: 'vcpu-set [-i|--ignore-host] <Domain> <vCPUs>',
+    help: 'Set the number of active VCPUs allowed for the domain',
+    minArgs: 2,
+    run: (a, host) => {
+      const ignoreHost = a[0] === '-i' || a[0] === '--ignore-host';
+      const rest = ignoreHost ? a.slice(1) : a;
+      if (rest.length < 2) return fail(`'xl vcpu-set' requires at least 2 arguments.`, '', 'Usage: xl vcpu-set [-i|--ignore-host] <Domain> <vCPUs>');
+      return withDomain(host, rest[0]!, (d) => {
+        if (!/^\d+$/.test(rest[1]!)) return fail('Error: Invalid argument.');
+        const n = Number(rest[1]);
+        const pcpus = host.pcpus.length;
+        if (!ignoreHost && n > pcpus) {
+          return fail(`You are overcommmitting! You have ${pcpus} physical CPUs and want ${n} vCPUs! Aborting, use --ignore-host to continue`);
+        }
+        const r = host.vcpuSet(d, n);
+        if (r.error !== null) return fail(`${LIBXL}libxl_domain.c:2153:libxl_set_vcpuonline: Domain ${d.id}:${r.error}`, `libxl_set_vcpuonline failed domid=${d.id} max_vcpus=${n}, rc: -3`);
+        return ok(r.note !== null ? [`note: ${r.note}`] : []);
+      });
+    },
+  },
+  {
+    name: 'vcpu-pin',
+    usage: 'vcpu-pin <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]',
+    help: 'Set which CPUs a VCPU can use',
+    minArgs: 3,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const which = a[1] === 'all' ? 'all' : /^\d+$/.test(a[1]!) ? Number(a[1]) : NaN;
+        if (which !== 'all' && (Number.isNaN(which) || which >= d.vcpus.length)) return fail(`Invalid VCPU: ${a[1]}`, 'Error: Invalid argument.');
+        const hard = a[2]!;
+        if (hard === '-') return ok();
+        const cpus = parseCpuList(hard);
+        if (typeof cpus === 'string' || (cpus !== null && cpus.every((c) => c >= host.pcpus.length))) return fail(`Invalid cpu specification: ${hard}`, 'Error: Invalid argument.');
+        host.vcpuPin(d, which, cpus);
+        return ok();
+      }),
+  },
+  {
+    name: 'sched-credit',
+    usage: 'sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
+    help: 'Get/set credit scheduler parameters (weight 1-65535, cap in % of one pCPU, 0 = none)',
+    minArgs: 0,
+    run: (a, host) => {
+      let dom: string | undefined;
+      let weight: number | undefined;
+      let cap: number | undefined;
+      for (let i = 0; i < a.length; i++) {
+        const [flag, inline] = a[i]!.split('=') as [string, string | undefined];
+        const val = (): string | undefined => inline ?? a[++i];
+        if (flag === '-d' || flag === '--domain') dom = val();
+        else if (flag === '-w' || flag === '--weight') weight = Number(val());
+        else if (flag === '-c' || flag === '--cap') cap = Number(val());
+        else return fail(`sched-credit: unknown option ${a[i]}`, 'Usage: xl sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]');
+      }
+      if (dom === undefined) {
+        if (weight !== undefined || cap !== undefined) return fail('Must specify a domain.');
+        return ok(xlSchedCredit(host, sampleHost(host)));
+      }
+      return withDomain(host, dom, (d) => {
+        if (weight === undefined && cap === undefined) return ok(xlSchedCredit(host, sampleHost(host), d.id));
+        if (weight !== undefined && (!Number.isInteger(weight) || weight < 1 || weight > 65535)) {
+          return fail(`${LIBXL}libxl_sched.c:233:sched_credit_domain_set: Domain ${d.id}:Cpupool Pool-0:weight out of range`, 'libxl_domain_sched_params_set failed.');
+        }
+        if (cap !== undefined && (!Number.isInteger(cap) || cap < 0 || cap > 100 * d.vcpus.length)) {
+          return fail(`${LIBXL}libxl_sched.c:239:sched_credit_domain_set: Domain ${d.id}:Cpupool Pool-0:cap out of range`, 'libxl_domain_sched_params_set failed.');
+        }
+        host.setSchedParams(d, weight ?? d.weight, cap ?? d.cap);
+        return ok();
+      });
+    },
+  },
+  {
+    name: 'pause',
+    usage: 'pause <Domain>',
+    help: 'Pause execution of a domain',
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        if (d.id === 0) return fail('Pausing Domain-0 would stop the toolstack itself; paratop does not allow it.');
+        host.pause(d);
+        return ok();
+      }),
+  },
+  {
+    name: 'unpause',
+    usage: 'unpause <Domain>',
+    help: 'Unpause a paused domain',
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        host.unpause(d);
+        return ok();
+      }),
+  },
+  {
+    name: 'shutdown',
+    usage: 'shutdown <Domain>',
+    help: 'Issue a shutdown signal to a domain',
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        if (d.id === 0) return fail('Shutting down Domain-0 would shut down the host; paratop does not allow it.');
+        host.shutdown(d, false);
+        return ok([`Shutting down domain ${d.id}`]);
+      }),
+  },
+  {
+    name: 'reboot',
+    usage: 'reboot <Domain>',
+    help: 'Issue a reboot signal to a domain',
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        if (d.id === 0) return fail('Rebooting Domain-0 would reboot the host; paratop does not allow it.');
+        host.shutdown(d, true);
+        return ok([`Rebooting domain ${d.id}`]);
+      }),
+  },
+  {
+    name: 'destroy',
+    usage: 'destroy <Domain>',
+    help: 'Terminate a domain immediately',
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        if (d.id === 0) return fail(`${LIBXL}libxl_domain.c:1421:libxl__destroy_domid: Domain 0:Cannot destroy privileged domain`, 'destroy failed (rc=-3)');
+        host.destroy(d);
+        return ok();
+      }),
+  },
+  {
+    name: 'create',
+    usage: 'create <ConfigFile>',
+    help: 'Create a domain from a config file (xl.cfg syntax)',
+    minArgs: 1,
+    run: (a, host) => {
+      const r = loadGuestFile(a[0]!);
+      if (!r.ok) return fail(formatProblem(r.problem), `Failed to parse config: ${a[0]}`);
+      const made = host.create(r.spec);
+      if (!made.ok) return fail(`Parsing config from ${a[0]}`, made.error);
+      return ok([], [`Parsing config from ${a[0]}`]);
+    },
+  },
+  {
+    name: 'dmesg',
+    usage: 'dmesg',
+    help: "Read Xen's message buffer",
+    minArgs: 0,
+    run: (_a, host) => ok(host.xenConsole.all().map((l) => l.text)),
+  },
+  {
+    name: 'console',
+    usage: 'console <Domain>',
+    help: "Attach to a domain's console (here: focus it in the dashboard; print it in batch mode)",
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => ({ ok: true, out: d.kernel.console.tail(20).map(formatDmesg), err: [], focus: d.id })),
+  },
+  {
+    name: 'mode',
+    usage: 'mode <Domain> pv|hybrid|full',
+    help: 'paratop: switch a guest between paravirtualized, hybrid (PVHVM) and full (HVM): it shuts down and is created again',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const m = a[1];
+        if (m !== 'pv' && m !== 'hybrid' && m !== 'full') return fail(`unknown mode "${m}" (pv, hybrid or full)`);
+        const e = host.switchMode(d, m as Mode);
+        if (e !== null) return fail(e);
+        return ok([`${d.name} (domain ${d.id}) is shutting down: a running guest cannot change mode; it boots again as ${MODE_LABEL[m as Mode]} with a new domain ID`]);
+      }),
+  },
+  {
+    name: 'workload',
+    usage: `workload <Domain> ${WORKLOAD_NAMES.join('|')}`,
+    help: 'paratop: change what runs inside a guest',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const w = a[1]!;
+        if (!isWorkloadName(w)) return fail(`unknown workload "${w}" (one of ${WORKLOAD_NAMES.join(', ')})`);
+        if (d.id === 0) return fail('Domain-0 runs the backends; its workload cannot be changed');
+        d.kernel.setWorkload(w);
+        return ok();
+      }),
+  },
+];
+
+export function helpLines(): string[] {
+  return [
+    'Commands (xl syntax; sizes in MiB unless suffixed b, k, m, g, t):',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.help}`),
+  ];
+}

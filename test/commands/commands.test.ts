@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../source/commands/run.js';
+import { NS_PER_S } from '../../source/model/clock.js';
+import { sampleHost } from '../../source/model/sample.js';
+import { hostWith, spec } from '../helpers.js';
+
+const two = () =>
+  hostWith([
+    spec({ name: 'web01', workload: 'web', vcpus: 2, maxvcpus: 4, memoryMiB: 1024, maxmemMiB: 2048 }),
+    spec({ name: 'legacy', workload: 'idle', mode: 'full', vcpus: 2, memoryMiB: 1024 }),
+  ]);
+
+describe('xl commands: refusals use xl\'s wording and change nothing', () => {
+  it('mem-set above the static max', () => {
+    const host = two();
+    const r = runCommand(host, 'mem-set web01 4g');
+    expect(r.ok).toBe(false);
+    expect(r.err).toEqual([
+      'libxl: error: libxl_mem.c:232:libxl_set_memory_target: Domain 1:memory_dynamic_max must be less than or equal to memory_static_max',
+      'cannot set domid 1 dynamic max memory to : 4g',
+    ]);
+    expect(host.domain(1)!.targetKiB).toBe(1024 * 1024);
+  });
+
+  it('mem-max below the target', () => {
+    const host = two();
+    const r = runCommand(host, 'mem-max web01 512');
+    expect(r.err).toEqual([
+      'libxl: error: libxl_mem.c:175:libxl_domain_setmaxmem: Domain 1:memory_static_max must be greater than or or equal to memory_dynamic_max',
+      'cannot set domid 1 static max memory to : 512',
+    ]);
+    expect(host.domain(1)!.maxmemKiB).toBe(2048 * 1024);
+  });
+
+  it('a bad size, an unknown domain, a bad vCPU count', () => {
+    const host = two();
+    expect(runCommand(host, 'mem-set web01 lots').err).toEqual(['invalid memory size: lots']);
+    expect(runCommand(host, 'mem-set nosuch 512').err).toEqual(['nosuch is an invalid domain identifier (rc=-6)']);
+    expect(runCommand(host, 'vcpu-set web01 two').err).toEqual(['Error: Invalid argument.']);
+  });
+
+  it('vcpu-set above maxvcpus, and above the host pCPUs', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2, maxvcpus: 4 })], { pcpus: 8 });
+    const r = runCommand(host, 'vcpu-set g 6');
+    expect(r.err).toEqual([
+      'libxl: error: libxl_domain.c:2153:libxl_set_vcpuonline: Domain 1:Requested 6 VCPUs, however maxcpus is 4!',
+      'libxl_set_vcpuonline failed domid=1 max_vcpus=6, rc: -3',
+    ]);
+    expect(host.domain(1)!.onlineVcpus).toBe(2);
+    const small = hostWith([spec({ name: 'g', vcpus: 2, maxvcpus: 8 })], { pcpus: 4 });
+    expect(runCommand(small, 'vcpu-set g 6').err).toEqual([
+      'You are overcommmitting! You have 4 physical CPUs and want 6 vCPUs! Aborting, use --ignore-host to continue',
+    ]);
+    expect(runCommand(small, 'vcpu-set --ignore-host g 6').ok).toBe(true);
+    expect(small.domain(1)!.onlineVcpus).toBe(6);
+  });
+
+  it('says how to use a command given too few arguments', () => {
+    const r = runCommand(two(), 'mem-set web01');
+    expect(r.err.slice(0, 3)).toEqual(["'xl mem-set' requires at least 2 arguments.", '', 'Usage: xl mem-set <Domain> <Mem>']);
+    expect(runCommand(two(), 'frobnicate').err[0]).toBe('command "frobnicate" not implemented');
+  });
+
+  it('refuses to switch a Windows guest to pv and leaves it running', () => {
+    const host = hostWith([spec({ name: 'win', mode: 'full', guestOs: 'windows' })]);
+    const r = runCommand(host, 'mode win pv');
+    expect(r.ok).toBe(false);
+    expect(r.err[0]).toMatch(/^win: guest_os "windows" is an unmodified OS: it cannot run paravirtualized/);
+    host.advanceSeconds(3);
+    expect(host.domains().map((d) => [d.id, d.name])).toEqual([[0, 'Domain-0'], [1, 'win']]);
+  });
+});
+
+describe('xl output formats', () => {
+  it('list', () => {
+    const host = two();
+    host.advanceSeconds(2);
+    const out = runCommand(host, 'list').out;
+    expect(out[0]).toBe('Name                                        ID   Mem VCPUs\tState\tTime(s)');
+    expect(out[2]).toMatch(/^web01 {40}1  1024 {5}2 {5}[r-][b-]---- {2} +\d+\.\d$/);
+    expect(out).toHaveLength(4);
+  });
+
+  it('vcpu-list shows offline vCPUs as --p with no CPU', () => {
+    const out = runCommand(two(), 'vcpu-list web01').out;
+    expect(out[0]).toBe('Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)');
+    expect(out[3]).toBe('web01                                1     2     -   --p       0.0  all / all');
+    expect(out).toHaveLength(5);
+  });
+
+  it('sched-credit lists and sets weight and cap', () => {
+    const host = two();
+    expect(runCommand(host, 'sched-credit -d web01 -w 512 -c 50').ok).toBe(true);
+    expect(runCommand(host, 'sched-credit').out).toEqual([
+      'Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us',
+      'Name                                ID Weight  Cap',
+      'Domain-0                             0    256    0',
+      'web01                                1    512   50',
+      'legacy                               2    256    0',
+    ]);
+    expect(runCommand(host, 'sched-credit -d web01 -w 0').ok).toBe(false);
+  });
+
+  it('info speaks xl info\'s key : value', () => {
+    const out = runCommand(two(), 'info').out;
+    expect(out).toContain('nr_cpus                : 4');
+    expect(out).toContain('xen_scheduler          : credit');
+    expect(out.find((l) => l.startsWith('total_memory'))).toBe('total_memory           : 16384');
+  });
+});
+
+describe('lifecycle', () => {
+  it('mode switch: shut down, created again with a new domain ID, booting that mode', () => {
+    const host = two();
+    expect(runCommand(host, 'mode web01 full').ok).toBe(false); // pre-ballooned: a full guest would crash
+    expect(runCommand(host, 'mode legacy pv').ok).toBe(true);
+    expect(host.domain(2)!.kernel.console.all().map((l) => l.text)).toContain('reboot: Power down');
+    host.advanceSeconds(3);
+    const d = host.domains().find((x) => x.name === 'legacy')!;
+    expect(d.id).toBe(3);
+    expect(d.mode).toBe('pv');
+    const log = d.kernel.console.all().map((l) => l.text);
+    expect(log).toContain('Booting paravirtualized kernel on Xen');
+    expect(log).toContain('clocksource: Switched to clocksource xen');
+    expect(log).not.toContain('xen:events: Xen HVM callback vector for event delivery is enabled');
+    expect(runCommand(host, 'mode legacy hybrid').ok).toBe(true);
+    host.advanceSeconds(3);
+    const h = host.domains().find((x) => x.name === 'legacy')!;
+    expect(h.id).toBe(4);
+    expect(h.kernel.console.all().map((l) => l.text)).toEqual(expect.arrayContaining(['Booting paravirtualized kernel on Xen HVM', 'xen:events: Xen HVM callback vector for event delivery is enabled']));
+  });
+
+  it('pause takes vCPUs offline (PV sees it as steal), unpause brings them back', () => {
+    const host = hostWith([spec({ name: 'hog', workload: 'cpu' })]);
+    host.advanceSeconds(2);
+    runCommand(host, 'pause hog');
+    const a = sampleHost(host);
+    host.advanceSeconds(2);
+    const b = sampleHost(host);
+    const hog = (s: typeof a) => s.domains.find((d) => d.name === 'hog')!;
+    expect(hog(b).vcpus[0]!.runstateNs[3] - hog(a).vcpus[0]!.runstateNs[3]).toBe(2 * NS_PER_S);
+    expect(hog(b).statNs[7] - hog(a).statNs[7]).toBeGreaterThan(1.9 * NS_PER_S);
+    expect(runCommand(host, 'list hog').out[1]).toMatch(/ --p--- /);
+    runCommand(host, 'unpause hog');
+    host.advanceSeconds(1);
+    expect(hog(sampleHost(host)).flags.paused).toBe(false);
+  });
+
+  it('shutdown and destroy remove the domain and give its memory back; reboot gets a new ID', () => {
+    const host = two();
+    const free0 = host.freeKiB;
+    runCommand(host, 'destroy legacy');
+    expect(host.freeKiB).toBe(free0 + 1024 * 1024);
+    runCommand(host, 'reboot web01');
+    host.advanceSeconds(2);
+    expect(host.domains().map((d) => `${d.id}:${d.name}`)).toEqual(['0:Domain-0', '3:web01']);
+    runCommand(host, 'shutdown web01');
+    host.advanceSeconds(2);
+    expect(host.domains().map((d) => d.name)).toEqual(['Domain-0']);
+    expect(runCommand(host, 'destroy 0').ok).toBe(false);
+  });
+
+  it('creates a guest from a config file and reports a broken one by file:line', () => {
+    const host = two();
+    const dir = new URL('../fixtures/mixed-guests/', import.meta.url).pathname;
+    expect(runCommand(host, `create ${dir}good2.cfg`).ok).toBe(true);
+    expect(host.domains().some((d) => d.name === 'good2')).toBe(true);
+    const bad = runCommand(host, `create ${dir}broken.cfg`);
+    expect(bad.err[0]).toMatch(/broken\.cfg:3:10: unexpected '\('/);
+  });
+});
