@@ -326,6 +326,9 @@ export class Host implements HypervisorPort, SchedHooks {
   /** libxl_domain_setmaxmem: Xen's hard limit; it cannot go below the current target. */
   memMax(dom: Domain, maxKiB: number): string | null {
     if (maxKiB < dom.targetKiB) return 'memory_static_max must be greater than or or equal to memory_dynamic_max';
+    // Xen would let the domain "ratchet down" to a max below what it holds; paratop keeps
+    // memory <= maxmem at every instant, so it waits for the balloon to get there first.
+    if (maxKiB < dom.memKiB) return `the domain still holds ${dom.memKiB} KiB (its balloon has not reached the target yet); try again when it has`;
     dom.maxmemKiB = maxKiB;
     return null;
   }

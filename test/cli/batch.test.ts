@@ -77,3 +77,25 @@ describe('paratop --batch', () => {
     expect(JSON.parse(r.out).domains.map((d: { name: string }) => d.name)).toEqual(['Domain-0', 'small']);
   });
 });
+
+describe('paratop --batch -c', () => {
+  it('applies xl commands in order at start; JSON shows their effect; a refused one exits 1 and changes nothing', () => {
+    const r = run(['-b', '-i', '3', '--format', 'json', '-c', 'mem-set web01 512m', '-c', 'sched-credit -d batch01 -c 50', '-c', 'vcpu-set db01 9']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('You are overcommmitting! You have 4 physical CPUs and want 9 vCPUs! Aborting, use --ignore-host to continue');
+    expect(r.err).toContain('paratop: -c "vcpu-set db01 9" refused; nothing changed');
+    const samples = r.out.trim().split('\n').map((l) => JSON.parse(l) as { domains: { name: string; memKiB: number; targetKiB: number; cap: number; vcpus: { online: number } }[] });
+    const web = (i: number) => samples[i]!.domains.find((d) => d.name === 'web01')!;
+    expect(web(0).targetKiB).toBe(512 * 1024);
+    expect(web(2).memKiB).toBe(512 * 1024);
+    expect(samples[0]!.domains.find((d) => d.name === 'batch01')!.cap).toBe(50);
+    expect(samples[2]!.domains.find((d) => d.name === 'db01')!.vcpus.online).toBe(2);
+  });
+
+  it('prints xl list and xl info to stderr, keeping stdout for samples', () => {
+    const r = run(['-b', '-i', '1', '--format', 'json', '-c', 'list']);
+    expect(r.code).toBe(0);
+    expect(r.err.split('\n')[0]).toBe('Name                                        ID   Mem VCPUs\tState\tTime(s)');
+    expect(() => JSON.parse(r.out)).not.toThrow();
+  });
+});

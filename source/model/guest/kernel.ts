@@ -195,7 +195,7 @@ export class GuestKernel {
     } else {
       this.spawnWorkload(now + BOOT_DONE_NS);
     }
-    this.memory.reclaim();
+    this.applyPressure();
     // A ticking kernel arms its periodic timer on every CPU it brings up, busy or not.
     if (!this.traits.tickless) {
       for (const c of this.cpus) {
@@ -216,6 +216,7 @@ export class GuestKernel {
       this.setRss(t, p.rssMiBPerTask * 1024);
       this.sleepTask(t, now, fromNs - now + this.rng.range(0, 200 * NS_PER_MS), false);
     }
+    this.applyPressure();
   }
 
   private setRss(t: Task, kib: number): void {
@@ -750,11 +751,18 @@ export class GuestKernel {
       mem.swapUsedKiB -= back;
       mem.siKiB += back;
     }
-    if (mem.reclaim() > 0) this.oomKill();
+    this.applyPressure();
   }
 
-  /** The OOM killer: the largest user task goes; with none left, the kernel panics. */
-  private oomKill(): void {
+  /** Restores free memory above the watermark: cache, then swap, then the OOM killer. */
+  private applyPressure(): void {
+    for (let guard = 0; this.memory.reclaim() > 0 && guard < 64; guard++) {
+      if (!this.oomKill()) return;
+    }
+  }
+
+  /** The OOM killer: the largest user task goes; with none left, the kernel panics. False if it panicked. */
+  private oomKill(): boolean {
     let victim: Task | null = null;
     for (const x of this.tasks) {
       if (x.kernelThread || x.exited) continue;
@@ -763,7 +771,7 @@ export class GuestKernel {
     if (victim === null) {
       this.printk('Out of memory and no killable processes...');
       this.hv.crash(this.dom, 'System is deadlocked on memory');
-      return;
+      return false;
     }
     const v = victim;
     const rss = Math.round(v.rssKiB);
@@ -779,8 +787,10 @@ export class GuestKernel {
       this.printk(`systemd[1]: ${name}.service: Scheduled restart job, restart counter is at ${n}.`);
       const t = this.newTask(name, v.cpu);
       this.setRss(t, this.profile.rssMiBPerTask * 1024);
-      this.enqueue(t, this.hv.queue.now);
+      this.applyPressure();
+      if (!t.exited) this.enqueue(t, this.hv.queue.now);
     });
+    return true;
   }
 
   /** Makes a task leave: at once if it is not on a CPU, else when its burst ends. */
