@@ -81,6 +81,8 @@ export interface DomainSample {
   readonly clockOffsetNs: number;
   readonly seesSteal: boolean;
   readonly consoleSeq: number;
+  /** Where its CPU went, cumulative ns: guest user, guest kernel, hypervisor on its behalf, Domain-0 for it. */
+  readonly prof: { readonly userNs: number; readonly kernelNs: number; readonly hvNs: number; readonly dom0Ns: number };
 }
 
 export interface PcpuSample {
@@ -176,6 +178,7 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
     clockOffsetNs: k.clockOffsetNs(now),
     seesSteal: k.traits.seesSteal,
     consoleSeq: k.console.total,
+    prof: { ...k.prof },
   };
 }
 

@@ -8,6 +8,8 @@ import { useEffect, useReducer, useRef } from 'react';
 import type { Host } from '../model/host.js';
 import { initialViewState, reduceView } from '../view/state.js';
 import type { ViewAction, ViewState } from '../view/state.js';
+import { complete, runCommand } from '../commands/run.js';
+import { actionCommand } from './actions.js';
 import { SPEEDS, bindingFor } from './keymap.js';
 import type { Command } from './keymap.js';
 import { keyChars, keyName } from './keys.js';
@@ -95,8 +97,38 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'faster': return { type: 'speed', idx: Math.min(SPEEDS.length - 1, s.speedIdx + 1) };
       case 'slower': return { type: 'speed', idx: Math.max(0, s.speedIdx - 1) };
       case 'help': return { type: 'help', open: !s.help };
+      case 'command': return { type: 'promptOpen', kind: 'command', text: '' };
+      case 'profile': return { type: 'screen', screen: s.screen === 'profile' ? 'main' : 'profile' };
+      case 'memUp':
+      case 'memDown':
+      case 'vcpuUp':
+      case 'vcpuDown':
+      case 'modeNext':
+      case 'domPause': {
+        const line = actionCommand(c, host, s.selectedId);
+        return line === null ? null : execute(line);
+      }
       case 'quit': return 'quit';
     }
+  };
+
+  /** Runs a command line and returns the action that records it and shows its output. */
+  const execute = (line: string): ViewAction => {
+    const r = runCommand(host, line);
+    const lines = [...r.out, ...r.err];
+    if (r.focus !== undefined) {
+      const a: ViewAction = { type: 'select', id: r.focus };
+      stateRef.current = reduceView(stateRef.current, a);
+      dispatch(a);
+      if (stateRef.current.focus !== 'console') {
+        const f: ViewAction = { type: 'focusNext' };
+        stateRef.current = reduceView(stateRef.current, f);
+        dispatch(f);
+      }
+      return { type: 'commandRan', line, message: null };
+    }
+    const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok };
+    return { type: 'commandRan', line, message: msg };
   };
 
   useInput((input, key) => {
@@ -110,13 +142,23 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       dispatch(a);
     };
     if (s.prompt !== null) {
+      const cmd = s.prompt.kind === 'command';
       if (name === 'escape') apply({ type: 'promptCancel' });
+      else if (name === 'return' && cmd) apply(execute(s.prompt.text));
       else if (name === 'return') apply({ type: 'promptSubmit' });
+      else if (cmd && (name === 'up' || name === 'down')) apply({ type: 'historyMove', by: name === 'up' ? -1 : 1 });
+      else if (cmd && name === 'tab') {
+        const options = complete(host, s.prompt.text);
+        if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
+        else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
+      }
       else if (name === 'backspace') apply({ type: 'promptInput', text: s.prompt.text.slice(0, -1) });
       else if (!key.ctrl && !key.meta && input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: s.prompt.text + input });
       return;
     }
     if (s.help && (name === 'escape' || name === 'q')) return apply({ type: 'help', open: false });
+    if (s.message !== null && name === 'escape') return apply({ type: 'message', message: null });
+    if (s.screen === 'profile' && name === 'escape') return apply({ type: 'screen', screen: 'main' });
     for (const ch of keyChars(name)) {
       const b = bindingFor(ch);
       if (b === undefined) continue;

@@ -18,6 +18,14 @@ export type Command =
   | 'faster'
   | 'slower'
   | 'help'
+  | 'command'
+  | 'memUp'
+  | 'memDown'
+  | 'vcpuUp'
+  | 'vcpuDown'
+  | 'modeNext'
+  | 'domPause'
+  | 'profile'
   | 'quit';
 
 export interface Binding {
@@ -45,6 +53,14 @@ export const KEYMAP: readonly Binding[] = [
   { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', command: 'pause' },
   { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', command: 'faster' },
   { keys: ['['], label: '[', bar: 'Slower', help: 'simulation slower', command: 'slower' },
+  { keys: [':'], label: ':', bar: 'Cmd', help: 'xl command line (↑/↓ history, Tab completes; try "help")', command: 'command' },
+  { keys: ['+'], label: '+', bar: null, help: 'balloon the selected guest up 256 MiB (runs xl mem-set)', command: 'memUp' },
+  { keys: ['-'], label: '-', bar: 'Mem±', help: 'balloon the selected guest down 256 MiB (runs xl mem-set)', command: 'memDown' },
+  { keys: ['}'], label: '}', bar: null, help: 'one more vCPU for the selected guest (runs xl vcpu-set)', command: 'vcpuUp' },
+  { keys: ['{'], label: '{', bar: 'vCPU±', help: 'one vCPU less for the selected guest (runs xl vcpu-set)', command: 'vcpuDown' },
+  { keys: ['m'], label: 'm', bar: 'Mode', help: 'switch the selected guest to the next mode, pv → hybrid → full (runs mode)', command: 'modeNext' },
+  { keys: ['p'], label: 'p', bar: null, help: 'pause / unpause the selected guest (runs xl pause / unpause)', command: 'domPause' },
+  { keys: ['P'], label: 'P', bar: 'Prof', help: 'profile: where CPU time went (guest, hypervisor, Domain-0 emulation) per domain', command: 'profile' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
   { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', command: 'quit' },
 ];

@@ -89,7 +89,7 @@ function helpScreen(budget: number): Line[] {
 function bottomLine(input: LayoutInput, cols: number): Line {
   const p = input.state.prompt;
   if (p !== null) {
-    const label = p.kind === 'filter' ? 'Filter: ' : 'Delay(sec): ';
+    const label = p.kind === 'filter' ? 'Filter: ' : p.kind === 'delay' ? 'Delay(sec): ' : ':';
     const err = p.error ? `   ${p.error}` : '';
     return { key: 'bar', text: `${label}${sanitize(p.text)}_${err}`.slice(0, cols) };
   }
@@ -97,6 +97,45 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
   const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}"  ` : '';
   return { key: 'bar', text: (filter + warn + bar).slice(0, cols).padEnd(cols), inverse: true };
+}
+
+/**
+ * The xenoprof idea, from the model's own accounting: for each domain, the share of one pCPU spent
+ * in its user code, its kernel, the hypervisor on its behalf (hypercalls, VM exits) and Domain-0
+ * on its behalf (split-driver backends, QEMU device emulation), over the last interval.
+ */
+function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow[], budget: number): Line[] {
+  const { history, cols } = input;
+  const cur = history[history.length - 1]!;
+  const prev = history.length > 1 ? history[history.length - 2]! : null;
+  const dt = prev ? cur.sample.tNs - prev.sample.tNs : 0;
+  out.push({ key: 'pt', text: ' profile: where CPU time went, % of one pCPU over the last interval   (P or Esc: back)'.padEnd(cols).slice(0, cols), inverse: true });
+  out.push({ key: 'ph', text: `${'NAME'.padEnd(12)} ${'MODE'.padEnd(5)} ${'USER'.padStart(6)} ${'KERNEL'.padStart(7)} ${'XEN'.padStart(6)} ${'DOM0-EMU'.padStart(8)} ${'OVERHEAD'.padStart(8)}  what the hypervisor and Domain-0 add` });
+  const pct = (ns: number): string => (dt > 0 ? ((ns / dt) * 100).toFixed(1) : '-');
+  for (const r of rows) {
+    const p = prev?.byId.get(r.sample.id)?.sample.prof;
+    const c = r.sample.prof;
+    if (p === undefined) {
+      out.push({ key: `pr${r.sample.id}`, text: `${sanitize(r.sample.name).slice(0, 12).padEnd(12)} ${r.sample.modeLabel.padEnd(5)}      -` });
+      continue;
+    }
+    const u = c.userNs - p.userNs;
+    const k = c.kernelNs - p.kernelNs;
+    const x = c.hvNs - p.hvNs;
+    const e = r.sample.id === 0 ? 0 : c.dom0Ns - p.dom0Ns;
+    const useful = u + k;
+    const over = useful > 0 ? `${(((x + e) / useful) * 100).toFixed(0)}%` : '-';
+    out.push({
+      key: `pr${r.sample.id}`,
+      text: `${sanitize(r.sample.name).slice(0, 12).padEnd(12)} ${r.sample.modeLabel.padEnd(5)} ${pct(u).padStart(6)} ${pct(k).padStart(7)} ${pct(x).padStart(6)} ${pct(e).padStart(8)} ${over.padStart(8)}`.slice(0, cols),
+    });
+    if (out.length >= budget - 3) break;
+  }
+  out.push({ key: 'pn', text: '' });
+  out.push({ key: 'pnote', text: 'XEN: VM exits and hypercalls on its vCPUs. DOM0-EMU: backend and QEMU work Domain-0 did for it.'.slice(0, cols) });
+  while (out.length < budget - 1) out.push({ key: `pp${out.length}`, text: '' });
+  out.push(bottomLine(input, cols));
+  return out;
 }
 
 export function layout(input: LayoutInput): Line[] {
@@ -137,6 +176,18 @@ export function layout(input: LayoutInput): Line[] {
 
   if (selRow === undefined) {
     while (out.length < budget - 1) out.push({ key: `fill${out.length}`, text: '' });
+    out.push(bottomLine(input, cols));
+    return out;
+  }
+
+  if (state.screen === 'profile') return profileScreen(input, out, sorted, budget);
+  if (state.message !== null) {
+    const m = state.message;
+    out.push({ key: 'msgt', text: ` ${sanitize(m.title)}   (Esc closes)`.padEnd(cols).slice(0, cols), inverse: true });
+    const room = budget - out.length - 1;
+    const lines = m.lines.length > room ? [...m.lines.slice(0, room - 1), `… ${m.lines.length - room + 1} more lines`] : m.lines;
+    lines.forEach((l, i) => out.push({ key: `msg${i}`, text: sanitize(l).replace(/\\t/g, '    ').slice(0, cols), ...(m.error && color ? { color: 'red' } : {}) }));
+    while (out.length < budget - 1) out.push({ key: `mp${out.length}`, text: '' });
     out.push(bottomLine(input, cols));
     return out;
   }

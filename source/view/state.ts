@@ -7,13 +7,22 @@ import { produce } from 'immer';
 import type { Draft } from 'immer';
 
 export type Focus = 'list' | 'console';
-export type PromptKind = 'filter' | 'delay';
+export type PromptKind = 'filter' | 'delay' | 'command';
 
 export interface Prompt {
   readonly kind: PromptKind;
   readonly text: string;
   readonly error: string | null;
 }
+
+/** What a command printed, shown in place of the panes until the next key. */
+export interface Message {
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly error: boolean;
+}
+
+export type Screen = 'main' | 'profile';
 
 export interface ViewState {
   readonly selectedId: number;
@@ -28,7 +37,15 @@ export interface ViewState {
   readonly speedIdx: number;
   readonly help: boolean;
   readonly refreshMs: number;
+  readonly message: Message | null;
+  /** Command lines run from the ':' prompt, oldest first (bounded). */
+  readonly cmdHistory: readonly string[];
+  /** Position while browsing history with ↑/↓ in the prompt; null when not browsing. */
+  readonly historyPos: number | null;
+  readonly screen: Screen;
 }
+
+export const CMD_HISTORY_MAX = 100;
 
 export const REFRESH_MIN_MS = 100;
 export const REFRESH_MAX_MS = 60_000;
@@ -46,7 +63,11 @@ export type ViewAction =
   | { readonly type: 'promptOpen'; readonly kind: PromptKind; readonly text: string }
   | { readonly type: 'promptInput'; readonly text: string }
   | { readonly type: 'promptCancel' }
-  | { readonly type: 'promptSubmit' };
+  | { readonly type: 'promptSubmit' }
+  | { readonly type: 'historyMove'; readonly by: number }
+  | { readonly type: 'message'; readonly message: Message | null }
+  | { readonly type: 'commandRan'; readonly line: string; readonly message: Message | null }
+  | { readonly type: 'screen'; readonly screen: Screen };
 
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
   return {
@@ -61,6 +82,10 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     speedIdx,
     help: false,
     refreshMs,
+    message: null,
+    cmdHistory: [],
+    historyPos: null,
+    screen: 'main',
   };
 }
 
@@ -105,6 +130,7 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       return;
     case 'promptOpen':
       d.prompt = { kind: a.kind, text: a.text, error: null };
+      d.historyPos = null;
       return;
     case 'promptInput':
       if (d.prompt === null) return;
@@ -125,12 +151,40 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
           return;
         }
         d.refreshMs = ms;
-      } else {
+      } else if (d.prompt.kind === 'filter') {
         d.filter = d.prompt.text;
       }
       d.prompt = null;
       return;
     }
+    case 'historyMove': {
+      if (d.prompt === null || d.prompt.kind !== 'command' || d.cmdHistory.length === 0) return;
+      const last = d.cmdHistory.length - 1;
+      const pos = d.historyPos === null ? (a.by < 0 ? last : null) : d.historyPos + a.by;
+      if (pos === null || pos > last) {
+        d.historyPos = null;
+        d.prompt.text = '';
+      } else {
+        d.historyPos = Math.max(0, pos);
+        d.prompt.text = d.cmdHistory[d.historyPos]!;
+      }
+      return;
+    }
+    case 'message':
+      d.message = a.message === null ? null : { ...a.message, lines: [...a.message.lines] };
+      return;
+    case 'commandRan':
+      if (a.line.trim() !== '' && d.cmdHistory[d.cmdHistory.length - 1] !== a.line) {
+        d.cmdHistory.push(a.line);
+        if (d.cmdHistory.length > CMD_HISTORY_MAX) d.cmdHistory.splice(0, d.cmdHistory.length - CMD_HISTORY_MAX);
+      }
+      d.historyPos = null;
+      d.prompt = null;
+      d.message = a.message === null ? null : { ...a.message, lines: [...a.message.lines] };
+      return;
+    case 'screen':
+      d.screen = a.screen;
+      return;
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);

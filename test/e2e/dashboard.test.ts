@@ -67,6 +67,33 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(s.raw()).toMatch(/\x1b\[0;7m/);
   });
 
+  it('runs xl commands from the : prompt, with Tab completing domain names', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press(':');
+    await s.waitFor((l) => l[38] === ':_', 'the prompt');
+    s.press('vcpu-list web');
+    await s.waitFor((l) => l[38] === ':vcpu-list web_', 'typed');
+    s.press('\t');
+    await s.waitFor((l) => l[38] === ':vcpu-list web01 _', 'completed');
+    s.press('\r');
+    const l = await s.waitFor((x) => x.some((y) => y.startsWith(' xl vcpu-list web01')), 'the output');
+    expect(l).toContain('Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)');
+    expect(l).toContain('web01                                7     2     -   --p       0.0  all / all');
+  });
+
+  it('a key that acts shows the xl command it ran', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press('/');
+    s.press('web01');
+    s.press('\r');
+    await s.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')), 'web01 selected');
+    s.press('-');
+    await s.waitFor((l) => l.some((x) => x.startsWith(' xl mem-set web01 768m')), 'the command shown');
+    await s.waitFor((l) => l.some((x) => /^web01 +7 PV .* 768M +768M +2048M/.test(x)), 'web01 ballooned to 768M');
+  });
+
   it('shows the too-small screen at 60x20 and lays out again when it grows', async () => {
     s = start([]);
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
