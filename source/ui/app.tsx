@@ -73,12 +73,14 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const run = (c: Command, s: ViewState): ViewAction | 'quit' | null => {
     const list = visibleRows(view, s);
     const idx = Math.max(0, list.findIndex((r) => r.sample.id === s.selectedId));
+    // What the panes show: the selected domain, or the first visible one if a filter hides it.
+    const selectedId = list[idx]?.sample.id ?? s.selectedId;
     const page = listHeight(rows, list.length);
     const select = (i: number): ViewAction | null => {
       const r = list[Math.max(0, Math.min(list.length - 1, i))];
       return r ? { type: 'select', id: r.sample.id } : null;
     };
-    const conMax = Math.max(0, (host.domain(s.selectedId)?.kernel.console.all().length ?? 0) - 1);
+    const conMax = Math.max(0, (host.domain(selectedId)?.kernel.console.all().length ?? 0) - 1);
     const inConsole = s.focus === 'console';
     switch (c) {
       case 'up': return inConsole ? { type: 'scrollConsole', by: 1, max: conMax } : select(idx - 1);
@@ -105,7 +107,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'vcpuDown':
       case 'modeNext':
       case 'domPause': {
-        const line = actionCommand(c, host, s.selectedId);
+        const line = actionCommand(c, host, selectedId);
         return line === null ? null : execute(line);
       }
       case 'quit': return 'quit';
@@ -131,36 +133,55 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     return { type: 'commandRan', line, message: msg };
   };
 
+  /** One key (or one typed character) in the prompt. */
+  const promptKey = (name: string, input: string, s: ViewState, apply: (a: ViewAction) => void): void => {
+    const p = s.prompt!;
+    const cmd = p.kind === 'command';
+    if (name === 'escape') apply({ type: 'promptCancel' });
+    else if (name === 'return' && cmd) apply(execute(p.text));
+    else if (name === 'return') apply({ type: 'promptSubmit' });
+    else if (cmd && (name === 'up' || name === 'down')) apply({ type: 'historyMove', by: name === 'up' ? -1 : 1 });
+    else if (cmd && name === 'tab') {
+      const options = complete(host, p.text);
+      if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
+      else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
+    } else if (name === 'backspace') apply({ type: 'promptInput', text: p.text.slice(0, -1) });
+    else if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
+  };
+
   useInput((input, key) => {
     if (key.ctrl && input === 'c') return exit();
     const name = keyName(input, key as InkKey);
-    // Actions apply one after another, each on the state the previous one left.
+    // Actions apply one after another, each on the state the previous one left; a chunk of
+    // typed characters is taken one character at a time, so "/web01⏎" opens the filter prompt and
+    // types into it.
     let s = stateRef.current;
     const apply = (a: ViewAction): void => {
       s = reduceView(s, a);
       stateRef.current = s;
       dispatch(a);
     };
-    if (s.prompt !== null) {
-      const cmd = s.prompt.kind === 'command';
-      if (name === 'escape') apply({ type: 'promptCancel' });
-      else if (name === 'return' && cmd) apply(execute(s.prompt.text));
-      else if (name === 'return') apply({ type: 'promptSubmit' });
-      else if (cmd && (name === 'up' || name === 'down')) apply({ type: 'historyMove', by: name === 'up' ? -1 : 1 });
-      else if (cmd && name === 'tab') {
-        const options = complete(host, s.prompt.text);
-        if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
-        else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
+    const chars = key.ctrl || key.meta ? [name] : keyChars(name);
+    for (const ch of chars) {
+      const named = ch.length > 1;
+      const charName = ch === '\r' ? 'return' : ch === '\t' ? 'tab' : ch === '\x7f' || ch === '\b' ? 'backspace' : ch === '\x1b' ? 'escape' : ch;
+      if (s.prompt !== null) {
+        promptKey(named ? ch : charName, named ? '' : ch, s, apply);
+        continue;
       }
-      else if (name === 'backspace') apply({ type: 'promptInput', text: s.prompt.text.slice(0, -1) });
-      else if (!key.ctrl && !key.meta && input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: s.prompt.text + input });
-      return;
-    }
-    if (s.help && (name === 'escape' || name === 'q')) return apply({ type: 'help', open: false });
-    if (s.message !== null && name === 'escape') return apply({ type: 'message', message: null });
-    if (s.screen === 'profile' && name === 'escape') return apply({ type: 'screen', screen: 'main' });
-    for (const ch of keyChars(name)) {
-      const b = bindingFor(ch);
+      if (s.help && (charName === 'escape' || charName === 'q')) {
+        apply({ type: 'help', open: false });
+        continue;
+      }
+      if (s.message !== null && charName === 'escape') {
+        apply({ type: 'message', message: null });
+        continue;
+      }
+      if (s.screen === 'profile' && charName === 'escape') {
+        apply({ type: 'screen', screen: 'main' });
+        continue;
+      }
+      const b = bindingFor(charName);
       if (b === undefined) continue;
       const a = run(b.command, s);
       if (a === 'quit') return exit();

@@ -32,7 +32,8 @@ export function keyName(input: string, key: InkKey): string {
   return input;
 }
 
-/** Splits a chunk of typed characters; named keys stay whole. */
+/** Splits a chunk of typed characters; named keys stay whole. Control characters in a chunk
+ * (\r, \t, \x7f) stay as characters for the caller to name. */
 export function keyChars(name: string): string[] {
   return NAMED_KEYS.has(name) ? [name] : [...name];
 }
