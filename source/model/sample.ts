@@ -83,6 +83,8 @@ export interface DomainSample {
   readonly consoleSeq: number;
   /** Where its CPU went, cumulative ns: guest user, guest kernel, hypervisor on its behalf, Domain-0 for it. */
   readonly prof: { readonly userNs: number; readonly kernelNs: number; readonly hvNs: number; readonly dom0Ns: number };
+  /** Time its vCPUs spent spinning on locks held by preempted siblings, cumulative ns. */
+  readonly spinNs: number;
 }
 
 export interface PcpuSample {
@@ -179,6 +181,7 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
     seesSteal: k.traits.seesSteal,
     consoleSeq: k.console.total,
     prof: { ...k.prof },
+    spinNs: k.cpus.reduce((n, c) => n + c.spinNs + (c.spinning && c.vcpu.state === 0 ? now - c.runSinceNs : 0), 0),
   };
 }
 

@@ -138,3 +138,31 @@ describe('timekeeping', () => {
     expect(late).toBeLessThan(early - 5 * NS_PER_S);
   });
 });
+
+describe('lock-holder preemption', () => {
+  const run = (mode: 'pv' | 'full') => {
+    const host = hostWith(
+      [
+        spec({ name: 'smp', workload: 'build', mode, vcpus: 4, memoryMiB: 4096 }),
+        spec({ name: 'hog1', workload: 'cpu', vcpus: 2 }),
+        spec({ name: 'hog2', workload: 'cpu', vcpus: 2 }),
+      ],
+      { pcpus: 4 },
+    );
+    const [a, b] = measure(host, 5, 30);
+    const s0 = dom(a, 'smp');
+    const s1 = dom(b, 'smp');
+    return { spinShare: (s1.spinNs - s0.spinNs) / (s1.cpuNs - s0.cpuNs), opsPerCpuSec: (s1.opsDone - s0.opsDone) / ((s1.cpuNs - s0.cpuNs) / NS_PER_S) };
+  };
+
+  it('a full SMP guest spins on locks its preempted vCPUs hold; a PV one blocks instead', () => {
+    const full = run('full');
+    const pv = run('pv');
+    expect(full.spinShare).toBeGreaterThan(0.02);
+    expect(pv.spinShare).toBe(0);
+  });
+
+  it('the spinning shows as CPU spent for no work: fewer ops per CPU-second in full mode', () => {
+    expect(run('full').opsPerCpuSec).toBeLessThan(run('pv').opsPerCpuSec);
+  });
+});

@@ -37,6 +37,12 @@ export class GuestCpu {
   lastAcctNs: number;
   /** Up to when tick boundaries have been dealt with (full mode). */
   tickedToNs: number;
+  /** Spinning on a lock whose holder is preempted (no progress, the pCPU is burnt). */
+  spinning = false;
+  /** Blocked in SCHEDOP_poll on a PV spinlock's event channel until the holder kicks it. */
+  lockPolled = false;
+  /** Time spent spinning, ns (for the profile and tests). */
+  spinNs = 0;
   /** Tasks whose last CPU is this one and that wait on disk I/O. */
   iowaitTasks = 0;
   readonly stat: [number, number, number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0, 0, 0];

@@ -227,6 +227,9 @@ export class GuestKernel {
   /** The domain is gone: cancel everything still pending. */
   stop(): void {
     this.dead = true;
+    this.lockHolder = null;
+    if (this.lockCheck) this.lockCheck.cancelled = true;
+    this.lockCheck = null;
     for (const c of this.cpus) {
       if (c.completion) c.completion.cancelled = true;
       c.completion = null;
@@ -265,6 +268,7 @@ export class GuestKernel {
     if (!this.traits.tickless) this.deliverMissedTicks(c, nowNs);
     c.runSinceNs = nowNs;
     this.plan(c, nowNs);
+    if (this.lockHolder !== null) this.checkLocksSoon();
   }
 
   /** `v` is about to lose its pCPU. */
@@ -275,6 +279,70 @@ export class GuestKernel {
     if (c.completion) {
       c.completion.cancelled = true;
       c.completion = null;
+    }
+    // Preempted (still runnable) in the middle of its work: it may be holding a kernel lock.
+    if (v.runnable && c.task !== null && !c.spinning && this.lockHolder === null && this.profile.lockFraction > 0 && this.dom.onlineVcpus > 1) {
+      if (this.rng.next() < this.profile.lockFraction) {
+        this.lockHolder = c;
+        this.checkLocksSoon();
+      }
+    }
+  }
+
+  // ---- lock-holder preemption ------------------------------------------------------------------
+
+  /** The vCPU whose preemption left a kernel lock held, if any. */
+  private lockHolder: GuestCpu | null = null;
+  private lockCheck: SimEvent | null = null;
+
+  /** Lock state changes take effect in an event of their own, never inside the scheduler. */
+  private checkLocksSoon(): void {
+    if (this.lockCheck !== null || this.dead) return;
+    this.lockCheck = this.hv.queue.schedule(this.hv.queue.now, EventPriority.Guest, () => {
+      this.lockCheck = null;
+      if (!this.dead) this.checkLocks();
+    });
+  }
+
+  /**
+   * While the holder is preempted, the siblings that run reach the lock: without PV spinlocks
+   * they spin (burning their pCPU, no progress); with them they block in SCHEDOP_poll. When the
+   * holder runs again it leaves its critical section and the waiters go on (PV: kicked).
+   */
+  private checkLocks(): void {
+    const now = this.hv.queue.now;
+    const h = this.lockHolder;
+    if (h !== null && (h.vcpu.state === Runstate.Running || !h.vcpu.up || h.task === null)) this.lockHolder = null;
+    if (this.lockHolder === null) {
+      for (const c of this.cpus) {
+        if (c.spinning) {
+          this.progress(c, now);
+          c.spinning = false;
+          if (c.vcpu.state === Runstate.Running) this.plan(c, now);
+        }
+        if (c.lockPolled) {
+          c.lockPolled = false;
+          if (c.vcpu.blocked && c.vcpu.up) {
+            this.interrupts++;
+            this.hv.wake(c.vcpu);
+          }
+        }
+      }
+      return;
+    }
+    for (const c of this.cpus) {
+      if (c === this.lockHolder || c.task === null || c.spinning || c.lockPolled || c.vcpu.state !== Runstate.Running) continue;
+      this.progress(c, now);
+      if (c.completion) {
+        c.completion.cancelled = true;
+        c.completion = null;
+      }
+      if (this.traits.pvSpinlocks) {
+        c.lockPolled = true;
+        this.hv.block(c.vcpu);
+      } else {
+        c.spinning = true;
+      }
     }
   }
 
@@ -374,6 +442,11 @@ export class GuestKernel {
     const elapsed = nowNs - c.runSinceNs;
     if (elapsed <= 0) return;
     c.runSinceNs = nowNs;
+    if (c.spinning) {
+      c.spinNs += elapsed;
+      this.prof.kernelNs += elapsed;
+      return;
+    }
     let done = elapsed * c.rate;
     const tickNs = elapsed - done;
     const ov = Math.min(done, c.overheadNs);
@@ -396,6 +469,8 @@ export class GuestKernel {
   /** Schedules the moment the current work on `c` finishes. */
   private plan(c: GuestCpu, nowNs: number): void {
     if (c.completion) c.completion.cancelled = true;
+    c.completion = null;
+    if (c.spinning) return;
     const t = c.task;
     c.rate = t !== null && !this.isBackend ? this.tickBusyRate : 1;
     const work = c.overheadNs + (t !== null ? t.remainingNs : 0);
@@ -834,6 +909,12 @@ export class GuestKernel {
   /** A vCPU is about to go down: its tasks move to the other online CPUs. */
   cpuGoingDown(v: VCpu): void {
     const c = v.guest;
+    c.spinning = false;
+    c.lockPolled = false;
+    if (this.lockHolder === c) {
+      this.lockHolder = null;
+      this.checkLocksSoon();
+    }
     const now = this.hv.queue.now;
     this.accountTo(c, now);
     if (v.state === Runstate.Running) this.progress(c, now);
