@@ -110,7 +110,7 @@ function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow
   const prev = history.length > 1 ? history[history.length - 2]! : null;
   const dt = prev ? cur.sample.tNs - prev.sample.tNs : 0;
   out.push({ key: 'pt', text: ' profile: where CPU time went, % of one pCPU over the last interval   (P or Esc: back)'.padEnd(cols).slice(0, cols), inverse: true });
-  out.push({ key: 'ph', text: `${'NAME'.padEnd(12)} ${'MODE'.padEnd(5)} ${'USER'.padStart(6)} ${'KERNEL'.padStart(7)} ${'XEN'.padStart(6)} ${'DOM0-EMU'.padStart(8)} ${'OVERHEAD'.padStart(8)}  what the hypervisor and Domain-0 add` });
+  out.push({ key: 'ph', text: `${'NAME'.padEnd(12)} ${'MODE'.padEnd(5)} ${'USER'.padStart(6)} ${'KERNEL'.padStart(7)} ${'SPIN'.padStart(6)} ${'XEN'.padStart(6)} ${'DOM0-EMU'.padStart(8)} ${'OVERHEAD'.padStart(8)}` });
   const pct = (ns: number): string => (dt > 0 ? ((ns / dt) * 100).toFixed(1) : '-');
   for (const r of rows) {
     const p = prev?.byId.get(r.sample.id)?.sample.prof;
@@ -120,19 +120,21 @@ function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow
       continue;
     }
     const u = c.userNs - p.userNs;
-    const k = c.kernelNs - p.kernelNs;
+    const spin = r.sample.spinNs - (prev?.byId.get(r.sample.id)?.sample.spinNs ?? r.sample.spinNs);
+    const k = c.kernelNs - p.kernelNs - spin;
     const x = c.hvNs - p.hvNs;
     const e = r.sample.id === 0 ? 0 : c.dom0Ns - p.dom0Ns;
     const useful = u + k;
-    const over = useful > 0 ? `${(((x + e) / useful) * 100).toFixed(0)}%` : '-';
+    const over = useful > 0 ? `${(((x + e + spin) / useful) * 100).toFixed(0)}%` : '-';
     out.push({
       key: `pr${r.sample.id}`,
-      text: `${sanitize(r.sample.name).slice(0, 12).padEnd(12)} ${r.sample.modeLabel.padEnd(5)} ${pct(u).padStart(6)} ${pct(k).padStart(7)} ${pct(x).padStart(6)} ${pct(e).padStart(8)} ${over.padStart(8)}`.slice(0, cols),
+      text: `${sanitize(r.sample.name).slice(0, 12).padEnd(12)} ${r.sample.modeLabel.padEnd(5)} ${pct(u).padStart(6)} ${pct(k).padStart(7)} ${pct(spin).padStart(6)} ${pct(x).padStart(6)} ${pct(e).padStart(8)} ${over.padStart(8)}`.slice(0, cols),
     });
     if (out.length >= budget - 3) break;
   }
   out.push({ key: 'pn', text: '' });
-  out.push({ key: 'pnote', text: 'XEN: VM exits and hypercalls on its vCPUs. DOM0-EMU: backend and QEMU work Domain-0 did for it.'.slice(0, cols) });
+  out.push({ key: 'pnote', text: 'SPIN: spinning on locks held by its preempted vCPUs. XEN: VM exits, hypercalls on its vCPUs.'.slice(0, cols) });
+  out.push({ key: 'pnote2', text: 'DOM0-EMU: backend and QEMU device-model work Domain-0 did for it. OVERHEAD: the last three over USER+KERNEL.'.slice(0, cols) });
   while (out.length < budget - 1) out.push({ key: `pp${out.length}`, text: '' });
   out.push(bottomLine(input, cols));
   return out;

@@ -160,6 +160,14 @@ describe('lifecycle', () => {
     expect(runCommand(host, 'destroy 0').ok).toBe(false);
   });
 
+  it('a crashed guest is restarted with a new ID under on_crash=restart, kept paused under preserve', () => {
+    const host = hostWith([spec({ name: 'r', onCrash: 'restart' }), spec({ name: 'k', onCrash: 'preserve' })]);
+    host.crash(host.domain(1)!, 'test');
+    host.crash(host.domain(2)!, 'test');
+    expect(host.domains().map((d) => `${d.id}:${d.name}`)).toEqual(['0:Domain-0', '2:k', '3:r']);
+    expect(runCommand(host, 'list k').out[1]).toMatch(/ --psc- /);
+  });
+
   it('creates a guest from a config file and reports a broken one by file:line', () => {
     const host = two();
     const dir = new URL('../fixtures/mixed-guests/', import.meta.url).pathname;
