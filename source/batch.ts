@@ -7,6 +7,7 @@ import type { Host } from './model/host.js';
 import { sampleHost } from './model/sample.js';
 import type { HostSample } from './model/sample.js';
 import type { Format } from './cli/flags.js';
+import type { ScenarioPlayer } from './scenario/player.js';
 import { csvHeader, csvSample } from './output/csv.js';
 import { jsonSample } from './output/json.js';
 import { textSample } from './output/text.js';
@@ -39,15 +40,25 @@ export function makeFormatter(format: Format): (prev: HostSample | null, cur: Ho
 }
 
 /** Runs the batch loop; `stop()` ends it after the current sample. */
-export async function runBatch(host: Host, o: BatchOptions, out: Writer, sleepMs: (ms: number) => Promise<void>, stopped: () => boolean): Promise<void> {
+export async function runBatch(
+  host: Host,
+  o: BatchOptions,
+  out: Writer,
+  sleepMs: (ms: number) => Promise<void>,
+  stopped: () => boolean,
+  player: ScenarioPlayer | null = null,
+): Promise<void> {
   const format = makeFormatter(o.format);
   const stepNs = Math.round(o.delayS * NS_PER_S);
   let prev: HostSample | null = null;
   for (let i = 0; i < o.iterations && !stopped(); i++) {
     if (i > 0) {
+      // With no -i, a scenario run ends with the first sample at or after its last step.
+      if (player !== null && !Number.isFinite(o.iterations) && player.state === 'done' && host.now >= player.endNs) break;
       if (Number.isFinite(o.speed)) await sleepMs((o.delayS / o.speed) * 1000);
       if (stopped()) break;
-      host.advance(stepNs);
+      if (player !== null) player.advanceTo(host.now + stepNs);
+      else host.advance(stepNs);
     }
     const cur = sampleHost(host);
     await out.write(format(prev, cur));

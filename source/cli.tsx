@@ -3,10 +3,10 @@
  * paratop's entry: flags -> load guests -> build the host -> the dashboard, or batch output.
  */
 import meow from 'meow';
-import { bootHost } from './boot.js';
 import { runBatch } from './batch.js';
-import { runCommand } from './commands/run.js';
-import type { Host } from './model/host.js';
+import { dirname, resolve } from 'node:path';
+import { loadRecording } from './scenario/recording.js';
+import { readScenario, startSession } from './session.js';
 import { HELP, unknownFlag, validate } from './cli/flags.js';
 import type { Options } from './cli/flags.js';
 
@@ -37,13 +37,37 @@ function parse(): Options {
       format: { type: 'string', default: 'text' },
       color: { type: 'boolean', default: true },
       command: { type: 'string', shortFlag: 'c', isMultiple: true, default: [] },
+      scenario: { type: 'string' },
+      record: { type: 'string' },
+      replay: { type: 'string' },
       help: { type: 'boolean', shortFlag: 'h' },
       version: { type: 'boolean', shortFlag: 'v' },
     },
   });
   if (cli.input.length > 0) fail(`unexpected argument ${JSON.stringify(cli.input[0])} (see paratop --help)`);
-  for (const k of ['iterations', 'delay', 'speed', 'seed', 'pcpus', 'hostMem', 'guests', 'format'] as const) {
+  for (const k of ['iterations', 'delay', 'speed', 'seed', 'pcpus', 'hostMem', 'guests', 'format', 'scenario', 'record', 'replay'] as const) {
     if (Array.isArray(cli.flags[k])) fail(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} given more than once`);
+  }
+  // A scenario or a recording sets the host; flags given explicitly still win over a scenario.
+  let seed = cli.flags.seed;
+  let pcpus = cli.flags.pcpus;
+  let hostMem = cli.flags.hostMem;
+  let guests = cli.flags.guests;
+  const given = (name: string): boolean => process.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (cli.flags.scenario !== undefined && cli.flags.replay === undefined) {
+    const scn = readScenario(cli.flags.scenario);
+    if (typeof scn === 'string') fail(scn);
+    if (seed === undefined && scn.seed !== null) seed = String(scn.seed);
+    if (pcpus === undefined && scn.pcpus !== null) pcpus = String(scn.pcpus);
+    if (hostMem === undefined && scn.hostMemMiB !== null) hostMem = `${scn.hostMemMiB}m`;
+    if (!given('guests') && scn.guestsDir !== null) guests = resolve(dirname(cli.flags.scenario), scn.guestsDir);
+  }
+  if (cli.flags.replay !== undefined) {
+    const rec = loadRecording(cli.flags.replay);
+    if (typeof rec === 'string') fail(rec);
+    seed = String(rec.seed);
+    pcpus = String(rec.pcpus);
+    hostMem = `${rec.hostMemMiB}m`;
   }
   const o = validate(
     {
@@ -51,13 +75,16 @@ function parse(): Options {
       iterations: cli.flags.iterations,
       delay: cli.flags.delay,
       speed: cli.flags.speed,
-      seed: cli.flags.seed,
-      guests: cli.flags.guests,
-      pcpus: cli.flags.pcpus,
-      hostMem: cli.flags.hostMem,
+      seed,
+      guests,
+      pcpus,
+      hostMem,
       format: cli.flags.format,
       color: cli.flags.color,
       command: cli.flags.command,
+      scenario: cli.flags.scenario,
+      record: cli.flags.record,
+      replay: cli.flags.replay,
     },
     process.stdout.isTTY === true,
     process.env,
@@ -66,24 +93,15 @@ function parse(): Options {
   return o;
 }
 
-/** Applies the -c commands in order; their output goes to stderr so stdout stays parseable. */
-function applyCommands(host: Host, commands: readonly string[]): boolean {
-  let allOk = true;
-  for (const c of commands) {
-    const r = runCommand(host, c);
-    for (const l of [...r.out, ...r.err]) process.stderr.write(`${l}\n`);
-    if (!r.ok) {
-      allOk = false;
-      process.stderr.write(`paratop: -c ${JSON.stringify(c)} refused; nothing changed\n`);
-    }
-  }
-  return allOk;
-}
-
 async function batch(o: Options): Promise<void> {
-  const { host, warnings } = bootHost(o);
-  for (const w of warnings) process.stderr.write(`paratop: ${w}\n`);
-  if (!applyCommands(host, o.commands)) process.exitCode = 1;
+  const say = (l: string): void => {
+    process.stderr.write(`${l}\n`);
+  };
+  const session = startSession(o, false, say);
+  if (typeof session === 'string') fail(session);
+  const { host, warnings, player, recorder } = session;
+  for (const w of warnings) say(`paratop: ${w}`);
+  if (!session.commandsOk) process.exitCode = 1;
   let stop = false;
   const onSignal = (): void => {
     stop = true;
@@ -102,7 +120,14 @@ async function batch(o: Options): Promise<void> {
       }),
   };
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  await runBatch(host, o, out, sleep, () => stop);
+  const iterations = player !== null && !o.iterationsGiven ? Infinity : o.iterations;
+  await runBatch(host, { ...o, iterations }, out, sleep, () => stop, player);
+  if (recorder !== null && o.record !== undefined) recorder.save(o.record);
+  if (player !== null && o.scenario !== undefined) {
+    const expects = player.reports.filter((r) => r.passed !== undefined).length;
+    say(`scenario "${player.scenario.title}": ${player.stepIndex} of ${player.stepCount} steps played, ${expects - player.failed} of ${expects} expectations met`);
+    if (player.failed > 0) process.exitCode = 1;
+  }
 }
 
 async function main(): Promise<void> {
@@ -115,7 +140,12 @@ async function main(): Promise<void> {
     fail('the dashboard needs a terminal on stdin and stdout; for output without one use --batch (see paratop --help)');
   }
   const { runDashboard } = await import('./ui/run.js');
-  await runDashboard(o);
+  const lines: string[] = [];
+  const session = startSession(o, true, (l) => lines.push(l));
+  if (typeof session === 'string') fail(session);
+  await runDashboard(o, session);
+  if (session.recorder !== null && o.record !== undefined) session.recorder.save(o.record);
+  for (const l of lines) if (/refused|FAIL/.test(l)) process.stderr.write(`${l}\n`);
 }
 
 main().catch((e: unknown) => {

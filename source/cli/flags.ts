@@ -20,6 +20,11 @@ export interface Options {
   readonly color: boolean;
   /** xl-style commands applied in order at start (-c). */
   readonly commands: readonly string[];
+  readonly scenario: string | undefined;
+  readonly record: string | undefined;
+  readonly replay: string | undefined;
+  /** Whether -i was given (a scenario otherwise runs to its end). */
+  readonly iterationsGiven: boolean;
 }
 
 export const HELP = `
@@ -38,6 +43,10 @@ export const HELP = `
         --pcpus N          Physical CPUs of the simulated host (default 4)
         --host-mem SIZE    Host memory, xl-style size: 16g, 8192m; a bare number is MiB (default 16g)
         --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv
+        --scenario FILE    Play a scenario: captions, commands and expectations on a timeline
+                           (with --batch: exits 1 if an expectation fails)
+        --record FILE      Save seed, host, guest configs and every command with its time
+        --replay FILE      Run a recording again, exactly
     -c, --command CMD      An xl-style command applied at start, in order; repeatable
                            (e.g. -c 'mem-set web01 512m' -c 'vcpu-set db01 1'; -c help lists them)
         --no-color         Monochrome dashboard (NO_COLOR is honoured too)
@@ -50,11 +59,13 @@ export const HELP = `
     $ paratop --batch --format json --iterations 30 --seed 7 | jq '.domains[] | {name, stPct}'
     $ paratop -b --pcpus 1 --guests ./my-guests --format csv -i 60 > run.csv
     $ paratop -b -i 10 --format json -c 'mem-set web01 512m' -c 'sched-credit -d batch01 -c 50'
+    $ paratop --scenario scenarios/steal-time.scenario
+    $ paratop -b --scenario scenarios/ballooning.scenario > /dev/null && echo lab passes
 `;
 
 const KNOWN = new Set([
   '-b', '--batch', '-i', '--iterations', '-d', '--delay', '--speed', '--seed', '--guests', '--pcpus',
-  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version', '-c', '--command',
+  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version', '-c', '--command', '--scenario', '--record', '--replay',
 ]);
 
 /** Checks that every flag is known, before meow sees them. Returns an error line or null. */
@@ -82,6 +93,9 @@ export interface RawFlags {
   format: string;
   color: boolean;
   command: string[];
+  scenario?: string | undefined;
+  record?: string | undefined;
+  replay?: string | undefined;
 }
 
 export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessEnv): Options | string {
@@ -93,6 +107,7 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     }
     return n;
   };
+  if (f.scenario !== undefined && f.replay !== undefined) return '--scenario and --replay cannot be used together';
   const iterations = num('iterations', f.iterations, Infinity, 1, Number.MAX_SAFE_INTEGER, true);
   if (typeof iterations === 'string') return iterations;
   const delayS = num('delay', f.delay, 1, 0.01, 3600, false);
@@ -133,5 +148,9 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     format: f.format,
     color: f.color && !noColor,
     commands: f.command,
+    scenario: f.scenario,
+    record: f.record,
+    replay: f.replay,
+    iterationsGiven: f.iterations !== undefined,
   };
 }

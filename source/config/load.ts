@@ -46,28 +46,53 @@ export interface LoadedGuests {
   readonly problems: ConfigProblem[];
 }
 
-export function loadGuestDir(dir: string): LoadedGuests {
-  const specs: GuestSpec[] = [];
+export interface GuestText {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** The *.cfg files of a folder, in name order, as text (unreadable ones become problems). */
+export function readGuestDir(dir: string): { texts: GuestText[]; problems: ConfigProblem[] } {
+  const texts: GuestText[] = [];
   const problems: ConfigProblem[] = [];
   let names: string[];
   try {
-    if (!statSync(dir).isDirectory()) return { specs, problems: [{ file: dir, line: 0, col: 0, message: 'not a directory' }] };
+    if (!statSync(dir).isDirectory()) return { texts, problems: [{ file: dir, line: 0, col: 0, message: 'not a directory' }] };
     names = readdirSync(dir).filter((n) => n.endsWith('.cfg')).sort();
   } catch (e) {
-    return { specs, problems: [{ file: dir, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+    return { texts, problems: [{ file: dir, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
   }
   for (const n of names) {
     const file = join(dir, n);
-    const r = loadGuestFile(file);
+    try {
+      texts.push({ file, text: readFileSync(file, 'utf8') });
+    } catch (e) {
+      problems.push({ file, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+    }
+  }
+  return { texts, problems };
+}
+
+/** Parses config texts; a broken one becomes a problem and the rest still load. */
+export function loadGuestTexts(texts: readonly GuestText[], problems: ConfigProblem[] = []): LoadedGuests {
+  const specs: GuestSpec[] = [];
+  for (const { file, text } of texts) {
+    const r = parseGuestConfig(text, file);
     if (!r.ok) {
       problems.push(r.problem);
       continue;
     }
-    if (specs.some((s) => s.name === r.spec.name)) {
-      problems.push({ file, line: 0, col: 0, message: `Domain with name "${r.spec.name}" already exists (also in ${specs.find((s) => s.name === r.spec.name)!.source}); not loaded` });
+    const dup = specs.find((s) => s.name === r.spec.name);
+    if (dup !== undefined) {
+      problems.push({ file, line: 0, col: 0, message: `Domain with name "${r.spec.name}" already exists (also in ${dup.source}); not loaded` });
       continue;
     }
     specs.push(r.spec);
   }
   return { specs, problems };
+}
+
+export function loadGuestDir(dir: string): LoadedGuests {
+  const { texts, problems } = readGuestDir(dir);
+  return loadGuestTexts(texts, problems);
 }

@@ -10,6 +10,8 @@ import { initialViewState, reduceView } from '../view/state.js';
 import type { ViewAction, ViewState } from '../view/state.js';
 import { complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
+import type { ScenarioPlayer } from '../scenario/player.js';
+import type { Recorder } from '../scenario/recording.js';
 import { SPEEDS, bindingFor } from './keymap.js';
 import type { Command } from './keymap.js';
 import { keyChars, keyName } from './keys.js';
@@ -29,6 +31,9 @@ export interface AppProps {
   /** Called as each refresh starts, and once the model has stepped (frame statistics). */
   readonly onRefresh?: (() => void) | undefined;
   readonly onModelStepped?: (() => void) | undefined;
+  /** A scenario being played, and where commands are recorded (both optional). */
+  readonly player?: ScenarioPlayer | null;
+  readonly recorder?: Recorder | null;
 }
 
 const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magenta: 35, red: 31 };
@@ -51,7 +56,7 @@ function speedIndex(speed: number): number {
   return i < 0 ? SPEEDS.length - 1 : i;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(reduceView, undefined, () => initialViewState(speedIndex(initialSpeed), refreshMs));
@@ -59,7 +64,13 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   // always holds the state after the last key, so each key acts on what the previous one left.
   const stateRef = useRef(state);
   stateRef.current = state;
-  const history = useDriver(host, state.refreshMs, SPEEDS[state.speedIdx]!, state.paused, { onRefresh, onModelStepped });
+  const onScenarioPause = (): void => {
+    if (stateRef.current.paused) return;
+    const a: ViewAction = { type: 'pause' };
+    stateRef.current = reduceView(stateRef.current, a);
+    dispatch(a);
+  };
+  const history = useDriver(host, state.refreshMs, SPEEDS[state.speedIdx]!, state.paused, { onRefresh, onModelStepped }, player, onScenarioPause);
   const view = history[history.length - 1]!;
 
   const consoleOf = (id: number, n: number, back: number) => {
@@ -95,7 +106,10 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'reverse': return { type: 'reverse' };
       case 'filter': return { type: 'promptOpen', kind: 'filter', text: s.filter };
       case 'delay': return { type: 'promptOpen', kind: 'delay', text: '' };
-      case 'pause': return { type: 'pause' };
+      case 'pause':
+        // Space also goes on past a scenario's pause step.
+        if (s.paused && player?.state === 'paused') player.resume();
+        return { type: 'pause' };
       case 'faster': return { type: 'speed', idx: Math.min(SPEEDS.length - 1, s.speedIdx + 1) };
       case 'slower': return { type: 'speed', idx: Math.max(0, s.speedIdx - 1) };
       case 'help': return { type: 'help', open: !s.help };
@@ -117,6 +131,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   /** Runs a command line and returns the action that records it and shows its output. */
   const execute = (line: string): ViewAction => {
     const r = runCommand(host, line);
+    recorder?.command(host.now, line);
     const lines = [...r.out, ...r.err];
     if (r.focus !== undefined) {
       const a: ViewAction = { type: 'select', id: r.focus };
@@ -205,7 +220,16 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     };
   }, [rawInput]);
 
-  const lines = layout({ history, state, cols, rows, color, warnings: warnings.length, console: consoleOf });
+  const scenario = player === null ? null : {
+    title: player.scenario.title,
+    caption: player.caption,
+    step: player.stepIndex,
+    steps: player.stepCount,
+    next: player.upcoming,
+    paused: player.state === 'paused' ? player.pauseText : null,
+    failed: player.failed,
+  };
+  const lines = layout({ history, state, cols, rows, color, warnings: warnings.length, console: consoleOf, scenario });
   return (
     <Box flexDirection="column">
       {lines.map((l) => (

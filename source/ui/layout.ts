@@ -4,6 +4,7 @@
  * than rows - 1 lines (Ink redraws everything when the output reaches the terminal's height).
  */
 import type { ConsoleLine } from '../model/guest/console.js';
+import type { Step } from '../scenario/parse.js';
 import { sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { matchesFilter } from '../view/state.js';
@@ -44,6 +45,26 @@ export interface LayoutInput {
   readonly warnings: number;
   /** Console of a domain: its last `n` lines before skipping `back` from the end, and its total. */
   readonly console: (id: number, n: number, back: number) => { lines: readonly ConsoleLine[]; total: number; device: string };
+  /** A scenario being played: its caption bar. */
+  readonly scenario?: ScenarioBar | null;
+}
+
+export interface ScenarioBar {
+  readonly title: string;
+  readonly caption: string;
+  readonly step: number;
+  readonly steps: number;
+  readonly next: Step | null;
+  /** The pause step's text while the timeline waits for the presenter. */
+  readonly paused: string | null;
+  readonly failed: number;
+}
+
+function describeStep(s: Step): string {
+  const a = s.action;
+  const at = `${(s.atNs / 1e9).toFixed(0)}s`;
+  const what = a.kind === 'caption' ? `caption` : a.kind === 'pause' ? 'pause' : a.kind === 'end' ? 'end' : a.kind === 'expect' ? `expect ${a.text}` : a.line;
+  return `at ${at}: ${what}`;
 }
 
 /** The rows the list shows, in order: sorted, filtered, Domain-0 first. */
@@ -151,6 +172,14 @@ export function layout(input: LayoutInput): Line[] {
   const out: Line[] = [];
   const speed = SPEEDS[state.speedIdx]!;
   summaryLines(view, state.paused, speed).forEach((text, i) => out.push({ key: `s${i}`, text: text.slice(0, cols) }));
+  const sc = input.scenario;
+  if (sc !== null && sc !== undefined) {
+    const lead = sc.paused !== null ? `PAUSED: ${sc.paused}` : sc.caption !== '' ? sc.caption : sc.title;
+    out.push({ key: 'cap', text: ` ${sanitize(lead)}`.padEnd(cols).slice(0, cols), inverse: true, ...(color ? { color: 'cyan' } : {}) });
+    const next = sc.next !== null ? `next ${sanitize(describeStep(sc.next))}` : 'timeline done';
+    const fails = sc.failed > 0 ? `   ${sc.failed} expectation(s) FAILED` : '';
+    out.push({ key: 'capn', text: ` step ${sc.step}/${sc.steps}   ${next}${fails}`.slice(0, cols) });
+  }
   meterLine(view, cols)
     .split('\n')
     .forEach((text, i) => out.push({ key: `m${i}`, text: text.slice(0, cols), ...(color ? { color: 'green' } : {}) }));

@@ -6,7 +6,7 @@
  * stack-notes.md).
  */
 import { render } from 'ink';
-import { bootHost } from '../boot.js';
+import type { Session } from '../session.js';
 import type { Options } from '../cli/flags.js';
 import { App } from './app.js';
 import { FrameStats } from './frame-stats.js';
@@ -15,8 +15,8 @@ import { FrameWriter } from './frame-writer.js';
 const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?1049l\x1b[?25h';
 
-export async function runDashboard(o: Options): Promise<void> {
-  const { host, warnings } = bootHost(o);
+export async function runDashboard(o: Options, session: Session): Promise<void> {
+  const { host, warnings, player, recorder } = session;
   const out = process.stdout;
   const writer = new FrameWriter(out, out.columns || 80, out.rows || 24);
   const stats = new FrameStats(process.env['PARATOP_STATS']);
@@ -40,7 +40,7 @@ export async function runDashboard(o: Options): Promise<void> {
   out.write(ENTER);
   process.on('exit', restore);
   const app = render(
-    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} warnings={warnings} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
+    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} warnings={warnings} player={player} recorder={recorder} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
     // debug: Ink hands each whole frame to `writer`, which sends only what changed.
     { stdout: writer as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false },
   );

@@ -9,6 +9,7 @@ import type { Host } from '../model/host.js';
 import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
 import type { HostView } from '../view/rates.js';
+import type { ScenarioPlayer } from '../scenario/player.js';
 
 export const HISTORY = 60;
 
@@ -17,22 +18,28 @@ export interface DriverHooks {
   readonly onModelStepped?: (() => void) | undefined;
 }
 
-export function useDriver(host: Host, refreshMs: number, speed: number, paused: boolean, hooks: DriverHooks): HostView[] {
+export function useDriver(host: Host, refreshMs: number, speed: number, paused: boolean, hooks: DriverHooks, player: ScenarioPlayer | null = null, onScenarioPause: () => void = () => {}): HostView[] {
   const [history, setHistory] = useState<HostView[]>(() => [deriveHost(null, sampleHost(host))]);
   const speedRef = useRef(speed);
   speedRef.current = speed;
   const hooksRef = useRef(hooks);
+  const pauseRef = useRef(onScenarioPause);
+  pauseRef.current = onScenarioPause;
   hooksRef.current = hooks;
   useEffect(() => {
     if (paused) return;
     const timer = setInterval(() => {
       hooksRef.current.onRefresh?.();
-      host.advance(Math.round((refreshMs / 1000) * speedRef.current * NS_PER_S));
+      const step = Math.round((refreshMs / 1000) * speedRef.current * NS_PER_S);
+      // A scenario's steps land at their exact simulated times; a `pause` step stops the clock.
+      if (player !== null) {
+        if (player.advanceTo(host.now + step) === 'paused') pauseRef.current();
+      } else host.advance(step);
       const s = sampleHost(host);
       hooksRef.current.onModelStepped?.();
       setHistory((h) => [...h.slice(-(HISTORY - 1)), deriveHost(h[h.length - 1]!.sample, s)]);
     }, refreshMs);
     return () => clearInterval(timer);
-  }, [host, paused, refreshMs]);
+  }, [host, paused, refreshMs, player]);
   return history;
 }

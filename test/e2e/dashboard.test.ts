@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { start } from './harness.js';
 import type { Session } from './harness.js';
@@ -92,6 +95,19 @@ describe('the dashboard in a real terminal (120x40)', () => {
     s.press('-');
     await s.waitFor((l) => l.some((x) => x.startsWith(' xl mem-set web01 768m')), 'the command shown');
     await s.waitFor((l) => l.some((x) => /^web01 +7 PV .* 768M +768M +2048M/.test(x)), 'web01 ballooned to 768M');
+  });
+
+  it('plays a scenario: caption bar, the next step, a pause that waits for Space', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-e2e-'));
+    const f = join(dir, 'demo.scenario');
+    writeFileSync(f, 'title: Demo\nat 0s: caption First, the hogs\nat 1s: pause Space to go on\nat 2s: caption Then the cap\nat 2s: sched-credit -d batch01 -c 25\n');
+    s = start(['--scenario', f]);
+    const l = await s.waitFor((x) => x[3] === ' First, the hogs', 'the first caption');
+    expect(l[4]).toBe(' step 1/4   next at 1s: pause');
+    await s.waitFor((x) => x[3] === ' PAUSED: Space to go on', 'the pause');
+    s.press(' ');
+    await s.waitFor((x) => x[3] === ' Then the cap', 'the next caption');
+    await s.waitFor((x) => x[4] === ' step 4/4   timeline done', 'the end of the timeline');
   });
 
   it('shows the too-small screen at 60x20 and lays out again when it grows', async () => {

@@ -1,0 +1,77 @@
+/**
+ * What a run needs besides its options: the host (booted from guests/ or a recording), the -c
+ * commands applied, the scenario (or replay) timeline, and the recorder. Shared by batch mode and
+ * the dashboard.
+ */
+import { readFileSync } from 'node:fs';
+import { bootHost } from './boot.js';
+import type { Options } from './cli/flags.js';
+import { runCommand } from './commands/run.js';
+import type { Host } from './model/host.js';
+import { ScenarioError, parseScenario } from './scenario/parse.js';
+import type { Scenario } from './scenario/parse.js';
+import { ScenarioPlayer } from './scenario/player.js';
+import { Recorder, loadRecording, recordingScenario } from './scenario/recording.js';
+import { formatReport } from './scenario/report.js';
+
+export interface Session {
+  readonly host: Host;
+  readonly warnings: readonly string[];
+  readonly player: ScenarioPlayer | null;
+  readonly recorder: Recorder | null;
+  /** False if a -c command was refused. */
+  readonly commandsOk: boolean;
+}
+
+export function readScenario(file: string): Scenario | string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+  }
+  try {
+    return parseScenario(text, file);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message;
+    throw e;
+  }
+}
+
+/** `report` gets one line per thing worth telling (command output, scenario steps). */
+export function startSession(o: Options, interactive: boolean, report: (line: string) => void): Session | string {
+  const rec = o.replay !== undefined ? loadRecording(o.replay) : null;
+  if (typeof rec === 'string') return rec;
+  const scn = rec !== null ? recordingScenario(rec, o.replay!) : o.scenario !== undefined ? readScenario(o.scenario) : null;
+  if (typeof scn === 'string') return scn;
+  const { host, warnings, guestTexts } = bootHost({ ...o, guestTexts: rec?.guests });
+  const recorder = o.record !== undefined ? new Recorder({ seed: o.seed, pcpus: o.pcpus, hostMemMiB: o.hostMemMiB, guests: guestTexts }, host.now) : null;
+  let commandsOk = true;
+  for (const c of o.commands) {
+    const r = runCommand(host, c);
+    recorder?.command(host.now, c);
+    for (const l of [...r.out, ...r.err]) report(l);
+    if (!r.ok) {
+      commandsOk = false;
+      report(`paratop: -c ${JSON.stringify(c)} refused; nothing changed`);
+    }
+  }
+  let player: ScenarioPlayer | null = null;
+  if (scn !== null) {
+    player = new ScenarioPlayer(
+      scn,
+      host,
+      (r, step) => {
+        if (step.action.kind === 'command') recorder?.command(host.now, step.action.line);
+        if (rec === null) {
+          report(formatReport(r));
+          for (const l of r.output ?? []) report(`    ${l}`);
+        }
+      },
+      interactive,
+    );
+    // Steps due at the very start apply before the first sample.
+    player.advanceTo(host.now);
+  }
+  return { host, warnings, player, recorder, commandsOk };
+}

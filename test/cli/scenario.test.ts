@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist', 'paratop.js');
+const run = (args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('shipped scenarios', () => {
+  const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.scenario'));
+  it('ships one per benefit of seed 003 and the mode comparison', () => {
+    expect(files.sort()).toEqual(['ballooning.scenario', 'idle-ticks.scenario', 'lock-holder.scenario', 'modes.scenario', 'steal-time.scenario', 'vcpu-hotplug.scenario']);
+  });
+  it.each(files)('%s passes headless with every expectation met', (f) => {
+    const r = run(['--batch', '--scenario', join('scenarios', f), '--format', 'json']);
+    expect(r.err).not.toMatch(/FAIL|refused/);
+    expect(r.err).toMatch(/expectations met\n$/);
+    const m = /(\d+) of (\d+) expectations met/.exec(r.err)!;
+    expect(m[1]).toBe(m[2]);
+    expect(Number(m[2])).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('scenario runs', () => {
+  it('exit 1 when an expectation fails, and say which', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-scn-'));
+    const f = join(dir, 'lab.scenario');
+    writeFileSync(f, `guests: ${join(root, 'scenarios', 'steal-time')}\npcpus: 2\nat 6s: expect hog-hvm st > 10\nat 7s: end\n`);
+    const r = run(['-b', '--scenario', f, '--format', 'csv']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\[ {4}6\.0s\] expect hog-hvm st > 10 {2}-> {2}0 {2}FAIL/);
+    expect(r.err).toMatch(/0 of 1 expectations met/);
+  });
+
+  it('a broken scenario file is one line naming file:line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-scn-'));
+    const f = join(dir, 'bad.scenario');
+    writeFileSync(f, 'at 1s: caption fine\nat 2s: expect x nosuch > 1\n');
+    const r = run(['-b', '--scenario', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^paratop: ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: unknown metric "nosuch"`));
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('record and replay', () => {
+  it('replaying a recording reproduces the run byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-rec-'));
+    const rec = join(dir, 'run.json');
+    const scn = join(dir, 'timeline.scenario');
+    writeFileSync(scn, 'at 2.5s: vcpu-set web01 1\nat 4s: sched-credit -d batch01 -c 30\nat +1500ms: mode legacy01 pv\nat 9s: mem-set db01 1g\n');
+    const a = run(['-b', '-i', '12', '--format', 'json', '--seed', '9', '-c', 'mem-set web01 512m', '--scenario', scn, '--record', rec]);
+    expect(a.code).toBe(0);
+    const saved = JSON.parse(readFileSync(rec, 'utf8'));
+    expect(saved).toMatchObject({ paratopRecording: 1, seed: 9 });
+    expect(saved.commands[0]).toEqual({ tNs: 0, line: 'mem-set web01 512m' });
+    expect(saved.commands[3]).toEqual({ tNs: 5.5e9, line: 'mode legacy01 pv' });
+    expect(saved.guests.length).toBe(8);
+    const b = run(['-b', '-i', '12', '--format', 'json', '--replay', rec]);
+    expect(b.code).toBe(0);
+    expect(b.out).toBe(a.out);
+    expect(b.out.split('\n').length).toBe(13);
+  });
+});
