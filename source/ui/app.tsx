@@ -16,7 +16,7 @@ import { SPEEDS, bindingFor } from './keymap.js';
 import type { Command } from './keymap.js';
 import { keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
-import { layout, listHeight, visibleRows } from './layout.js';
+import { historyUpTo, layout, listHeight, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
 import { useDriver } from './use-driver.js';
@@ -70,8 +70,11 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     stateRef.current = reduceView(stateRef.current, a);
     dispatch(a);
   };
-  const history = useDriver(host, state.refreshMs, SPEEDS[state.speedIdx]!, state.paused, { onRefresh, onModelStepped }, player, onScenarioPause);
-  const view = history[history.length - 1]!;
+  const driver = useDriver(host, state.refreshMs, SPEEDS[state.speedIdx]!, state.paused, { onRefresh, onModelStepped }, player, onScenarioPause);
+  const history = driver.history;
+  // Time travel: everything on screen is drawn from the history up to the chosen sample.
+  const shown = historyUpTo(history, state.historyAtNs);
+  const view = shown[shown.length - 1]!;
 
   const consoleOf = (id: number, n: number, back: number) => {
     const k = host.domain(id)?.kernel;
@@ -124,6 +127,22 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         const line = actionCommand(c, host, selectedId);
         return line === null ? null : execute(line);
       }
+      case 'history':
+        return { type: 'history', atNs: s.historyAtNs === null ? view.sample.tNs : null };
+      case 'older':
+      case 'newer': {
+        if (s.historyAtNs === null) return null;
+        const i = history.findIndex((h) => h.sample.tNs === view.sample.tNs);
+        const j = i + (c === 'older' ? -1 : 1);
+        if (j >= history.length) return { type: 'history', atNs: null };
+        return { type: 'history', atNs: history[Math.max(0, j)]!.sample.tNs };
+      }
+      case 'step':
+        if (s.paused) driver.step();
+        return null;
+      case 'mark': return { type: 'toggleCompare', id: selectedId };
+      case 'compare': return { type: 'screen', screen: s.screen === 'compare' ? 'main' : 'compare' };
+      case 'overlay': return { type: 'overlay' };
       case 'quit': return 'quit';
     }
   };
@@ -192,8 +211,12 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         apply({ type: 'message', message: null });
         continue;
       }
-      if (s.screen === 'profile' && charName === 'escape') {
+      if (s.screen !== 'main' && charName === 'escape') {
         apply({ type: 'screen', screen: 'main' });
+        continue;
+      }
+      if (s.historyAtNs !== null && charName === 'escape') {
+        apply({ type: 'history', atNs: null });
         continue;
       }
       const b = bindingFor(charName);
@@ -201,6 +224,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       const a = run(b.command, s);
       if (a === 'quit') return exit();
       if (a !== null) apply(a);
+      if (s.overlay) apply({ type: 'lastKey', key: b.label, did: a !== null && a.type === 'commandRan' ? `xl ${a.line}` : b.help });
     }
   });
 
@@ -229,7 +253,17 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     paused: player.state === 'paused' ? player.pauseText : null,
     failed: player.failed,
   };
-  const lines = layout({ history, state, cols, rows, color, warnings: warnings.length, console: consoleOf, scenario });
+  const consoleAt = (id: number, n: number, back: number) => {
+    if (state.historyAtNs === null) return consoleOf(id, n, back);
+    // In history, the console shows what had been printed by that moment.
+    const k = host.domain(id)?.kernel;
+    if (k === undefined) return { lines: [], total: 0, device: '' };
+    const until = view.sample.tNs - k.bootNs;
+    const all = k.console.all().filter((l) => l.uptimeNs <= until);
+    const end = Math.max(0, all.length - back);
+    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console };
+  };
+  const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
   return (
     <Box flexDirection="column">
       {lines.map((l) => (

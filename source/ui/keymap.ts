@@ -26,6 +26,13 @@ export type Command =
   | 'modeNext'
   | 'domPause'
   | 'profile'
+  | 'history'
+  | 'older'
+  | 'newer'
+  | 'step'
+  | 'mark'
+  | 'compare'
+  | 'overlay'
   | 'quit';
 
 export interface Binding {
@@ -61,6 +68,13 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['m'], label: 'm', bar: 'Mode', help: 'switch the selected guest to the next mode, pv → hybrid → full (runs mode)', command: 'modeNext' },
   { keys: ['p'], label: 'p', bar: null, help: 'pause / unpause the selected guest (runs xl pause / unpause)', command: 'domPause' },
   { keys: ['P'], label: 'P', bar: 'Prof', help: 'profile: where CPU time went (guest, hypervisor, Domain-0 emulation) per domain', command: 'profile' },
+  { keys: ['h'], label: 'h', bar: 'Hist', help: 'history: step back through the last 10 simulated minutes (←/→ move, Esc: live)', command: 'history' },
+  { keys: ['left'], label: '←', bar: null, help: 'in history: an earlier sample', command: 'older' },
+  { keys: ['right'], label: '→', bar: null, help: 'in history: a later sample (past the newest: live)', command: 'newer' },
+  { keys: ['.'], label: '.', bar: null, help: 'while paused: advance the simulation one refresh', command: 'step' },
+  { keys: ['x'], label: 'x', bar: null, help: 'mark / unmark the selected guest for the comparison screen (up to 3)', command: 'mark' },
+  { keys: ['c'], label: 'c', bar: 'Cmp', help: 'compare the marked guests side by side (guest view vs hypervisor view)', command: 'compare' },
+  { keys: ['K'], label: 'K', bar: null, help: 'presenter overlay: show the last key and what it did', command: 'overlay' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
   { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', command: 'quit' },
 ];

@@ -2,6 +2,8 @@
 export interface InkKey {
   readonly upArrow: boolean;
   readonly downArrow: boolean;
+  readonly leftArrow: boolean;
+  readonly rightArrow: boolean;
   readonly pageUp: boolean;
   readonly pageDown: boolean;
   readonly home?: boolean;
@@ -14,12 +16,14 @@ export interface InkKey {
   readonly ctrl: boolean;
 }
 
-export const NAMED_KEYS = new Set(['up', 'down', 'pageUp', 'pageDown', 'home', 'end', 'tab', 'escape', 'return', 'backspace', 'f1']);
+export const NAMED_KEYS = new Set(['left', 'right', 'up', 'down', 'pageUp', 'pageDown', 'home', 'end', 'tab', 'escape', 'return', 'backspace', 'f1']);
 
 /** One name per key event; printable input may hold several characters (fast typing). */
 export function keyName(input: string, key: InkKey): string {
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
   if (key.pageUp) return 'pageUp';
   if (key.pageDown) return 'pageDown';
   if (key.home) return 'home';

@@ -47,7 +47,16 @@ export interface LayoutInput {
   readonly console: (id: number, n: number, back: number) => { lines: readonly ConsoleLine[]; total: number; device: string };
   /** A scenario being played: its caption bar. */
   readonly scenario?: ScenarioBar | null;
+  /** False while time travelling; the history kept spans historyFrom..historyTo (ns). */
+  readonly live?: boolean;
+  readonly historyFrom?: number;
+  readonly historyTo?: number;
 }
+
+const hms = (ns: number): string => {
+  const t = Math.floor(ns / 1e9);
+  return `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor(t / 60) % 60).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
+};
 
 export interface ScenarioBar {
   readonly title: string;
@@ -65,6 +74,14 @@ function describeStep(s: Step): string {
   const at = `${(s.atNs / 1e9).toFixed(0)}s`;
   const what = a.kind === 'caption' ? `caption` : a.kind === 'pause' ? 'pause' : a.kind === 'end' ? 'end' : a.kind === 'expect' ? `expect ${a.text}` : a.line;
   return `at ${at}: ${what}`;
+}
+
+/** Time travel: the history up to and including the newest sample taken at or before `atNs`. */
+export function historyUpTo(history: readonly HostView[], atNs: number | null): readonly HostView[] {
+  if (atNs === null) return history;
+  let n = 0;
+  while (n < history.length && history[n]!.sample.tNs <= atNs) n++;
+  return history.slice(0, Math.max(1, n));
 }
 
 /** The rows the list shows, in order: sorted, filtered, Domain-0 first. */
@@ -161,6 +178,64 @@ function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow
   return out;
 }
 
+interface CompareMetric {
+  readonly label: string;
+  readonly value: (r: DomainRow) => number | null;
+  readonly fmt: (v: number) => string;
+  readonly max: number;
+}
+
+const COMPARE_METRICS: readonly CompareMetric[] = [
+  { label: 'guest: busy (us+sy) %', value: (r) => (r.rates ? r.rates.vmstat.us + r.rates.vmstat.sy : null), fmt: (v) => v.toFixed(0), max: 100 },
+  { label: 'guest: steal (st) %', value: (r) => (r.rates ? (r.rates.guestStPct === null ? NaN : r.rates.guestStPct) : null), fmt: (v) => (Number.isNaN(v) ? '– cannot see' : v.toFixed(1)), max: 100 },
+  { label: 'Xen: CPU % of a pCPU', value: (r) => r.rates?.cpuPct ?? null, fmt: (v) => v.toFixed(1), max: 100 },
+  { label: 'Xen: waiting for a pCPU %', value: (r) => r.rates?.waitPct ?? null, fmt: (v) => v.toFixed(1), max: 100 },
+  { label: 'interrupts / s', value: (r) => r.rates?.vmstat.in ?? null, fmt: (v) => v.toFixed(0), max: 1000 },
+  { label: 'guest clock - host, ms', value: (r) => r.sample.clockOffsetNs / 1e6, fmt: (v) => v.toFixed(1), max: 1000 },
+  { label: 'memory / target, MiB', value: (r) => r.sample.memKiB / 1024, fmt: (v) => v.toFixed(0), max: 4096 },
+  { label: 'OPS/s', value: (r) => r.rates?.opsPerSec ?? null, fmt: (v) => v.toFixed(0), max: 5000 },
+  { label: 'throughput % of native', value: (r) => r.rates?.nativePct ?? null, fmt: (v) => v.toFixed(1), max: 100 },
+];
+
+/**
+ * Two or three guests in columns, the guest's own view against the hypervisor's: the point of seed
+ * 003 ("both think they use 100 % of a CPU") at a glance, each figure with a sparkline.
+ */
+function compareScreen(input: LayoutInput, out: Line[], ids: readonly number[], budget: number): Line[] {
+  const { history, cols } = input;
+  const view = history[history.length - 1]!;
+  const rows = ids.map((id) => view.byId.get(id)).filter((r): r is DomainRow => r !== undefined);
+  const labelW = 30;
+  const colW = Math.min(40, Math.max(16, Math.floor((cols - labelW) / Math.max(1, rows.length))));
+  out.push({ key: 'ct', text: ' compare: the guest\'s own view against Xen\'s   (x marks guests, c or Esc: back)'.padEnd(cols).slice(0, cols), inverse: true });
+  out.push({ key: 'ch', text: (''.padEnd(labelW) + rows.map((r) => `${sanitize(r.sample.name)} (${r.sample.modeLabel})`.slice(0, colW - 1).padEnd(colW)).join('')).slice(0, cols) });
+  for (const r of rows) {
+    const busy = r.rates ? r.rates.vmstat.us + r.rates.vmstat.sy : null;
+    if (busy !== null && r.rates) {
+      out.push({ key: `cs${r.sample.id}`, text: `  ${sanitize(r.sample.name)} thinks it is ${busy}% busy; Xen gave it ${r.rates.cpuPct.toFixed(0)}% of a pCPU${r.sample.seesSteal ? ` and it knows ${r.rates.guestStPct?.toFixed(0)}% was stolen` : ' and it cannot see the rest was stolen'}`.slice(0, cols) });
+    }
+  }
+  const spark = Math.max(4, Math.min(10, colW - 10));
+  for (const m of COMPARE_METRICS) {
+    let line = `  ${m.label}`.padEnd(labelW);
+    for (const r of rows) {
+      const v = m.value(r);
+      const hist: number[] = [];
+      for (let i = Math.max(0, history.length - spark); i < history.length; i++) {
+        const rr = history[i]!.byId.get(r.sample.id);
+        const x = rr ? m.value(rr) : null;
+        if (x !== null && !Number.isNaN(x)) hist.push(Math.abs(x));
+      }
+      const cell = v === null ? '-' : m.fmt(v) + (m.label.startsWith('memory') ? ` / ${(r.sample.targetKiB / 1024).toFixed(0)}` : '');
+      line += `${cell.padEnd(colW - spark - 1)}${sparkline(hist, spark, m.max)} `.slice(0, colW);
+    }
+    out.push({ key: `cm${m.label}`, text: line.slice(0, cols) });
+  }
+  while (out.length < budget - 1) out.push({ key: `cf${out.length}`, text: '' });
+  out.push(bottomLine(input, cols));
+  return out.slice(0, budget);
+}
+
 export function layout(input: LayoutInput): Line[] {
   const { history, state, cols, rows, color } = input;
   if (cols < MIN_COLS || rows < MIN_ROWS) return tooSmall(cols, rows);
@@ -172,6 +247,13 @@ export function layout(input: LayoutInput): Line[] {
   const out: Line[] = [];
   const speed = SPEEDS[state.speedIdx]!;
   summaryLines(view, state.paused, speed).forEach((text, i) => out.push({ key: `s${i}`, text: text.slice(0, cols) }));
+  if (input.live === false) {
+    out[0] = { key: 's0', text: ` HISTORY ${hms(view.sample.tNs)}   (←/→ move, Esc: live)   kept ${hms(input.historyFrom ?? 0)}–${hms(input.historyTo ?? 0)}`.padEnd(cols).slice(0, cols), inverse: true, ...(color ? { color: 'yellow' } : {}) };
+  } else if (state.overlay && state.lastKey !== null) {
+    const k = ` [${state.lastKey.key}] ${sanitize(state.lastKey.did)} `;
+    const base = out[0]!.text;
+    out[0] = { key: 's0', text: (base.slice(0, Math.max(0, cols - k.length - 1)).padEnd(Math.max(0, cols - k.length)) + k).slice(0, cols) };
+  }
   const sc = input.scenario;
   if (sc !== null && sc !== undefined) {
     const lead = sc.paused !== null ? `PAUSED: ${sc.paused}` : sc.caption !== '' ? sc.caption : sc.title;
@@ -212,6 +294,7 @@ export function layout(input: LayoutInput): Line[] {
   }
 
   if (state.screen === 'profile') return profileScreen(input, out, sorted, budget);
+  if (state.screen === 'compare') return compareScreen(input, out, state.compare.length > 0 ? state.compare : [selRow.sample.id], budget);
   if (state.message !== null) {
     const m = state.message;
     out.push({ key: 'msgt', text: ` ${sanitize(m.title)}   (Esc closes)`.padEnd(cols).slice(0, cols), inverse: true });

@@ -11,14 +11,30 @@ import { deriveHost } from '../view/rates.js';
 import type { HostView } from '../view/rates.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
 
-export const HISTORY = 60;
+/** History kept for time travel: 10 simulated minutes, and never more than ~300k domain samples. */
+export const HISTORY_SIM_NS = 600 * NS_PER_S;
+export const HISTORY_SAMPLE_BUDGET = 300_000;
+
+function trim(h: HostView[]): HostView[] {
+  const newest = h[h.length - 1]!;
+  const maxEntries = Math.max(60, Math.floor(HISTORY_SAMPLE_BUDGET / Math.max(1, newest.rows.length)));
+  let from = Math.max(0, h.length - maxEntries);
+  while (from < h.length - 1 && newest.sample.tNs - h[from]!.sample.tNs > HISTORY_SIM_NS) from++;
+  return from === 0 ? h : h.slice(from);
+}
 
 export interface DriverHooks {
   readonly onRefresh?: (() => void) | undefined;
   readonly onModelStepped?: (() => void) | undefined;
 }
 
-export function useDriver(host: Host, refreshMs: number, speed: number, paused: boolean, hooks: DriverHooks, player: ScenarioPlayer | null = null, onScenarioPause: () => void = () => {}): HostView[] {
+export interface Driver {
+  readonly history: HostView[];
+  /** Advance one refresh's worth while paused (single step). */
+  readonly step: () => void;
+}
+
+export function useDriver(host: Host, refreshMs: number, speed: number, paused: boolean, hooks: DriverHooks, player: ScenarioPlayer | null = null, onScenarioPause: () => void = () => {}): Driver {
   const [history, setHistory] = useState<HostView[]>(() => [deriveHost(null, sampleHost(host))]);
   const speedRef = useRef(speed);
   speedRef.current = speed;
@@ -26,20 +42,24 @@ export function useDriver(host: Host, refreshMs: number, speed: number, paused: 
   const pauseRef = useRef(onScenarioPause);
   pauseRef.current = onScenarioPause;
   hooksRef.current = hooks;
+  const tick = (): void => {
+    hooksRef.current.onRefresh?.();
+    const step = Math.round((refreshMs / 1000) * speedRef.current * NS_PER_S);
+    // A scenario's steps land at their exact simulated times; a `pause` step stops the clock.
+    if (player !== null) {
+      if (player.state === 'paused') player.resume();
+      if (player.advanceTo(host.now + step) === 'paused') pauseRef.current();
+    } else host.advance(step);
+    const s = sampleHost(host);
+    hooksRef.current.onModelStepped?.();
+    setHistory((h) => trim([...h, deriveHost(h[h.length - 1]!.sample, s)]));
+  };
+  const tickRef = useRef(tick);
+  tickRef.current = tick;
   useEffect(() => {
     if (paused) return;
-    const timer = setInterval(() => {
-      hooksRef.current.onRefresh?.();
-      const step = Math.round((refreshMs / 1000) * speedRef.current * NS_PER_S);
-      // A scenario's steps land at their exact simulated times; a `pause` step stops the clock.
-      if (player !== null) {
-        if (player.advanceTo(host.now + step) === 'paused') pauseRef.current();
-      } else host.advance(step);
-      const s = sampleHost(host);
-      hooksRef.current.onModelStepped?.();
-      setHistory((h) => [...h.slice(-(HISTORY - 1)), deriveHost(h[h.length - 1]!.sample, s)]);
-    }, refreshMs);
+    const timer = setInterval(() => tickRef.current(), refreshMs);
     return () => clearInterval(timer);
-  }, [host, paused, refreshMs, player]);
-  return history;
+  }, [paused, refreshMs]);
+  return { history, step: () => tickRef.current() };
 }

@@ -22,7 +22,7 @@ export interface Message {
   readonly error: boolean;
 }
 
-export type Screen = 'main' | 'profile';
+export type Screen = 'main' | 'profile' | 'compare';
 
 export interface ViewState {
   readonly selectedId: number;
@@ -43,7 +43,16 @@ export interface ViewState {
   /** Position while browsing history with ↑/↓ in the prompt; null when not browsing. */
   readonly historyPos: number | null;
   readonly screen: Screen;
+  /** Time travel: the simulated time of the sample the screen shows; null = live. */
+  readonly historyAtNs: number | null;
+  /** Domains marked for the comparison screen (at most 3). */
+  readonly compare: readonly number[];
+  /** Presenter overlay: show the last key and the command it ran. */
+  readonly overlay: boolean;
+  readonly lastKey: { readonly key: string; readonly did: string } | null;
 }
+
+export const COMPARE_MAX = 3;
 
 export const CMD_HISTORY_MAX = 100;
 
@@ -67,7 +76,11 @@ export type ViewAction =
   | { readonly type: 'historyMove'; readonly by: number }
   | { readonly type: 'message'; readonly message: Message | null }
   | { readonly type: 'commandRan'; readonly line: string; readonly message: Message | null }
-  | { readonly type: 'screen'; readonly screen: Screen };
+  | { readonly type: 'screen'; readonly screen: Screen }
+  | { readonly type: 'history'; readonly atNs: number | null }
+  | { readonly type: 'toggleCompare'; readonly id: number }
+  | { readonly type: 'overlay' }
+  | { readonly type: 'lastKey'; readonly key: string; readonly did: string };
 
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
   return {
@@ -86,6 +99,10 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     cmdHistory: [],
     historyPos: null,
     screen: 'main',
+    historyAtNs: null,
+    compare: [],
+    overlay: false,
+    lastKey: null,
   };
 }
 
@@ -184,6 +201,24 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       return;
     case 'screen':
       d.screen = a.screen;
+      return;
+    case 'history':
+      d.historyAtNs = a.atNs;
+      return;
+    case 'toggleCompare': {
+      const i = d.compare.indexOf(a.id);
+      if (i >= 0) d.compare.splice(i, 1);
+      else {
+        d.compare.push(a.id);
+        if (d.compare.length > COMPARE_MAX) d.compare.shift();
+      }
+      return;
+    }
+    case 'overlay':
+      d.overlay = !d.overlay;
+      return;
+    case 'lastKey':
+      d.lastKey = { key: a.key, did: a.did };
       return;
     default: {
       const never: never = a;

@@ -110,6 +110,22 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((x) => x[4] === ' step 4/4   timeline done', 'the end of the timeline');
   });
 
+  it('h and ← step back in history and stay on that moment; Esc returns to live', async () => {
+    s = start([]);
+    const at = await s.waitFor((l) => /^paratop - 00:00:0[3-9]/.test(l[0]!), 'three simulated seconds');
+    const t = Number(/00:00:(\d\d)/.exec(at[0]!)![1]);
+    s.press('h');
+    await s.waitFor((l) => l[0]!.startsWith(` HISTORY 00:00:0${t}`), 'history at the current sample');
+    s.press('\x1b[D');
+    await s.waitFor((l) => l[0]!.startsWith(` HISTORY 00:00:0${t - 1}`), 'one sample back');
+    s.press('\x1b[D');
+    await s.waitFor((l) => l[0]!.startsWith(` HISTORY 00:00:0${t - 2}`), 'two samples back');
+    await s.waitFor((l) => l[0]!.includes(`kept 00:00:00–00:00:0${t + 1}`), 'the live run going on behind');
+    expect(s.screen()[0]!.startsWith(` HISTORY 00:00:0${t - 2}`)).toBe(true);
+    s.press('\x1b');
+    await s.waitFor((l) => l[0]!.startsWith('paratop - '), 'live again');
+  });
+
   it('shows the too-small screen at 60x20 and lays out again when it grows', async () => {
     s = start([]);
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');

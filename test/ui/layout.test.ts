@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
-import { layout } from '../../source/ui/layout.js';
+import { historyUpTo, layout } from '../../source/ui/layout.js';
 import type { LayoutInput } from '../../source/ui/layout.js';
 import { DROP_ORDER } from '../../source/ui/rows.js';
 import { deriveHost } from '../../source/view/rates.js';
@@ -33,6 +33,34 @@ const input = (over: Partial<LayoutInput> & { state?: ViewState }): LayoutInput 
   warnings: 0,
   console: () => ({ lines: [{ seq: 0, uptimeNs: 1_500_000, text: 'hello \x1b]0;pwned\x07' }], total: 1, device: 'hvc0' }),
   ...over,
+});
+
+describe('time travel', () => {
+  it('shows the newest sample at or before the chosen time', () => {
+    const h = views();
+    expect(historyUpTo(h, null)).toBe(h);
+    expect(historyUpTo(h, h[1]!.sample.tNs).at(-1)).toBe(h[1]);
+    expect(historyUpTo(h, h[2]!.sample.tNs + 1).at(-1)).toBe(h[2]);
+    expect(historyUpTo(h, -5).length).toBe(1);
+  });
+
+  it('draws the whole screen from that moment, with a HISTORY banner', () => {
+    const h = views();
+    const st = { ...initialViewState(3, 1000), historyAtNs: h[1]!.sample.tNs };
+    const l = layout(input({ history: historyUpTo(h, st.historyAtNs), state: st, live: false, historyFrom: 0, historyTo: h[3]!.sample.tNs }));
+    expect(l[0]!.text.trimEnd()).toBe(' HISTORY 00:00:01   (←/→ move, Esc: live)   kept 00:00:00–00:00:03');
+  });
+});
+
+describe('compare screen', () => {
+  it('puts the guest\'s own view beside Xen\'s for each marked guest', () => {
+    const h = views();
+    const st = { ...initialViewState(3, 1000), screen: 'compare' as const, compare: [1, 2] };
+    const text = layout(input({ history: h, state: st })).map((x) => x.text);
+    expect(text.some((x) => /^ {2}web01 thinks it is \d+% busy; Xen gave it \d+% of a pCPU and it knows \d+% was stolen$/.test(x))).toBe(true);
+    expect(text.some((x) => /^ {2}legacy thinks it is \d+% busy; Xen gave it \d+% of a pCPU and it cannot see the rest was stolen$/.test(x))).toBe(true);
+    expect(text.find((x) => x.startsWith('  guest: steal (st) %'))).toMatch(/– cannot see/);
+  });
 });
 
 describe('layout', () => {
