@@ -40,12 +40,13 @@ function parse(): Options {
       scenario: { type: 'string' },
       record: { type: 'string' },
       replay: { type: 'string' },
+      theme: { type: 'string' },
       help: { type: 'boolean', shortFlag: 'h' },
       version: { type: 'boolean', shortFlag: 'v' },
     },
   });
   if (cli.input.length > 0) fail(`unexpected argument ${JSON.stringify(cli.input[0])} (see paratop --help)`);
-  for (const k of ['iterations', 'delay', 'speed', 'seed', 'pcpus', 'hostMem', 'guests', 'format', 'scenario', 'record', 'replay'] as const) {
+  for (const k of ['iterations', 'delay', 'speed', 'seed', 'pcpus', 'hostMem', 'guests', 'format', 'scenario', 'record', 'replay', 'theme'] as const) {
     if (Array.isArray(cli.flags[k])) fail(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} given more than once`);
   }
   // A scenario or a recording sets the host; flags given explicitly still win over a scenario.
@@ -85,6 +86,7 @@ function parse(): Options {
       scenario: cli.flags.scenario,
       record: cli.flags.record,
       replay: cli.flags.replay,
+      theme: cli.flags.theme,
     },
     process.stdout.isTTY === true,
     process.env,

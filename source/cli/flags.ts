@@ -18,6 +18,7 @@ export interface Options {
   readonly hostMemMiB: number;
   readonly format: Format;
   readonly color: boolean;
+  readonly contrast: boolean;
   /** xl-style commands applied in order at start (-c). */
   readonly commands: readonly string[];
   readonly scenario: string | undefined;
@@ -50,6 +51,7 @@ export const HELP = `
     -c, --command CMD      An xl-style command applied at start, in order; repeatable
                            (e.g. -c 'mem-set web01 512m' -c 'vcpu-set db01 1'; -c help lists them)
         --no-color         Monochrome dashboard (NO_COLOR is honoured too)
+        --theme T          normal, or contrast: bold, high-contrast for projectors (T toggles it)
     -h, --help             Show this help
     -v, --version          Show the version
 
@@ -65,7 +67,7 @@ export const HELP = `
 
 const KNOWN = new Set([
   '-b', '--batch', '-i', '--iterations', '-d', '--delay', '--speed', '--seed', '--guests', '--pcpus',
-  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version', '-c', '--command', '--scenario', '--record', '--replay',
+  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version', '-c', '--command', '--scenario', '--record', '--replay', '--theme',
 ]);
 
 /** Checks that every flag is known, before meow sees them. Returns an error line or null. */
@@ -96,6 +98,7 @@ export interface RawFlags {
   scenario?: string | undefined;
   record?: string | undefined;
   replay?: string | undefined;
+  theme?: string | undefined;
 }
 
 export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessEnv): Options | string {
@@ -132,6 +135,9 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     }
     hostMemMiB = Math.floor(kib / 1024);
   }
+  if (f.theme !== undefined && f.theme !== 'normal' && f.theme !== 'contrast') {
+    return `invalid value for --theme: ${JSON.stringify(f.theme)} (expected normal or contrast)`;
+  }
   if (f.format !== 'text' && f.format !== 'json' && f.format !== 'csv') {
     return `invalid value for --format: ${JSON.stringify(f.format)} (expected text, json or csv)`;
   }
@@ -147,6 +153,7 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     hostMemMiB,
     format: f.format,
     color: f.color && !noColor,
+    contrast: f.theme === 'contrast',
     commands: f.command,
     scenario: f.scenario,
     record: f.record,

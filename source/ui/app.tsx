@@ -34,6 +34,7 @@ export interface AppProps {
   /** A scenario being played, and where commands are recorded (both optional). */
   readonly player?: ScenarioPlayer | null;
   readonly recorder?: Recorder | null;
+  readonly contrast?: boolean;
 }
 
 const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magenta: 35, red: 31 };
@@ -43,8 +44,9 @@ const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magent
  * styling off under --no-color/NO_COLOR, and a monochrome screen still needs reverse video for the
  * selection and the bars. Colour is only ever added when colour is on (layout decides).
  */
-function styled(l: Line): string {
+function styled(l: Line, contrast: boolean): string {
   let t = l.text === '' ? ' ' : l.text;
+  if (contrast) return l.inverse === true ? `\x1b[1;7m${t}\x1b[22;27m` : `\x1b[1m${t}\x1b[22m`;
   const fg = l.color !== undefined ? SGR_FG[l.color] : undefined;
   if (fg !== undefined) t = `\x1b[${fg}m${t}\x1b[39m`;
   if (l.inverse === true) t = `\x1b[7m${t}\x1b[27m`;
@@ -56,10 +58,10 @@ function speedIndex(speed: number): number {
   return i < 0 ? SPEEDS.length - 1 : i;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
-  const [state, dispatch] = useReducer(reduceView, undefined, () => initialViewState(speedIndex(initialSpeed), refreshMs));
+  const [state, dispatch] = useReducer(reduceView, undefined, () => ({ ...initialViewState(speedIndex(initialSpeed), refreshMs), contrast }));
   // Keys can arrive before React re-registers the input handler with the new state; the ref
   // always holds the state after the last key, so each key acts on what the previous one left.
   const stateRef = useRef(state);
@@ -143,6 +145,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'mark': return { type: 'toggleCompare', id: selectedId };
       case 'compare': return { type: 'screen', screen: s.screen === 'compare' ? 'main' : 'compare' };
       case 'overlay': return { type: 'overlay' };
+      case 'contrast': return { type: 'contrast' };
       case 'quit': return 'quit';
     }
   };
@@ -267,7 +270,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   return (
     <Box flexDirection="column">
       {lines.map((l) => (
-        <Text key={l.key}>{styled(l)}</Text>
+        <Text key={l.key}>{styled(l, state.contrast)}</Text>
       ))}
     </Box>
   );

@@ -33,6 +33,7 @@ export type Command =
   | 'mark'
   | 'compare'
   | 'overlay'
+  | 'contrast'
   | 'quit';
 
 export interface Binding {
@@ -75,6 +76,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['x'], label: 'x', bar: null, help: 'mark / unmark the selected guest for the comparison screen (up to 3)', command: 'mark' },
   { keys: ['c'], label: 'c', bar: 'Cmp', help: 'compare the marked guests side by side (guest view vs hypervisor view)', command: 'compare' },
   { keys: ['K'], label: 'K', bar: null, help: 'presenter overlay: show the last key and what it did', command: 'overlay' },
+  { keys: ['T'], label: 'T', bar: null, help: 'high-contrast theme for projectors (bold, no colour)', command: 'contrast' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
   { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', command: 'quit' },
 ];

@@ -95,7 +95,7 @@ export function meterLine(v: HostView, width: number): string {
   const n = v.sample.pcpus.length;
   const k = Math.min(n, 4);
   const per = Math.max(8, Math.floor((width - (k - 1)) / k));
-  const barW = per - 9;
+  const barW = per - 10;
   const cells = v.sample.pcpus.map((p, i) => {
     const u = v.pcpus?.[i];
     if (!u || barW < 2) return `cpu${i}`.padEnd(per);

@@ -50,6 +50,8 @@ export interface ViewState {
   /** Presenter overlay: show the last key and the command it ran. */
   readonly overlay: boolean;
   readonly lastKey: { readonly key: string; readonly did: string } | null;
+  /** High contrast for projectors: bold text, reverse-video bars, no colour. */
+  readonly contrast: boolean;
 }
 
 export const COMPARE_MAX = 3;
@@ -80,6 +82,7 @@ export type ViewAction =
   | { readonly type: 'history'; readonly atNs: number | null }
   | { readonly type: 'toggleCompare'; readonly id: number }
   | { readonly type: 'overlay' }
+  | { readonly type: 'contrast' }
   | { readonly type: 'lastKey'; readonly key: string; readonly did: string };
 
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
@@ -103,6 +106,7 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     compare: [],
     overlay: false,
     lastKey: null,
+    contrast: false,
   };
 }
 
@@ -216,6 +220,9 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
     }
     case 'overlay':
       d.overlay = !d.overlay;
+      return;
+    case 'contrast':
+      d.contrast = !d.contrast;
       return;
     case 'lastKey':
       d.lastKey = { key: a.key, did: a.did };
