@@ -26,10 +26,14 @@ export function start(args: string[], cols = 120, rows = 40): Session {
   const p = pty.spawn(process.execPath, [join(root, 'dist', 'paratop.js'), ...args], { cols, rows, cwd: root, env });
   let raw = '';
   const waiters = new Set<() => void>();
+  // The program ends every update with ESC[?2026l (synchronized output); a pty may deliver one
+  // update in several chunks, so the screen is only judged once a whole update has arrived.
+  const FRAME_END = '\x1b[?2026l';
   p.onData((d) => {
     raw += d;
+    const complete = raw.endsWith(FRAME_END) || raw.endsWith('\x1b[?25h');
     term.write(d, () => {
-      for (const w of [...waiters]) w();
+      if (complete) for (const w of [...waiters]) w();
     });
   });
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => {
