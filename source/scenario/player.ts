@@ -162,8 +162,9 @@ export class ScenarioPlayer {
       }
       this.apply(it.step!);
     }
-    if (this.state === 'running' && untilNs > this.host.now) this.host.run(untilNs);
     if (this.state === 'running' && this.next >= this.items.length) this.state = 'done';
+    // Past the end of the timeline the simulation simply goes on; only a pause holds it.
+    if (this.state !== 'paused' && untilNs > this.host.now) this.host.run(untilNs);
     return this.state;
   }
 

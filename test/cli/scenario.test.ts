@@ -66,5 +66,8 @@ describe('record and replay', () => {
     expect(b.code).toBe(0);
     expect(b.out).toBe(a.out);
     expect(b.out.split('\n').length).toBe(13);
+    // The simulation goes on past the last recorded command.
+    const times = b.out.trim().split('\n').map((l) => (JSON.parse(l) as { t: number }).t);
+    expect(times).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 });
