@@ -45,7 +45,7 @@ export interface DomainRates {
   readonly vmstat: Vmstat;
   /** What the guest itself reports as steal, %; null for a guest that cannot see it. */
   readonly guestStPct: number | null;
-  /** Time its vCPUs were runnable but not running (hypervisor view), % averaged over vCPUs. */
+  /** Time its online vCPUs were runnable but not running (hypervisor view), % per online vCPU. */
   readonly waitPct: number;
   readonly opsPerSec: number | null;
   readonly nativePct: number | null;
@@ -126,7 +126,8 @@ export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number
     runstatePct,
     vmstat,
     guestStPct,
-    waitPct: runstatePct.runnable,
+    // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).
+    waitPct: (runstate[1]! / (dtNs * Math.max(1, cur.vcpusOnline))) * 100,
     opsPerSec,
     nativePct,
   };

@@ -94,6 +94,13 @@ describe('steal time: what the guest can see', () => {
     }
   });
 
+  it('vCPUs that are down are not CPUs of the guest: no steal from them', () => {
+    const host = hostWith([spec({ name: 'p', workload: 'idle', vcpus: 2, maxvcpus: 4 })]);
+    const [s0, s1] = measure(host, 2, 10);
+    expect(guestPct(s0, s1, 'p', 7)).toBeLessThan(1);
+    expect(guestPct(s0, s1, 'p', 3)).toBeGreaterThan(99);
+  });
+
   it('a hybrid guest sees its steal like a pv one', () => {
     const host = hostWith(
       [spec({ name: 'a', workload: 'cpu', cpus: [1], mode: 'hybrid' }), spec({ name: 'b', workload: 'cpu', cpus: [1], mode: 'hybrid' })],

@@ -379,6 +379,13 @@ export class GuestKernel {
   private accountTo(c: GuestCpu, nowNs: number): void {
     const d = nowNs - c.lastAcctNs;
     if (d <= 0) return;
+    // A CPU that is down does not exist for the guest: /proc/stat counts online CPUs only. (A paused
+    // vCPU is up, and its offline time is steal.)
+    if (!c.vcpu.up) {
+      c.lastAcctNs = nowNs;
+      c.tickedToNs = nowNs;
+      return;
+    }
     const state = c.vcpu.state;
     if (this.traits.seesSteal) {
       if (state === Runstate.Running) {
