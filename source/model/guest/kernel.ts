@@ -21,7 +21,9 @@ import type { ModeTraits } from '../modes.js';
 import type { Rng } from '../rng.js';
 import { Runstate } from '../vcpu.js';
 import type { VCpu } from '../vcpu.js';
-import { BALLOON_STEP_CPU_NS, BALLOON_STEP_KIB, BalloonDriver } from './balloon.js';
+import type { BalloonDriver } from './balloon.js';
+import { LockContention } from './locks.js';
+import { MemoryPressure } from './pressure.js';
 import { bootLog } from './boot-log.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
@@ -96,12 +98,10 @@ export class GuestKernel {
   readonly prof: KernelProfile = { userNs: 0, kernelNs: 0, hvNs: 0, dom0Ns: 0 };
   /** Domain-0 only: backend work waiting, ns. */
   backlogNs = 0;
-  /** pv/hybrid only: the balloon driver and its kernel thread. */
-  readonly balloon: BalloonDriver | null;
-  private balloonTask: Task | null = null;
-  private balloonTimer: SimEvent | null = null;
-  oomKills = 0;
-  private restarts = 0;
+  /** Balloon driver, working sets, reclaim and OOM. */
+  readonly pressure: MemoryPressure;
+  /** Lock-holder preemption between this guest's vCPUs. */
+  readonly locks: LockContention;
   booted = false;
   /** Set when the domain is destroyed: pending events become no-ops. */
   dead = false;
@@ -115,8 +115,8 @@ export class GuestKernel {
 
   constructor(
     readonly dom: Domain,
-    private readonly hv: HypervisorPort,
-    private readonly rng: Rng,
+    readonly hv: HypervisorPort,
+    readonly rng: Rng,
     readonly isBackend: boolean,
   ) {
     const now = hv.queue.now;
@@ -132,7 +132,8 @@ export class GuestKernel {
     const wc = this.traits.haltWakeCost;
     this.wakeCostNs = (wc.kernelUs + wc.hvUs) * NS_PER_US;
     this.memory = new GuestMemory(dom.memKiB);
-    this.balloon = this.traits.balloon && !isBackend ? new BalloonDriver() : null;
+    this.pressure = new MemoryPressure(this, this.traits.balloon && !isBackend);
+    this.locks = new LockContention(this);
     this.clocksource = this.traits.clocksource;
     this.cpus = dom.vcpus.map((v) => {
       const c = new GuestCpu(v, now);
@@ -180,10 +181,10 @@ export class GuestKernel {
     init.state = 'R';
     this.setRss(init, 20 * 1024);
     this.memory.cacheKiB += 60 * 1024;
-    if (this.balloon !== null) {
+    if (this.pressure.balloon !== null) {
       const b = this.newTask('xen-balloon', 0);
       b.kernelThread = true;
-      this.balloonTask = b;
+      this.pressure.balloonTask = b;
     }
     if (this.isBackend) {
       for (let i = 0; i < spec.vcpus; i++) {
@@ -195,7 +196,7 @@ export class GuestKernel {
     } else {
       this.spawnWorkload(now + BOOT_DONE_NS);
     }
-    this.applyPressure();
+    this.pressure.applyPressure();
     // A ticking kernel arms its periodic timer on every CPU it brings up, busy or not.
     if (!this.traits.tickless) {
       for (const c of this.cpus) {
@@ -216,10 +217,10 @@ export class GuestKernel {
       this.setRss(t, p.rssMiBPerTask * 1024);
       this.sleepTask(t, now, fromNs - now + this.rng.range(0, 200 * NS_PER_MS), false);
     }
-    this.applyPressure();
+    this.pressure.applyPressure();
   }
 
-  private setRss(t: Task, kib: number): void {
+  setRss(t: Task, kib: number): void {
     this.memory.anonKiB += kib - t.rssKiB;
     t.rssKiB = kib;
   }
@@ -227,9 +228,8 @@ export class GuestKernel {
   /** The domain is gone: cancel everything still pending. */
   stop(): void {
     this.dead = true;
-    this.lockHolder = null;
-    if (this.lockCheck) this.lockCheck.cancelled = true;
-    this.lockCheck = null;
+    this.locks.stop();
+    this.pressure.stop();
     for (const c of this.cpus) {
       if (c.completion) c.completion.cancelled = true;
       c.completion = null;
@@ -240,6 +240,16 @@ export class GuestKernel {
       if (t.wake) t.wake.cancelled = true;
       t.wake = null;
     }
+  }
+
+  /** The balloon driver, or null (no PV drivers). */
+  get balloon(): BalloonDriver | null {
+    return this.pressure.balloon;
+  }
+
+  /** The toolstack wrote memory/target: the balloon driver (if any) goes to work. */
+  targetChanged(): void {
+    this.pressure.targetChanged();
   }
 
   /** Orderly shutdown: print what a guest prints, stop starting new work. */
@@ -268,7 +278,7 @@ export class GuestKernel {
     if (!this.traits.tickless) this.deliverMissedTicks(c, nowNs);
     c.runSinceNs = nowNs;
     this.plan(c, nowNs);
-    if (this.lockHolder !== null) this.checkLocksSoon();
+    this.locks.started();
   }
 
   /** `v` is about to lose its pCPU. */
@@ -281,69 +291,7 @@ export class GuestKernel {
       c.completion = null;
     }
     // Preempted (still runnable) in the middle of its work: it may be holding a kernel lock.
-    if (v.runnable && c.task !== null && !c.spinning && this.lockHolder === null && this.profile.lockFraction > 0 && this.dom.onlineVcpus > 1) {
-      if (this.rng.next() < this.profile.lockFraction) {
-        this.lockHolder = c;
-        this.checkLocksSoon();
-      }
-    }
-  }
-
-  // ---- lock-holder preemption ------------------------------------------------------------------
-
-  /** The vCPU whose preemption left a kernel lock held, if any. */
-  private lockHolder: GuestCpu | null = null;
-  private lockCheck: SimEvent | null = null;
-
-  /** Lock state changes take effect in an event of their own, never inside the scheduler. */
-  private checkLocksSoon(): void {
-    if (this.lockCheck !== null || this.dead) return;
-    this.lockCheck = this.hv.queue.schedule(this.hv.queue.now, EventPriority.Guest, () => {
-      this.lockCheck = null;
-      if (!this.dead) this.checkLocks();
-    });
-  }
-
-  /**
-   * While the holder is preempted, the siblings that run reach the lock: without PV spinlocks
-   * they spin (burning their pCPU, no progress); with them they block in SCHEDOP_poll. When the
-   * holder runs again it leaves its critical section and the waiters go on (PV: kicked).
-   */
-  private checkLocks(): void {
-    const now = this.hv.queue.now;
-    const h = this.lockHolder;
-    if (h !== null && (h.vcpu.state === Runstate.Running || !h.vcpu.up || h.task === null)) this.lockHolder = null;
-    if (this.lockHolder === null) {
-      for (const c of this.cpus) {
-        if (c.spinning) {
-          this.progress(c, now);
-          c.spinning = false;
-          if (c.vcpu.state === Runstate.Running) this.plan(c, now);
-        }
-        if (c.lockPolled) {
-          c.lockPolled = false;
-          if (c.vcpu.blocked && c.vcpu.up) {
-            this.interrupts++;
-            this.hv.wake(c.vcpu);
-          }
-        }
-      }
-      return;
-    }
-    for (const c of this.cpus) {
-      if (c === this.lockHolder || c.task === null || c.spinning || c.lockPolled || c.vcpu.state !== Runstate.Running) continue;
-      this.progress(c, now);
-      if (c.completion) {
-        c.completion.cancelled = true;
-        c.completion = null;
-      }
-      if (this.traits.pvSpinlocks) {
-        c.lockPolled = true;
-        this.hv.block(c.vcpu);
-      } else {
-        c.spinning = true;
-      }
-    }
+    if (v.runnable) this.locks.preempted(c);
   }
 
   // ---- accounting ----------------------------------------------------------------------------
@@ -445,7 +393,7 @@ export class GuestKernel {
   // ---- running work --------------------------------------------------------------------------
 
   /** Consumes the work done since `runSinceNs`: overhead first, then the task's burst. */
-  private progress(c: GuestCpu, nowNs: number): void {
+  progress(c: GuestCpu, nowNs: number): void {
     const elapsed = nowNs - c.runSinceNs;
     if (elapsed <= 0) return;
     c.runSinceNs = nowNs;
@@ -474,7 +422,7 @@ export class GuestKernel {
   }
 
   /** Schedules the moment the current work on `c` finishes. */
-  private plan(c: GuestCpu, nowNs: number): void {
+  plan(c: GuestCpu, nowNs: number): void {
     if (c.completion) c.completion.cancelled = true;
     c.completion = null;
     if (c.spinning) return;
@@ -554,7 +502,7 @@ export class GuestKernel {
 
   // ---- tasks ---------------------------------------------------------------------------------
 
-  private newTask(name: string, cpu: number): Task {
+  newTask(name: string, cpu: number): Task {
     const t = new Task(this.nextPid++, name, cpu, this.hv.queue.now);
     if (this.nextPid === 2) this.nextPid = 300;
     this.tasks.push(t);
@@ -576,17 +524,12 @@ export class GuestKernel {
       t.softirqFrac = 0;
       return;
     }
-    if (t === this.balloonTask) {
-      const steps = Math.max(1, Math.min(64, Math.ceil(Math.abs(this.dom.targetKiB - this.dom.memKiB) / BALLOON_STEP_KIB)));
-      t.remainingNs = steps * BALLOON_STEP_CPU_NS;
-      t.userFrac = 0;
-      t.softirqFrac = 0;
-      t.hvFrac = 0.5;
-      t.pendingOps = steps;
+    if (t === this.pressure.balloonTask) {
+      this.pressure.startBalloonBurst(t);
       return;
     }
     const p = this.profile;
-    this.touchMemory(t);
+    this.pressure.touchMemory(t);
     if (t.exited) return;
     const mem = this.memory;
     const datasetKiB = p.datasetMiB * 1024;
@@ -637,10 +580,8 @@ export class GuestKernel {
       this.sleepTask(t, nowNs, INIT_PERIOD_NS, false);
       return;
     }
-    if (t === this.balloonTask) {
-      const steps = t.pendingOps;
-      t.pendingOps = 0;
-      this.balloonSteps(steps);
+    if (t === this.pressure.balloonTask) {
+      this.pressure.finishBalloonBurst(t);
       return;
     }
     if (t.exited) {
@@ -750,133 +691,8 @@ export class GuestKernel {
     this.hv.wake(v);
   }
 
-  // ---- memory: balloon, pressure, OOM ------------------------------------------------------
-
-  /** The toolstack wrote memory/target: the balloon driver (if any) goes to work. */
-  targetChanged(): void {
-    if (this.balloon === null || this.dead) return;
-    this.balloon.retarget();
-    if (this.balloonTimer) {
-      this.balloonTimer.cancelled = true;
-      this.balloonTimer = null;
-    }
-    this.kickBalloon();
-  }
-
-  private kickBalloon(): void {
-    const t = this.balloonTask;
-    if (t === null || t.state === 'R' || this.dom.memKiB === this.dom.targetKiB) return;
-    this.enqueue(t, this.hv.queue.now);
-  }
-
-  /** Performs up to `steps` 2 MiB steps toward the target, then decides what the driver does next. */
-  private balloonSteps(steps: number): void {
-    const b = this.balloon!;
-    const dom = this.dom;
-    const mem = this.memory;
-    const t = this.balloonTask!;
-    let failed = false;
-    for (let i = 0; i < steps && dom.memKiB !== dom.targetKiB; i++) {
-      if (dom.memKiB > dom.targetKiB) {
-        const step = Math.min(BALLOON_STEP_KIB, dom.memKiB - dom.targetKiB);
-        // si_mem_available: free above the watermark plus page cache the kernel can drop.
-        const spare = mem.freeKiB - mem.minFreeKiB + mem.cacheKiB;
-        if (spare < step) {
-          failed = true;
-          break;
-        }
-        mem.totalKiB -= step;
-        mem.reclaim();
-        dom.memKiB -= step;
-        b.ballooned += step;
-      } else {
-        const step = Math.min(BALLOON_STEP_KIB, dom.targetKiB - dom.memKiB);
-        if (this.hv.hostFreeKiB() < step) {
-          failed = true;
-          break;
-        }
-        mem.totalKiB += step;
-        dom.memKiB += step;
-        b.ballooned = Math.max(0, b.ballooned - step);
-        mem.swapIn();
-      }
-    }
-    t.state = 'S';
-    if (dom.memKiB === dom.targetKiB) {
-      b.succeeded();
-      return;
-    }
-    if (!failed) {
-      this.enqueue(t, this.hv.queue.now);
-      return;
-    }
-    b.failed();
-    if (b.state === 'ecanceled') return; // gives up silently until the target changes
-    this.balloonTimer = this.hv.queue.schedule(this.hv.queue.now + b.scheduleDelayS * NS_PER_S, EventPriority.Guest, () => {
-      this.balloonTimer = null;
-      if (!this.dead) this.kickBalloon();
-    });
-  }
-
-  /**
-   * A task starts a cycle and touches its working set: it may have grown, and pages of it that
-   * were swapped out come back in. The kernel then restores its watermark: drops cache, swaps out,
-   * and when swap is full too, the OOM killer picks a victim.
-   */
-  private touchMemory(t: Task): void {
-    const p = this.profile;
-    const mem = this.memory;
-    const base = p.rssMiBPerTask * 1024;
-    this.setRss(t, p.rssJitter > 0 ? base * (1 - p.rssJitter + 2 * p.rssJitter * this.rng.next()) : base);
-    if (mem.swapUsedKiB > 0 && mem.anonKiB > 0) {
-      const back = mem.swapUsedKiB * Math.min(1, t.rssKiB / mem.anonKiB);
-      mem.swapUsedKiB -= back;
-      mem.siKiB += back;
-    }
-    this.applyPressure();
-  }
-
-  /** Restores free memory above the watermark: cache, then swap, then the OOM killer. */
-  private applyPressure(): void {
-    for (let guard = 0; this.memory.reclaim() > 0 && guard < 64; guard++) {
-      if (!this.oomKill()) return;
-    }
-  }
-
-  /** The OOM killer: the largest user task goes; with none left, the kernel panics. False if it panicked. */
-  private oomKill(): boolean {
-    let victim: Task | null = null;
-    for (const x of this.tasks) {
-      if (x.kernelThread || x.exited) continue;
-      if (victim === null || x.rssKiB > victim.rssKiB) victim = x;
-    }
-    if (victim === null) {
-      this.printk('Out of memory and no killable processes...');
-      this.hv.crash(this.dom, 'System is deadlocked on memory');
-      return false;
-    }
-    const v = victim;
-    const rss = Math.round(v.rssKiB);
-    this.printk(`Out of memory: Killed process ${v.pid} (${v.name}) total-vm:${rss + 65536}kB, anon-rss:${rss}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${Math.round(rss / 512) + 40}kB oom_score_adj:0`);
-    this.oomKills++;
-    this.exitTask(v);
-    const name = v.name;
-    this.restarts++;
-    const n = this.restarts;
-    this.hv.queue.schedule(this.hv.queue.now + 5 * NS_PER_S, EventPriority.Guest, () => {
-      if (this.dead || this.shuttingDown) return;
-      this.printk(`systemd[1]: ${name}.service: Main process exited, code=killed, status=9/KILL`);
-      this.printk(`systemd[1]: ${name}.service: Scheduled restart job, restart counter is at ${n}.`);
-      const t = this.newTask(name, v.cpu);
-      this.setRss(t, this.profile.rssMiBPerTask * 1024);
-      this.applyPressure();
-      if (!t.exited) this.enqueue(t, this.hv.queue.now);
-    });
-    return true;
-  }
-
   /** Makes a task leave: at once if it is not on a CPU, else when its burst ends. */
-  private exitTask(t: Task): void {
+  exitTask(t: Task): void {
     t.exited = true;
     this.setRss(t, 0);
     if (t.wake) {
@@ -916,12 +732,7 @@ export class GuestKernel {
   /** A vCPU is about to go down: its tasks move to the other online CPUs. */
   cpuGoingDown(v: VCpu): void {
     const c = v.guest;
-    c.spinning = false;
-    c.lockPolled = false;
-    if (this.lockHolder === c) {
-      this.lockHolder = null;
-      this.checkLocksSoon();
-    }
+    this.locks.cpuGoingDown(c);
     const now = this.hv.queue.now;
     this.accountTo(c, now);
     if (v.state === Runstate.Running) this.progress(c, now);
