@@ -23,6 +23,7 @@ import { Runstate } from '../vcpu.js';
 import type { VCpu } from '../vcpu.js';
 import type { BalloonDriver } from './balloon.js';
 import { LockContention } from './locks.js';
+import { TimeAccounting } from './timekeeping.js';
 import { MemoryPressure } from './pressure.js';
 import { bootLog } from './boot-log.js';
 import { ConsoleRing } from './console.js';
@@ -64,8 +65,6 @@ const BOOT_CPU_NS = 250 * NS_PER_MS;
 const BOOT_DONE_NS = 1 * NS_PER_S;
 const BACKEND_BURST_NS = 2 * NS_PER_MS;
 const INIT_PERIOD_NS = 5 * NS_PER_S;
-/** The Linux clocksource watchdog's skew threshold (WATCHDOG_THRESHOLD, NSEC_PER_SEC >> 4). */
-const WATCHDOG_THRESHOLD_NS = NS_PER_S / 16;
 
 export class GuestKernel {
   readonly cpus: GuestCpu[];
@@ -78,7 +77,7 @@ export class GuestKernel {
   readonly tickNs: number;
   readonly bootNs: number;
   private readonly tickBusyRate: number;
-  private readonly tickCostNs: number;
+  readonly tickCostNs: number;
   private readonly tickHvShare: number;
   private readonly wakeCostNs: number;
 
@@ -92,9 +91,6 @@ export class GuestKernel {
   netRxKiB = 0;
   vbdRdReqs = 0;
   vbdWrReqs = 0;
-  /** Ticks the timekeeping CPU (CPU 0) has counted; drives a full guest's clock. */
-  clockTicks = 0;
-  lostTicks = 0;
   readonly prof: KernelProfile = { userNs: 0, kernelNs: 0, hvNs: 0, dom0Ns: 0 };
   /** Domain-0 only: backend work waiting, ns. */
   backlogNs = 0;
@@ -102,6 +98,8 @@ export class GuestKernel {
   readonly pressure: MemoryPressure;
   /** Lock-holder preemption between this guest's vCPUs. */
   readonly locks: LockContention;
+  /** /proc/stat accounting, tick delivery per timer_mode, the guest's clock. */
+  readonly time: TimeAccounting;
   booted = false;
   /** Set when the domain is destroyed: pending events become no-ops. */
   dead = false;
@@ -134,7 +132,7 @@ export class GuestKernel {
     this.memory = new GuestMemory(dom.memKiB);
     this.pressure = new MemoryPressure(this, this.traits.balloon && !isBackend);
     this.locks = new LockContention(this);
-    this.clocksource = this.traits.clocksource;
+    this.time = new TimeAccounting(this);
     this.cpus = dom.vcpus.map((v) => {
       const c = new GuestCpu(v, now);
       c.onComplete = () => {
@@ -200,7 +198,7 @@ export class GuestKernel {
     // A ticking kernel arms its periodic timer on every CPU it brings up, busy or not.
     if (!this.traits.tickless) {
       for (const c of this.cpus) {
-        if (c.vcpu.up) c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(now), EventPriority.Timer, c.onIdleTick);
+        if (c.vcpu.up) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(now), EventPriority.Timer, c.onIdleTick);
       }
     }
     this.enqueue(init, now);
@@ -269,13 +267,13 @@ export class GuestKernel {
 
   /** Before `v`'s runstate changes: close the interval in the guest's accounting. */
   beforeRunstateChange(v: VCpu, nowNs: number): void {
-    this.accountTo(v.guest, nowNs);
+    this.time.accountTo(v.guest, nowNs);
   }
 
   /** `v` got a pCPU. */
   started(v: VCpu, nowNs: number): void {
     const c = v.guest;
-    if (!this.traits.tickless) this.deliverMissedTicks(c, nowNs);
+    if (!this.traits.tickless) this.time.deliverMissedTicks(c, nowNs);
     c.runSinceNs = nowNs;
     this.plan(c, nowNs);
     this.locks.started();
@@ -284,7 +282,7 @@ export class GuestKernel {
   /** `v` is about to lose its pCPU. */
   stopping(v: VCpu, nowNs: number): void {
     const c = v.guest;
-    this.accountTo(c, nowNs);
+    this.time.accountTo(c, nowNs);
     this.progress(c, nowNs);
     if (c.completion) {
       c.completion.cancelled = true;
@@ -292,102 +290,6 @@ export class GuestKernel {
     }
     // Preempted (still runnable) in the middle of its work: it may be holding a kernel lock.
     if (v.runnable) this.locks.preempted(c);
-  }
-
-  // ---- accounting ----------------------------------------------------------------------------
-
-  private ticksBetween(aNs: number, bNs: number): number {
-    const p = this.tickNs;
-    const o = this.bootNs;
-    return Math.floor((bNs - o) / p) - Math.floor((aNs - o) / p);
-  }
-
-  private nextTickAfter(tNs: number): number {
-    const p = this.tickNs;
-    return this.bootNs + (Math.floor((tNs - this.bootNs) / p) + 1) * p;
-  }
-
-  private charge(c: GuestCpu, ns: number, task: Task | null): void {
-    const s = c.stat;
-    if (task === null) {
-      if (c.vcpu.state === Runstate.Running) s[Stat.Irq] += ns;
-      else if (c.iowaitTasks > 0) s[Stat.Iowait] += ns;
-      else s[Stat.Idle] += ns;
-      return;
-    }
-    s[Stat.User] += ns * task.userFrac;
-    s[Stat.Softirq] += ns * task.softirqFrac;
-    s[Stat.System] += ns * (1 - task.userFrac - task.softirqFrac);
-  }
-
-  private chargeIdle(c: GuestCpu, ns: number): void {
-    c.stat[c.iowaitTasks > 0 ? Stat.Iowait : Stat.Idle] += ns;
-  }
-
-  private accountTo(c: GuestCpu, nowNs: number): void {
-    const d = nowNs - c.lastAcctNs;
-    if (d <= 0) return;
-    // A CPU that is down does not exist for the guest: /proc/stat counts online CPUs only. (A paused
-    // vCPU is up, and its offline time is steal.)
-    if (!c.vcpu.up) {
-      c.lastAcctNs = nowNs;
-      c.tickedToNs = nowNs;
-      return;
-    }
-    const state = c.vcpu.state;
-    if (this.traits.seesSteal) {
-      if (state === Runstate.Running) {
-        this.charge(c, d, c.task);
-        if (c.task !== null) this.interrupts += this.ticksBetween(c.lastAcctNs, nowNs);
-      } else if (state === Runstate.Blocked) {
-        this.chargeIdle(c, d);
-      } else {
-        c.stat[Stat.Steal] += d;
-      }
-    } else if (state === Runstate.Running) {
-      const k = this.ticksBetween(c.tickedToNs, nowNs);
-      if (k > 0) this.deliverTicks(c, k, c.task);
-      c.tickedToNs = nowNs;
-    }
-    c.lastAcctNs = nowNs;
-  }
-
-  private deliverTicks(c: GuestCpu, k: number, ctx: Task | null): void {
-    const ns = k * this.tickNs;
-    if (ctx === null) this.chargeIdle(c, ns);
-    else this.charge(c, ns, ctx);
-    this.interrupts += k;
-    if (c.vcpu.id === 0) this.clockTicks += k;
-  }
-
-  /** Full mode: ticks due while `c` waited for a pCPU, handled per timer_mode. */
-  private deliverMissedTicks(c: GuestCpu, nowNs: number): void {
-    const missed = this.ticksBetween(c.tickedToNs, nowNs);
-    const gapNs = nowNs - c.tickedToNs;
-    c.tickedToNs = nowNs;
-    if (missed <= 0) return;
-    const tm = this.dom.spec.timerMode;
-    // delay_for_missed_ticks freezes the guest's platform time (HPET, PM timer) while it is
-    // preempted, but not the TSC: the clocksource watchdog sees them drift apart.
-    if (tm === 'delay_for_missed_ticks' && this.clocksource === 'tsc' && gapNs > WATCHDOG_THRESHOLD_NS) this.tscUnstable(c, gapNs);
-    const replayAll = tm === 'delay_for_missed_ticks' || tm === 'no_delay_for_missed_ticks';
-    const delivered = replayAll ? missed : 1;
-    if (c.vcpu.id === 0) this.lostTicks += missed - delivered;
-    this.deliverTicks(c, delivered, c.task);
-    c.overheadNs += delivered * this.tickCostNs;
-  }
-
-  /** Which clocksource the kernel uses now (a full guest falls back to hpet if the TSC is judged unstable). */
-  clocksource: string;
-
-  private tscUnstable(c: GuestCpu, skewNs: number): void {
-    this.printk(`clocksource: timekeeping watchdog on CPU${c.vcpu.id}: Marking clocksource 'tsc' as unstable because the skew is too large:`);
-    this.printk(`clocksource:                       'hpet' wd_nsec: 500000000 wd_now: ${Math.floor(this.hv.queue.now / 70).toString(16)} wd_last: ${Math.floor((this.hv.queue.now - skewNs) / 70).toString(16)} mask: ffffffff`);
-    this.printk(`clocksource:                       'tsc' cs_nsec: ${500_000_000 + Math.round(skewNs)} cs_now: ${Math.floor(this.hv.queue.now * 2.394).toString(16)} cs_last: ${Math.floor((this.hv.queue.now - 500_000_000) * 2.394).toString(16)} mask: ffffffffffffffff`);
-    this.printk('tsc: Marking TSC unstable due to clocksource watchdog');
-    this.printk("TSC found unstable after boot, most likely due to broken BIOS. Use 'tsc=unstable'.");
-    this.printk('clocksource: Switched to clocksource hpet');
-    this.clocksource = 'hpet';
   }
 
   // ---- running work --------------------------------------------------------------------------
@@ -436,7 +338,7 @@ export class GuestKernel {
   private complete(c: GuestCpu): void {
     c.completion = null;
     const now = this.hv.queue.now;
-    this.accountTo(c, now);
+    this.time.accountTo(c, now);
     this.progress(c, now);
     c.overheadNs = 0;
     c.completing = true;
@@ -476,7 +378,7 @@ export class GuestKernel {
 
   private halt(c: GuestCpu, nowNs: number): void {
     if (!this.traits.tickless) {
-      c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(nowNs), EventPriority.Timer, c.onIdleTick);
+      c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(nowNs), EventPriority.Timer, c.onIdleTick);
     }
     this.hv.block(c.vcpu);
   }
@@ -488,7 +390,7 @@ export class GuestKernel {
     const v = c.vcpu;
     if (!v.blocked) return;
     c.tickedToNs = now;
-    this.deliverTicks(c, 1, null);
+    this.time.deliverTicks(c, 1, null);
     const cost = this.tickCostNs;
     if (this.hv.shortRun(v, cost)) {
       this.prof.hvNs += cost * this.tickHvShare;
@@ -624,14 +526,14 @@ export class GuestKernel {
     if (io) this.cpus[t.cpu]!.iowaitTasks++;
     let at = nowNs + forNs;
     // A ticking kernel's timers expire on tick boundaries; I/O completions interrupt at once.
-    if (!io && !this.traits.tickless) at = this.nextTickAfter(at - 1);
+    if (!io && !this.traits.tickless) at = this.time.nextTickAfter(at - 1);
     t.wake = this.hv.queue.schedule(at, EventPriority.Guest, () => {
       t.wake = null;
       if (this.dead || this.shuttingDown) return;
       const now = this.hv.queue.now;
       if (t.state === 'D') {
         const c = this.cpus[t.cpu]!;
-        this.accountTo(c, now);
+        this.time.accountTo(c, now);
         c.iowaitTasks--;
       }
       this.enqueue(t, now);
@@ -680,7 +582,7 @@ export class GuestKernel {
       return;
     }
     if (!v.blocked) return;
-    this.accountTo(c, nowNs);
+    this.time.accountTo(c, nowNs);
     if (c.tickEvent) {
       c.tickEvent.cancelled = true;
       c.tickEvent = null;
@@ -734,7 +636,7 @@ export class GuestKernel {
     const c = v.guest;
     this.locks.cpuGoingDown(c);
     const now = this.hv.queue.now;
-    this.accountTo(c, now);
+    this.time.accountTo(c, now);
     if (v.state === Runstate.Running) this.progress(c, now);
     if (c.completion) {
       c.completion.cancelled = true;
@@ -787,7 +689,7 @@ export class GuestKernel {
     const c = v.guest;
     c.lastAcctNs = this.hv.queue.now;
     c.tickedToNs = this.hv.queue.now;
-    if (!this.traits.tickless) c.tickEvent = this.hv.queue.schedule(this.nextTickAfter(this.hv.queue.now), EventPriority.Timer, c.onIdleTick);
+    if (!this.traits.tickless) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(this.hv.queue.now), EventPriority.Timer, c.onIdleTick);
   }
 
   // ---- Domain-0 backend ----------------------------------------------------------------------
@@ -804,16 +706,14 @@ export class GuestKernel {
   /** /proc/stat counters per CPU in ns, brought up to `nowNs`. */
   statNs(nowNs: number): number[][] {
     return this.cpus.map((c) => {
-      this.accountTo(c, nowNs);
+      this.time.accountTo(c, nowNs);
       return [...c.stat];
     });
   }
 
   /** Guest clock minus host clock, ns: 0 for a kernel that reads Xen's clock. */
   clockOffsetNs(nowNs: number): number {
-    if (this.traits.clocksource === 'xen') return 0;
-    const due = this.ticksBetween(this.bootNs, nowNs);
-    return (this.clockTicks - due) * this.tickNs;
+    return this.time.clockOffsetNs(nowNs);
   }
 
   runnableTasks(): number {
