@@ -267,11 +267,11 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
+  // One Text for the whole screen: the lines are already laid out, so React and Yoga have one node
+  // to deal with instead of one per line.
   return (
     <Box flexDirection="column">
-      {lines.map((l) => (
-        <Text key={l.key}>{styled(l, state.contrast)}</Text>
-      ))}
+      <Text>{lines.map((l) => styled(l, state.contrast)).join('\n')}</Text>
     </Box>
   );
 }
