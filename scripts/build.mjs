@@ -31,7 +31,35 @@ const stub = join(root, 'dist', '.devtools-stub.js');
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(stub, 'export default {};\n');
 
+// Ink builds a new Output (with empty caches) every frame, so unchanged lines are tokenized and
+// measured again each time. Share one cache across frames, cleared when it grows past a bound so
+// memory stays flat. A build-time edit of one line of ink/build/output.js, checked below.
+const inkOutputCache = {
+  name: 'ink-output-cache',
+  setup(b) {
+    b.onLoad({ filter: /ink[\\/]build[\\/]output\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const src = await readFile(args.path, 'utf8');
+      const from = '    caches = new OutputCaches();';
+      if (!src.includes(from)) throw new Error('ink-output-cache: ink/build/output.js changed; review this patch');
+      const shared = [
+        'const SHARED_CACHES = new OutputCaches();',
+        'function sharedCaches() {',
+        '    const c = SHARED_CACHES;',
+        '    if (c.styledChars.size + c.widths.size + c.blockWidths.size > 20000) {',
+        '        c.styledChars.clear(); c.widths.clear(); c.blockWidths.clear();',
+        '    }',
+        '    return c;',
+        '}',
+      ].join('\n');
+      const out = src.replace(from, '    caches = sharedCaches();').replace('export default class Output', `${shared}\nexport default class Output`);
+      return { contents: out, loader: 'js' };
+    });
+  },
+};
+
 await build({
+  plugins: [inkOutputCache],
   absWorkingDir: root,
   entryPoints: entries.map((e) => ({ in: e.in, out: e.out.replace(/^dist\//, '').replace(/\.js$/, '') })),
   outdir: 'dist',
