@@ -26,8 +26,6 @@ export class PCpu {
 
   busyGuestNs = 0;
   busyDom0Ns = 0;
-  /** Hypervisor work done here on a guest's behalf (exits, hypercalls, emulation entry). */
-  hvNs = 0;
 
   constructor(readonly id: number) {}
 

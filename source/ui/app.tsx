@@ -78,14 +78,6 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const shown = historyUpTo(history, state.historyAtNs);
   const view = shown[shown.length - 1]!;
 
-  const consoleOf = (id: number, n: number, back: number) => {
-    const k = host.domain(id)?.kernel;
-    if (k === undefined) return { lines: [], total: 0, device: '' };
-    const all = k.console.all();
-    const end = Math.max(0, all.length - back);
-    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console };
-  };
-
   const run = (c: Command, s: ViewState): ViewAction | 'quit' | null => {
     const list = visibleRows(view, s);
     const idx = Math.max(0, list.findIndex((r) => r.sample.id === s.selectedId));
@@ -256,13 +248,12 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     paused: player.state === 'paused' ? player.pauseText : null,
     failed: player.failed,
   };
+  /** The last `n` console lines before skipping `back`; in history, only what had been printed by then. */
   const consoleAt = (id: number, n: number, back: number) => {
-    if (state.historyAtNs === null) return consoleOf(id, n, back);
-    // In history, the console shows what had been printed by that moment.
     const k = host.domain(id)?.kernel;
     if (k === undefined) return { lines: [], total: 0, device: '' };
-    const until = view.sample.tNs - k.bootNs;
-    const all = k.console.all().filter((l) => l.uptimeNs <= until);
+    const ring = k.console.all();
+    const all = state.historyAtNs === null ? ring : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
     const end = Math.max(0, all.length - back);
     return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console };
   };

@@ -13,6 +13,7 @@ import { KEYMAP, SPEEDS } from './keymap.js';
 import {
   COLUMNS,
   VMSTAT_HEADER_1,
+  clockText,
   VMSTAT_HEADER_2,
   consoleLines,
   headerLine,
@@ -53,10 +54,6 @@ export interface LayoutInput {
   readonly historyTo?: number;
 }
 
-const hms = (ns: number): string => {
-  const t = Math.floor(ns / 1e9);
-  return `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor(t / 60) % 60).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-};
 
 export interface ScenarioBar {
   readonly title: string;
@@ -248,7 +245,7 @@ export function layout(input: LayoutInput): Line[] {
   const speed = SPEEDS[state.speedIdx]!;
   summaryLines(view, state.paused, speed).forEach((text, i) => out.push({ key: `s${i}`, text: text.slice(0, cols) }));
   if (input.live === false) {
-    out[0] = { key: 's0', text: ` HISTORY ${hms(view.sample.tNs)}   (←/→ move, Esc: live)   kept ${hms(input.historyFrom ?? 0)}–${hms(input.historyTo ?? 0)}`.padEnd(cols).slice(0, cols), inverse: true, ...(color ? { color: 'yellow' } : {}) };
+    out[0] = { key: 's0', text: ` HISTORY ${clockText(view.sample.tNs)}   (←/→ move, Esc: live)   kept ${clockText(input.historyFrom ?? 0)}–${clockText(input.historyTo ?? 0)}`.padEnd(cols).slice(0, cols), inverse: true, ...(color ? { color: 'yellow' } : {}) };
   } else if (state.overlay && state.lastKey !== null) {
     const k = ` [${state.lastKey.key}] ${sanitize(state.lastKey.did)} `;
     const base = out[0]!.text;

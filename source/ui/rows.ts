@@ -67,12 +67,15 @@ export function sparkline(values: readonly number[], width: number, max = 100): 
   return v.map((x) => BARS[Math.max(0, Math.min(8, Math.round((x / max) * 8)))]!).join('').padStart(width);
 }
 
+/** Simulated time as xentop prints its clock: HH:MM:SS. */
+export function clockText(ns: number): string {
+  const t = Math.floor(ns / NS_PER_S);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(Math.floor(t / 3600))}:${two(Math.floor(t / 60) % 60)}:${two(t % 60)}`;
+}
+
 export function summaryLines(v: HostView, paused: boolean, speed: number): string[] {
   const s = v.sample;
-  const t = Math.floor(s.tNs / NS_PER_S);
-  const hh = String(Math.floor(t / 3600)).padStart(2, '0');
-  const mm = String(Math.floor(t / 60) % 60).padStart(2, '0');
-  const ss = String(t % 60).padStart(2, '0');
   const c = { running: 0, blocked: 0, paused: 0, crashed: 0, dying: 0, shutdown: 0 };
   for (const r of v.rows) {
     const f = r.sample.flags;
@@ -85,7 +88,7 @@ export function summaryLines(v: HostView, paused: boolean, speed: number): strin
   }
   const used = s.memKiB - s.freeKiB;
   return [
-    `paratop - ${hh}:${mm}:${ss}   Xen ${s.xenVersion}   sched ${s.scheduler}   ${paused ? 'PAUSED' : `speed ${speed}x`}`,
+    `paratop - ${clockText(s.tNs)}   Xen ${s.xenVersion}   sched ${s.scheduler}   ${paused ? 'PAUSED' : `speed ${speed}x`}`,
     `${v.rows.length} domains: ${c.running} running, ${c.blocked} blocked, ${c.paused} paused, ${c.crashed} crashed, ${c.dying} dying, ${c.shutdown} shutdown`,
     `Mem: ${s.memKiB}k total, ${used}k used, ${s.freeKiB}k free    CPUs: ${s.pcpus.length} @ ${s.cpuMhz}MHz`,
   ];

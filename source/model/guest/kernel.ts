@@ -83,7 +83,6 @@ export class GuestKernel {
 
   interrupts = 0;
   ctxSwitches = 0;
-  forks = 0;
   opsDone = 0;
   biKiB = 0;
   boKiB = 0;
@@ -146,9 +145,6 @@ export class GuestKernel {
     });
   }
 
-  get mode(): ModeTraits {
-    return this.traits;
-  }
 
   /** Boot: print the log as boot reaches each line, start init on CPU 0, then the workload. */
   boot(): void {
@@ -463,7 +459,6 @@ export class GuestKernel {
     const ioNs = price.ioWaitUs * NS_PER_US;
     t.waitNs = think + ioNs;
     t.waitIsIo = ioNs > think;
-    if (p.name === 'build') this.forks++;
   }
 
   private finishBurst(t: Task, nowNs: number): void {

@@ -211,7 +211,7 @@ export class CreditScheduler implements Scheduler {
   }
 
   /** csched_cpu_pick, simplified: an idle pCPU if one is allowed, else where it last ran. */
-  pickCpu(v: VCpu): PCpu {
+  private pickCpu(v: VCpu): PCpu {
     const pcpus = this.host.pcpus;
     const n = pcpus.length;
     const now = this.host.queue.now;
