@@ -7,7 +7,9 @@ import { runBatch } from './batch.js';
 import { dirname, resolve } from 'node:path';
 import { loadRecording } from './scenario/recording.js';
 import { readScenario, startSession } from './session.js';
-import { HELP, unknownFlag, validate } from './cli/flags.js';
+import { FLAGS, HELP, SINGLE_VALUE_FLAGS, flagName, unknownFlag, validate } from './cli/flags.js';
+import type { Scenario } from './scenario/parse.js';
+import type { Recording } from './scenario/recording.js';
 import type { Options } from './cli/flags.js';
 
 const VERSION = '0.1.0';
@@ -17,7 +19,14 @@ function fail(msg: string, code = 2): never {
   process.exit(code);
 }
 
-function parse(): Options {
+/** The options, and the scenario or recording they name, read and checked once. */
+interface Parsed {
+  readonly options: Options;
+  readonly scenario: Scenario | null;
+  readonly recording: Recording | null;
+}
+
+function parse(): Parsed {
   const argv = process.argv.slice(2);
   const bad = unknownFlag(argv);
   if (bad !== null) fail(bad);
@@ -25,29 +34,11 @@ function parse(): Options {
     importMeta: import.meta,
     version: VERSION,
     allowUnknownFlags: true,
-    flags: {
-      batch: { type: 'boolean', shortFlag: 'b', default: false },
-      iterations: { type: 'string', shortFlag: 'i' },
-      delay: { type: 'string', shortFlag: 'd' },
-      speed: { type: 'string' },
-      seed: { type: 'string' },
-      guests: { type: 'string', default: 'guests' },
-      pcpus: { type: 'string' },
-      hostMem: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      color: { type: 'boolean', default: true },
-      command: { type: 'string', shortFlag: 'c', isMultiple: true, default: [] },
-      scenario: { type: 'string' },
-      record: { type: 'string' },
-      replay: { type: 'string' },
-      theme: { type: 'string' },
-      help: { type: 'boolean', shortFlag: 'h' },
-      version: { type: 'boolean', shortFlag: 'v' },
-    },
+    flags: FLAGS,
   });
   if (cli.input.length > 0) fail(`unexpected argument ${JSON.stringify(cli.input[0])} (see paratop --help)`);
-  for (const k of ['iterations', 'delay', 'speed', 'seed', 'pcpus', 'hostMem', 'guests', 'format', 'scenario', 'record', 'replay', 'theme'] as const) {
-    if (Array.isArray(cli.flags[k])) fail(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} given more than once`);
+  for (const k of SINGLE_VALUE_FLAGS) {
+    if (Array.isArray(cli.flags[k])) fail(`${flagName(k)} given more than once`);
   }
   // A scenario or a recording sets the host; flags given explicitly still win over a scenario.
   let seed = cli.flags.seed;
@@ -55,9 +46,12 @@ function parse(): Options {
   let hostMem = cli.flags.hostMem;
   let guests = cli.flags.guests;
   const given = (name: string): boolean => process.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  let scenario: Scenario | null = null;
+  let recording: Recording | null = null;
   if (cli.flags.scenario !== undefined && cli.flags.replay === undefined) {
     const scn = readScenario(cli.flags.scenario);
     if (typeof scn === 'string') fail(scn);
+    scenario = scn;
     if (seed === undefined && scn.seed !== null) seed = String(scn.seed);
     if (pcpus === undefined && scn.pcpus !== null) pcpus = String(scn.pcpus);
     if (hostMem === undefined && scn.hostMemMiB !== null) hostMem = `${scn.hostMemMiB}m`;
@@ -66,6 +60,7 @@ function parse(): Options {
   if (cli.flags.replay !== undefined) {
     const rec = loadRecording(cli.flags.replay);
     if (typeof rec === 'string') fail(rec);
+    recording = rec;
     seed = String(rec.seed);
     pcpus = String(rec.pcpus);
     hostMem = `${rec.hostMemMiB}m`;
@@ -92,15 +87,15 @@ function parse(): Options {
     process.env,
   );
   if (typeof o === 'string') fail(o);
-  return o;
+  return { options: o, scenario, recording };
 }
 
-async function batch(o: Options): Promise<void> {
+async function batch(p: Parsed): Promise<void> {
+  const o = p.options;
   const say = (l: string): void => {
     process.stderr.write(`${l}\n`);
   };
-  const session = startSession(o, false, say);
-  if (typeof session === 'string') fail(session);
+  const session = startSession(o, false, say, p);
   const { host, warnings, player, recorder } = session;
   for (const w of warnings) say(`paratop: ${w}`);
   if (!session.commandsOk) process.exitCode = 1;
@@ -133,9 +128,10 @@ async function batch(o: Options): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const o = parse();
+  const p = parse();
+  const o = p.options;
   if (o.batch) {
-    await batch(o);
+    await batch(p);
     return;
   }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
@@ -143,8 +139,7 @@ async function main(): Promise<void> {
   }
   const { runDashboard } = await import('./ui/run.js');
   const lines: string[] = [];
-  const session = startSession(o, true, (l) => lines.push(l));
-  if (typeof session === 'string') fail(session);
+  const session = startSession(o, true, (l) => lines.push(l), p);
   await runDashboard(o, session);
   if (session.recorder !== null && o.record !== undefined) session.recorder.save(o.record);
   for (const l of lines) if (/refused|FAIL/.test(l)) process.stderr.write(`${l}\n`);

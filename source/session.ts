@@ -11,7 +11,8 @@ import type { Host } from './model/host.js';
 import { ScenarioError, parseScenario } from './scenario/parse.js';
 import type { Scenario } from './scenario/parse.js';
 import { ScenarioPlayer } from './scenario/player.js';
-import { Recorder, loadRecording, recordingScenario } from './scenario/recording.js';
+import { Recorder, recordingScenario } from './scenario/recording.js';
+import type { Recording } from './scenario/recording.js';
 import { formatReport } from './scenario/report.js';
 
 export interface Session {
@@ -38,12 +39,16 @@ export function readScenario(file: string): Scenario | string {
   }
 }
 
+/** What the command line named, already read and checked. */
+export interface Loaded {
+  readonly scenario: Scenario | null;
+  readonly recording: Recording | null;
+}
+
 /** `report` gets one line per thing worth telling (command output, scenario steps). */
-export function startSession(o: Options, interactive: boolean, report: (line: string) => void): Session | string {
-  const rec = o.replay !== undefined ? loadRecording(o.replay) : null;
-  if (typeof rec === 'string') return rec;
-  const scn = rec !== null ? recordingScenario(rec, o.replay!) : o.scenario !== undefined ? readScenario(o.scenario) : null;
-  if (typeof scn === 'string') return scn;
+export function startSession(o: Options, interactive: boolean, report: (line: string) => void, loaded: Loaded): Session {
+  const rec = loaded.recording;
+  const scn = rec !== null ? recordingScenario(rec, o.replay ?? 'recording') : loaded.scenario;
   const { host, warnings, guestTexts } = bootHost({ ...o, guestTexts: rec?.guests });
   const recorder = o.record !== undefined ? new Recorder({ seed: o.seed, pcpus: o.pcpus, hostMemMiB: o.hostMemMiB, guests: guestTexts }, host.now) : null;
   let commandsOk = true;

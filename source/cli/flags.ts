@@ -65,10 +65,45 @@ export const HELP = `
     $ paratop -b --scenario scenarios/ballooning.scenario > /dev/null && echo lab passes
 `;
 
-const KNOWN = new Set([
-  '-b', '--batch', '-i', '--iterations', '-d', '--delay', '--speed', '--seed', '--guests', '--pcpus',
-  '--host-mem', '--format', '--color', '--no-color', '-h', '--help', '-v', '--version', '-c', '--command', '--scenario', '--record', '--replay', '--theme',
-]);
+/** meow's flag definitions: the one list of flags (the unknown-flag check is derived from it). */
+export const FLAGS = {
+  batch: { type: 'boolean' as const, shortFlag: 'b', default: false },
+  iterations: { type: 'string' as const, shortFlag: 'i' },
+  delay: { type: 'string' as const, shortFlag: 'd' },
+  speed: { type: 'string' as const },
+  seed: { type: 'string' as const },
+  guests: { type: 'string' as const, default: 'guests' },
+  pcpus: { type: 'string' as const },
+  hostMem: { type: 'string' as const },
+  format: { type: 'string' as const, default: 'text' },
+  color: { type: 'boolean' as const, default: true },
+  command: { type: 'string' as const, shortFlag: 'c', isMultiple: true as const, default: [] as string[] },
+  scenario: { type: 'string' as const },
+  record: { type: 'string' as const },
+  replay: { type: 'string' as const },
+  theme: { type: 'string' as const },
+  help: { type: 'boolean' as const, shortFlag: 'h' },
+  version: { type: 'boolean' as const, shortFlag: 'v' },
+};
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Flags that take one value: given twice is an error. */
+export const SINGLE_VALUE_FLAGS = Object.entries(FLAGS)
+  .filter(([, d]) => d.type === 'string' && !('isMultiple' in d))
+  .map(([name]) => name as keyof typeof FLAGS);
+
+export function flagName(key: string): string {
+  return `--${kebab(key)}`;
+}
+
+const KNOWN = new Set(
+  Object.entries(FLAGS).flatMap(([name, d]) => [
+    `--${kebab(name)}`,
+    ...('shortFlag' in d ? [`-${d.shortFlag}`] : []),
+    ...(d.type === 'boolean' ? [`--no-${kebab(name)}`] : []),
+  ]),
+);
 
 /** Checks that every flag is known, before meow sees them. Returns an error line or null. */
 export function unknownFlag(argv: readonly string[]): string | null {
