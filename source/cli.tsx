@@ -7,7 +7,7 @@ import { runBatch } from './batch.js';
 import { dirname, resolve } from 'node:path';
 import { loadRecording } from './scenario/recording.js';
 import { readScenario, startSession } from './session.js';
-import { FLAGS, HELP, SINGLE_VALUE_FLAGS, flagName, unknownFlag, validate } from './cli/flags.js';
+import { FLAGS, HELP, repeatedFlag, unknownFlag, validate } from './cli/flags.js';
 import type { Scenario } from './scenario/parse.js';
 import type { Recording } from './scenario/recording.js';
 import type { Options } from './cli/flags.js';
@@ -28,7 +28,7 @@ interface Parsed {
 
 function parse(): Parsed {
   const argv = process.argv.slice(2);
-  const bad = unknownFlag(argv);
+  const bad = unknownFlag(argv) ?? repeatedFlag(argv);
   if (bad !== null) fail(bad);
   const cli = meow(HELP, {
     importMeta: import.meta,
@@ -37,9 +37,6 @@ function parse(): Parsed {
     flags: FLAGS,
   });
   if (cli.input.length > 0) fail(`unexpected argument ${JSON.stringify(cli.input[0])} (see paratop --help)`);
-  for (const k of SINGLE_VALUE_FLAGS) {
-    if (Array.isArray(cli.flags[k])) fail(`${flagName(k)} given more than once`);
-  }
   // A scenario or a recording sets the host; flags given explicitly still win over a scenario.
   let seed = cli.flags.seed;
   let pcpus = cli.flags.pcpus;

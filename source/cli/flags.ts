@@ -105,6 +105,25 @@ const KNOWN = new Set(
   ]),
 );
 
+/** A single-value flag given twice (meow would throw), as an error line, or null. */
+export function repeatedFlag(argv: readonly string[]): string | null {
+  const names = new Map<string, string>();
+  for (const key of SINGLE_VALUE_FLAGS) {
+    const d = FLAGS[key];
+    names.set(flagName(key), flagName(key));
+    if ('shortFlag' in d) names.set(`-${d.shortFlag}`, flagName(key));
+  }
+  const seen = new Set<string>();
+  for (const a of argv) {
+    if (a === '--') break;
+    const long = names.get(a.includes('=') ? a.slice(0, a.indexOf('=')) : a);
+    if (long === undefined) continue;
+    if (seen.has(long)) return `${long} given more than once`;
+    seen.add(long);
+  }
+  return null;
+}
+
 /** Checks that every flag is known, before meow sees them. Returns an error line or null. */
 export function unknownFlag(argv: readonly string[]): string | null {
   for (const a of argv) {

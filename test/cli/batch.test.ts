@@ -48,7 +48,7 @@ describe('paratop --batch', () => {
   });
 
   it('refuses a bad flag or value with one line and exit 2', () => {
-    for (const args of [['--bogus'], ['-b', '--format', 'xml'], ['-b', '-i', '0'], ['-b', '--delay', 'soon'], ['-b', '--host-mem', 'lots'], ['-b', '--speed', '0']]) {
+    for (const args of [['--bogus'], ['-b', '--format', 'xml'], ['-b', '-i', '0'], ['-b', '--delay', 'soon'], ['-b', '--host-mem', 'lots'], ['-b', '--speed', '0'], ['-b', '--seed', '1', '--seed', '2'], ['-b', '-i', '2', '--iterations=3']]) {
       const r = run(args);
       expect(r.code).toBe(2);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);
