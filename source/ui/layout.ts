@@ -73,6 +73,17 @@ function describeStep(s: Step): string {
   return `at ${at}: ${what}`;
 }
 
+/** A domain's last `n` samples through `f`, oldest first; samples where `f` gives null are skipped. */
+function recent<T>(history: readonly HostView[], id: number, n: number, f: (r: DomainRow) => T | null): T[] {
+  const out: T[] = [];
+  for (let i = Math.max(0, history.length - n); i < history.length; i++) {
+    const r = history[i]!.byId.get(id);
+    const v = r === undefined ? null : f(r);
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
+
 /** Time travel: the history up to and including the newest sample taken at or before `atNs`. */
 export function historyUpTo(history: readonly HostView[], atNs: number | null): readonly HostView[] {
   if (atNs === null) return history;
@@ -217,12 +228,10 @@ function compareScreen(input: LayoutInput, out: Line[], ids: readonly number[], 
     let line = `  ${m.label}`.padEnd(labelW);
     for (const r of rows) {
       const v = m.value(r);
-      const hist: number[] = [];
-      for (let i = Math.max(0, history.length - spark); i < history.length; i++) {
-        const rr = history[i]!.byId.get(r.sample.id);
-        const x = rr ? m.value(rr) : null;
-        if (x !== null && !Number.isNaN(x)) hist.push(Math.abs(x));
-      }
+      const hist = recent(history, r.sample.id, spark, (rr) => {
+        const x = m.value(rr);
+        return x === null || Number.isNaN(x) ? null : Math.abs(x);
+      });
       const cell = v === null ? '-' : m.fmt(v) + (m.label.startsWith('memory') ? ` / ${(r.sample.targetKiB / 1024).toFixed(0)}` : '');
       line += `${cell.padEnd(colW - spark - 1)}${sparkline(hist, spark, m.max)} `.slice(0, colW);
     }
@@ -274,11 +283,7 @@ export function layout(input: LayoutInput): Line[] {
   const selRow = sorted[selIdx];
   const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
   for (const r of sorted.slice(first, first + listRows)) {
-    const hist: number[] = [];
-    for (let i = Math.max(0, history.length - SPARK); i < history.length; i++) {
-      const rr = history[i]!.byId.get(r.sample.id)?.rates;
-      if (rr) hist.push(rr.cpuPct);
-    }
+    const hist = recent(history, r.sample.id, SPARK, (rr) => rr.rates?.cpuPct ?? null);
     const isSel = r === selRow;
     out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, SPARK)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
   }
@@ -305,11 +310,7 @@ export function layout(input: LayoutInput): Line[] {
 
   const s = selRow.sample;
   out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}`.padEnd(cols).slice(0, cols), inverse: true });
-  const vm: string[] = [];
-  for (let i = Math.max(1, history.length - 8); i < history.length; i++) {
-    const r = history[i]!.byId.get(s.id)?.rates;
-    if (r) vm.push(vmstatLine(r.vmstat));
-  }
+  const vm = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat) : null));
   const offsetMs = s.clockOffsetNs / 1e6;
   const title = `inside the guest (vmstat 1${s.seesSteal ? '' : ': cannot see steal'})${offsetMs !== 0 ? `  clock ${offsetMs > 0 ? '+' : ''}${offsetMs.toFixed(1)} ms` : ''}`;
   const left = [title, VMSTAT_HEADER_1, VMSTAT_HEADER_2, ...vm];

@@ -119,6 +119,9 @@ export function parseDelay(text: string): number | string {
   return ms;
 }
 
+/** Messages go into the draft as copies (immer must not freeze the caller's arrays). */
+const copyMessage = (m: Message | null): Draft<Message> | null => (m === null ? null : { ...m, lines: [...m.lines] });
+
 export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => {
   switch (a.type) {
     case 'select':
@@ -192,7 +195,7 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       return;
     }
     case 'message':
-      d.message = a.message === null ? null : { ...a.message, lines: [...a.message.lines] };
+      d.message = copyMessage(a.message);
       return;
     case 'commandRan':
       if (a.line.trim() !== '' && d.cmdHistory[d.cmdHistory.length - 1] !== a.line) {
@@ -201,7 +204,7 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       }
       d.historyPos = null;
       d.prompt = null;
-      d.message = a.message === null ? null : { ...a.message, lines: [...a.message.lines] };
+      d.message = copyMessage(a.message);
       return;
     case 'screen':
       d.screen = a.screen;
