@@ -92,8 +92,22 @@ export function historyUpTo(history: readonly HostView[], atNs: number | null): 
   return history.slice(0, Math.max(1, n));
 }
 
-/** The rows the list shows, in order: sorted, filtered, Domain-0 first. */
-export function visibleRows(view: HostView, state: ViewState): DomainRow[] {
+const rowsCache = new WeakMap<HostView, { key: string; rows: readonly DomainRow[] }>();
+
+/**
+ * The rows the list shows, in order: sorted, filtered, Domain-0 first. Both the render and every
+ * key ask for it, so it is kept per sample and view settings (a sort of 1,000 rows is not free).
+ */
+export function visibleRows(view: HostView, state: ViewState): readonly DomainRow[] {
+  const key = `${state.sortIdx}|${state.reverse ? 1 : 0}|${state.filter}`;
+  const hit = rowsCache.get(view);
+  if (hit !== undefined && hit.key === key) return hit.rows;
+  const rows = sortRows(view, state);
+  rowsCache.set(view, { key, rows });
+  return rows;
+}
+
+function sortRows(view: HostView, state: ViewState): DomainRow[] {
   const col = COLUMNS[state.sortIdx]!;
   const rows = view.rows.filter((r) => matchesFilter(state.filter, r.sample.name, r.sample.modeLabel));
   rows.sort((a, b) => {
