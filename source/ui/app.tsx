@@ -14,7 +14,7 @@ import type { ScenarioPlayer } from '../scenario/player.js';
 import type { Recorder } from '../scenario/recording.js';
 import { SPEEDS, bindingFor } from './keymap.js';
 import type { Command } from './keymap.js';
-import { keyChars, keyName } from './keys.js';
+import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
 import { historyUpTo, layout, listHeight, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
@@ -223,15 +223,22 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     }
   });
 
-  // Ink 6.8 reports function keys as empty input; read F1 from the raw sequence instead.
+  // Function keys go through the same key map, read from Ink's raw input (see functionKeyName).
+  const functionKeyRef = useRef<(name: string) => void>(() => {});
+  functionKeyRef.current = (name) => {
+    const b = bindingFor(name);
+    if (b === undefined) return;
+    const a = run(b.command, stateRef.current);
+    if (a === 'quit') return exit();
+    if (a === null) return;
+    stateRef.current = reduceView(stateRef.current, a);
+    dispatch(a);
+  };
   const { internal_eventEmitter: rawInput } = useStdin();
   useEffect(() => {
     const onRaw = (data: string): void => {
-      if (data === '\x1bOP' || data === '\x1b[11~' || data === '\x1b[[A') {
-        const a: ViewAction = { type: 'help', open: !stateRef.current.help };
-        stateRef.current = reduceView(stateRef.current, a);
-        dispatch(a);
-      }
+      const name = functionKeyName(data);
+      if (name !== null) functionKeyRef.current(name);
     };
     rawInput?.on('input', onRaw);
     return () => {

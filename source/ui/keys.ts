@@ -32,8 +32,15 @@ export function keyName(input: string, key: InkKey): string {
   if (key.escape) return 'escape';
   if (key.return) return 'return';
   if (key.backspace || key.delete) return 'backspace';
-  if (input === '\x1bOP' || input === '\x1b[11~' || input === '[[A') return 'f1';
   return input;
+}
+
+/**
+ * Function keys by their raw sequences (xterm, VT220, Linux console). Ink 6.8 passes them to
+ * useInput as empty input, so they are read from its raw input events instead.
+ */
+export function functionKeyName(raw: string): string | null {
+  return raw === '\x1bOP' || raw === '\x1b[11~' || raw === '\x1b[[A' ? 'f1' : null;
 }
 
 /** Splits a chunk of typed characters; named keys stay whole. Control characters in a chunk
