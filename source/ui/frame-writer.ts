@@ -49,6 +49,11 @@ export class FrameWriter extends EventEmitter {
     // program manages the cursor itself.
     if (/^(?:\x1b\[[?0-9;]*[A-Za-z])+$/.test(frame)) return true;
     this.pending = frame;
+    // The first frame goes out at once: start-up is when a user waits for the screen.
+    if (this.shown === null && this.frames === 0) {
+      this.flush();
+      return true;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       const wait = this.lastFlushMs + MIN_FRAME_MS - performance.now();
