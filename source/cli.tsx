@@ -26,12 +26,12 @@ interface Parsed {
   readonly recording: Recording | null;
 }
 
-function parse(): Parsed {
-  const argv = process.argv.slice(2);
+function parse(argv: string[], exec = false): Parsed {
   const bad = unknownFlag(argv) ?? repeatedFlag(argv);
   if (bad !== null) fail(bad);
   const cli = meow(HELP, {
     importMeta: import.meta,
+    argv,
     version: VERSION,
     allowUnknownFlags: true,
     flags: FLAGS,
@@ -42,7 +42,7 @@ function parse(): Parsed {
   let pcpus = cli.flags.pcpus;
   let hostMem = cli.flags.hostMem;
   let guests = cli.flags.guests;
-  const given = (name: string): boolean => process.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const given = (name: string): boolean => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   let scenario: Scenario | null = null;
   let recording: Recording | null = null;
   if (cli.flags.scenario !== undefined && cli.flags.replay === undefined) {
@@ -64,7 +64,8 @@ function parse(): Parsed {
   }
   const o = validate(
     {
-      batch: cli.flags.batch,
+      // exec prints a command's output: like batch mode, it runs at full speed unless told.
+      batch: exec || cli.flags.batch,
       iterations: cli.flags.iterations,
       delay: cli.flags.delay,
       speed: cli.flags.speed,
@@ -80,7 +81,7 @@ function parse(): Parsed {
       replay: cli.flags.replay,
       theme: cli.flags.theme,
     },
-    process.stdout.isTTY === true,
+    exec ? false : process.stdout.isTTY === true,
     process.env,
   );
   if (typeof o === 'string') fail(o);
@@ -124,8 +125,54 @@ async function batch(p: Parsed): Promise<void> {
   }
 }
 
+/** `paratop exec DOMAIN [options] -- COMMAND [ARGS…]`: the options before `--`, the command after. */
+function splitExec(argv: string[]): { domain: string; flags: string[]; command: string[] } {
+  const dash = argv.indexOf('--');
+  const before = dash < 0 ? argv.slice(1) : argv.slice(1, dash);
+  const command = dash < 0 ? [] : argv.slice(dash + 1);
+  const domain = before.find((a, i) => !a.startsWith('-') && !(i > 0 && /^(-c|--command|--seed|--guests|--pcpus|--host-mem|--speed|-d|--delay|-i|--iterations|--format|--theme|--scenario|--record|--replay)$/.test(before[i - 1]!)));
+  if (domain === undefined) fail('exec: which domain? (paratop exec DOMAIN -- COMMAND [ARGS...])');
+  if (dash < 0) fail('exec: put the command after "--" (paratop exec DOMAIN -- COMMAND [ARGS...])');
+  return { domain, flags: before.filter((a) => a !== domain), command };
+}
+
+async function exec(argv: string[]): Promise<void> {
+  const { domain, flags, command } = splitExec(argv);
+  const p = parse(flags, true);
+  const o = p.options;
+  const say = (l: string): void => {
+    process.stderr.write(`${l}\n`);
+  };
+  const session = startSession(o, false, say, p);
+  for (const w of session.warnings) say(`paratop: ${w}`);
+  let stop = false;
+  process.on('SIGINT', () => {
+    stop = true;
+  });
+  process.on('SIGTERM', () => {
+    stop = true;
+  });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  const { runExec } = await import('./shell/exec.js');
+  const status = await runExec(session.host, domain, command, o.speed, {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: say,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    stopped: () => stop,
+  });
+  process.exitCode = status;
+}
+
 async function main(): Promise<void> {
-  const p = parse();
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'exec') {
+    await exec(argv);
+    return;
+  }
+  const p = parse(argv);
   const o = p.options;
   if (o.batch) {
     await batch(p);

@@ -32,6 +32,9 @@ export const HELP = `
   Usage
     $ paratop [options]            the dashboard (needs a terminal)
     $ paratop --batch [options]    samples on stdout, like xentop -b
+    $ paratop exec DOMAIN [options] -- COMMAND [ARGS...]
+                                   run a command in the guest's shell (as ssh would) and
+                                   print its output; exits with the command's status
 
   Options
     -b, --batch            Batch mode: no terminal needed, one sample per delay
@@ -58,6 +61,9 @@ export const HELP = `
   Examples
     $ paratop
     $ paratop -b -i 5 -d 2
+    $ paratop exec web01 -- vmstat 1 5
+    $ paratop exec batch01 --pcpus 1 -- top -b -n 1
+    $ paratop exec web01 -c 'mem-set web01 512m' -- free -m
     $ paratop --batch --format json --iterations 30 --seed 7 | jq '.domains[] | {name, stPct}'
     $ paratop -b --pcpus 1 --guests ./my-guests --format csv -i 60 > run.csv
     $ paratop -b -i 10 --format json -c 'mem-set web01 512m' -c 'sched-credit -d batch01 -c 50'

@@ -6,7 +6,7 @@
 import { parseSizeKiB } from '../cli/size.js';
 import { parseCpuList } from '../config/cpu-list.js';
 import { formatProblem, loadGuestFile } from '../config/load.js';
-import { formatDmesg } from '../model/guest/console.js';
+import { formatConsole } from '../model/guest/console.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import type { Domain } from '../model/domain.js';
 import type { Host } from '../model/host.js';
@@ -265,7 +265,7 @@ export const COMMANDS: readonly CommandDef[] = [
     help: "Attach to a domain's console (here: focus it in the dashboard; print it in batch mode)",
     minArgs: 1,
     run: (a, host) =>
-      withDomain(host, a[0]!, (d) => ({ ok: true, out: d.kernel.console.tail(20).map(formatDmesg), err: [], focus: d.id })),
+      withDomain(host, a[0]!, (d) => ({ ok: true, out: d.kernel.console.tail(20).map(formatConsole), err: [], focus: d.id })),
   },
   {
     name: 'mode',

@@ -346,24 +346,38 @@ export class Host implements HypervisorPort, SchedHooks {
     let note: string | null = null;
     for (const v of dom.vcpus) {
       const want = v.id < count;
-      if (want && !v.up) {
-        v.up = true;
-        v.blocked = true;
-        this.setRunstate(v, this.queue.now, v.restingState());
-        dom.kernel.cpuUp(v, hvm);
-      } else if (!want && v.up) {
+      if (want && !v.up) this.vcpuUp(v, hvm);
+      else if (!want && v.up) {
         if (hvm) {
           note = `${dom.name} is an HVM guest: lowering its vCPUs only rewrites xenstore (libxl does not unplug over QMP), so the guest keeps them online`;
           continue;
         }
-        dom.kernel.cpuGoingDown(v);
-        v.up = false;
-        if (v.guest.tickEvent) v.guest.tickEvent.cancelled = true;
-        this.scheduler.sleep(v);
-        dom.kernel.cpuDown();
+        this.vcpuDown(v);
       }
     }
     return { error: null, note };
+  }
+
+  /** VCPUOP_up/VCPUOP_down from a PV guest that onlines or offlines a CPU itself (sysfs). */
+  vcpuOp(v: VCpu, up: boolean): void {
+    if (up && !v.up) this.vcpuUp(v, false);
+    else if (!up && v.up) this.vcpuDown(v);
+  }
+
+  private vcpuUp(v: VCpu, hotAdd: boolean): void {
+    v.up = true;
+    v.blocked = true;
+    this.setRunstate(v, this.queue.now, v.restingState());
+    v.dom.kernel.cpuUp(v, hotAdd);
+  }
+
+  private vcpuDown(v: VCpu): void {
+    v.dom.kernel.cpuGoingDown(v);
+    v.up = false;
+    if (v.guest.tickEvent) v.guest.tickEvent.cancelled = true;
+    v.guest.tickEvent = null;
+    this.scheduler.sleep(v);
+    v.dom.kernel.cpuDown();
   }
 
   /** xl vcpu-pin: hard affinity; a vCPU running where it may no longer run is moved. */

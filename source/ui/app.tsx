@@ -12,7 +12,9 @@ import { complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
 import type { Recorder } from '../scenario/recording.js';
-import { SPEEDS, bindingFor } from './keymap.js';
+import { SPEEDS, bindingFor, consoleBindingFor } from './keymap.js';
+import { shellFor } from '../shell/shell.js';
+import type { ShellKey } from '../shell/shell.js';
 import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
@@ -178,7 +180,72 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     else if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
   };
 
+  /** The domain the panes show: the selected one, or the first visible one if a filter hides it. */
+  const paneDomainId = (s: ViewState): number => {
+    const list = visibleRows(view, s);
+    return (list.find((r) => r.sample.id === s.selectedId) ?? list[0])?.sample.id ?? s.selectedId;
+  };
+
+  /** The console has focus: it is the guest's terminal; only CONSOLE_KEYMAP's keys stay ours. */
+  const consoleKey = (input: string, key: InkKey & { meta?: boolean }, apply: (a: ViewAction) => void): void => {
+    const s = stateRef.current;
+    const name = input === '\x1d' || (key.ctrl && input === ']') ? 'ctrl+]' : keyName(input, key);
+    const b = consoleBindingFor(name);
+    const id = paneDomainId(s);
+    const conMax = Math.max(0, (host.domain(id)?.kernel.console.all().length ?? 0) - 1);
+    const page = Math.max(1, Math.floor(rows / 4));
+    if (b !== undefined) {
+      if (b.command === 'leave') apply({ type: 'focusNext' });
+      else if (b.command === 'scrollUp') apply({ type: 'scrollConsole', by: page, max: conMax });
+      else if (b.command === 'scrollDown') apply({ type: 'scrollConsole', by: -page, max: conMax });
+      else if (b.command === 'follow') apply({ type: 'followConsole' });
+      else if (b.command === 'help') apply({ type: 'help', open: !s.help });
+      return;
+    }
+    const dom = host.domain(id);
+    if (dom === undefined) return;
+    const sh = shellFor(host, dom);
+    const keys: ShellKey[] = [];
+    if (key.ctrl && input === 'c') keys.push({ type: 'interrupt' });
+    else if (key.ctrl && input === 'l') keys.push({ type: 'clear' });
+    else if (key.ctrl && input === 'd') keys.push({ type: 'eof' });
+    else if (name === 'return' || name === 'backspace' || name === 'tab') keys.push({ type: name === 'return' ? 'enter' : name });
+    else if (name === 'up' || name === 'down') keys.push({ type: name });
+    else if (!key.ctrl && !(key.meta ?? false) && input.length > 0) {
+      // A chunk of typed (or pasted) text: Enter, Tab and Backspace inside it act as keys.
+      let text = '';
+      const flush = (): void => {
+        if (text !== '') keys.push({ type: 'text', text });
+        text = '';
+      };
+      for (const ch of input) {
+        if (ch === '\r' || ch === '\n') (flush(), keys.push({ type: 'enter' }));
+        else if (ch === '\t') (flush(), keys.push({ type: 'tab' }));
+        else if (ch === '\x7f' || ch === '\b') (flush(), keys.push({ type: 'backspace' }));
+        // Control keys can arrive in the same chunk as typed text (fast typing, a slow link).
+        else if (ch === '\x03') (flush(), keys.push({ type: 'interrupt' }));
+        else if (ch === '\x0c') (flush(), keys.push({ type: 'clear' }));
+        else if (ch === '\x04') (flush(), keys.push({ type: 'eof' }));
+        else if (!/[\x00-\x1f]/.test(ch)) text += ch;
+      }
+      flush();
+    }
+    if (keys.length === 0) return;
+    for (const k of keys) sh.key(k);
+    apply({ type: 'consoleTyped' });
+  };
+
   useInput((input, key) => {
+    {
+      const s0 = stateRef.current;
+      if (s0.focus === 'console' && s0.prompt === null && !s0.help && s0.screen === 'main') {
+        consoleKey(input, key as InkKey, (a) => {
+          stateRef.current = reduceView(stateRef.current, a);
+          dispatch(a);
+        });
+        return;
+      }
+    }
     if (key.ctrl && input === 'c') return exit();
     const name = keyName(input, key as InkKey);
     // Actions apply one after another, each on the state the previous one left; a chunk of
@@ -259,10 +326,15 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const consoleAt = (id: number, n: number, back: number) => {
     const k = host.domain(id)?.kernel;
     if (k === undefined) return { lines: [], total: 0, device: '' };
+    const dom = host.domain(id)!;
+    const sh = shellFor(host, dom);
     const ring = k.console.all();
-    const all = state.historyAtNs === null ? ring : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
+    const live = state.historyAtNs === null;
+    // Ctrl+L / clear: the terminal shows only what came after (scrolling back still reaches it).
+    const from = back === 0 && live ? ring.findIndex((l) => l.seq >= sh.clearedBeforeSeq) : 0;
+    const all = live ? (from > 0 ? ring.slice(from) : from < 0 ? [] : ring) : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
     const end = Math.max(0, all.length - back);
-    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console };
+    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
   // One Text for the whole screen: the lines are already laid out, so React and Yoga have one node

@@ -52,7 +52,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['pageDown'], label: 'PgDn', bar: null, help: 'page down', command: 'pageDown' },
   { keys: ['home'], label: 'Home', bar: null, help: 'first domain (console: oldest line)', command: 'home' },
   { keys: ['end'], label: 'End', bar: null, help: 'last domain (console: follow new lines again)', command: 'end' },
-  { keys: ['tab'], label: 'Tab', bar: 'Focus', help: 'move focus between the domain list and the console', command: 'focus' },
+  { keys: ['tab'], label: 'Tab', bar: 'Console', help: "focus the selected guest's console: a terminal with a login shell (Ctrl+] leaves)", command: 'focus' },
   { keys: ['s', '>'], label: 's/>', bar: 'Sort', help: 'sort by the next column', command: 'sortNext' },
   { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', command: 'sortPrev' },
   { keys: ['I'], label: 'I', bar: 'Invert', help: 'reverse the sort order', command: 'reverse' },
@@ -80,6 +80,39 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
   { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', command: 'quit' },
 ];
+
+/**
+ * Keys while the console has focus: it is the guest's terminal (like `xl console`), so everything
+ * typed goes to the guest's shell except these. `shell` entries are there for the key bar and help:
+ * the guest's shell handles those keys.
+ */
+export type ConsoleCommand = 'leave' | 'scrollUp' | 'scrollDown' | 'follow' | 'help' | 'shell';
+
+export interface ConsoleBinding {
+  readonly keys: readonly string[];
+  readonly label: string;
+  readonly bar: string | null;
+  readonly help: string;
+  readonly command: ConsoleCommand;
+}
+
+export const CONSOLE_KEYMAP: readonly ConsoleBinding[] = [
+  { keys: ['ctrl+]'], label: 'Ctrl+]', bar: 'Leave', help: 'leave the console (as xl console does); focus returns to the domain list', command: 'leave' },
+  { keys: ['pageUp'], label: 'PgUp', bar: null, help: 'scroll the console back', command: 'scrollUp' },
+  { keys: ['pageDown'], label: 'PgDn', bar: 'Scroll', help: 'scroll the console on', command: 'scrollDown' },
+  { keys: ['end'], label: 'End', bar: 'Follow', help: 'follow new lines again', command: 'follow' },
+  { keys: ['f1'], label: 'F1', bar: 'Help', help: 'this help', command: 'help' },
+  { keys: [], label: 'Enter', bar: null, help: 'log in (any user name, no password), then run the command line', command: 'shell' },
+  { keys: [], label: '↑/↓', bar: null, help: 'shell history', command: 'shell' },
+  { keys: [], label: 'Tab', bar: null, help: 'complete a command name', command: 'shell' },
+  { keys: [], label: 'Ctrl+C', bar: 'Intr', help: 'interrupt the running command (paratop keeps running)', command: 'shell' },
+  { keys: [], label: 'Ctrl+L', bar: null, help: 'clear the console screen', command: 'shell' },
+  { keys: [], label: 'Ctrl+D', bar: null, help: 'log out (on an empty line)', command: 'shell' },
+];
+
+export function consoleBindingFor(key: string): ConsoleBinding | undefined {
+  return CONSOLE_KEYMAP.find((b) => b.keys.includes(key));
+}
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] as const;
 

@@ -9,7 +9,7 @@ import { sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { matchesFilter } from '../view/state.js';
 import type { ViewState } from '../view/state.js';
-import { KEYMAP, SPEEDS } from './keymap.js';
+import { CONSOLE_KEYMAP, KEYMAP, SPEEDS } from './keymap.js';
 import {
   COLUMNS,
   VMSTAT_HEADER_1,
@@ -45,7 +45,7 @@ export interface LayoutInput {
   readonly color: boolean;
   readonly warnings: number;
   /** Console of a domain: its last `n` lines before skipping `back` from the end, and its total. */
-  readonly console: (id: number, n: number, back: number) => { lines: readonly ConsoleLine[]; total: number; device: string };
+  readonly console: (id: number, n: number, back: number) => { lines: readonly ConsoleLine[]; total: number; device: string; input?: string | null };
   /** A scenario being played: its caption bar. */
   readonly scenario?: ScenarioBar | null;
   /** False while time travelling; the history kept spans historyFrom..historyTo (ns). */
@@ -141,6 +141,9 @@ function helpScreen(budget: number): Line[] {
     '',
     ...KEYMAP.map((k) => `  ${k.label.padEnd(8)} ${k.help}`),
     '',
+    ' In the console (Tab), typing goes to the guest; these keys are special:',
+    ...CONSOLE_KEYMAP.map((k) => `  ${k.label.padEnd(8)} ${k.help}`),
+    '',
     'Press ? or Esc to close.',
   ];
   return lines.slice(0, budget).map((text, i) => ({ key: `h${i}`, text }));
@@ -153,7 +156,9 @@ function bottomLine(input: LayoutInput, cols: number): Line {
     const err = p.error ? `   ${p.error}` : '';
     return { key: 'bar', text: `${label}${sanitize(p.text)}_${err}`.slice(0, cols) };
   }
-  const bar = KEYMAP.filter((b) => b.bar !== null).map((b) => `${b.label} ${b.bar}`).join('  ');
+  const inConsole = input.state.focus === 'console';
+  const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;
+  const bar = (inConsole ? 'typing goes to the guest  ' : '') + table.filter((b) => b.bar !== null).map((b) => `${b.label} ${b.bar}`).join('  ');
   const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
   const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}"  ` : '';
   return { key: 'bar', text: (filter + warn + bar).slice(0, cols).padEnd(cols), inverse: true };
@@ -353,10 +358,19 @@ export function layout(input: LayoutInput): Line[] {
   pane.forEach((text, i) => out.push({ key: `p${i}`, text }));
 
   const conRows = Math.max(1, budget - out.length - 2);
-  const con = input.console(s.id, conRows, state.consoleBack);
+  const focused = state.focus === 'console';
+  // Following, the last row is the terminal's cursor line (the shell's prompt and what is typed).
+  const probe = input.console(s.id, conRows, state.consoleBack);
+  const cursorRow = state.consoleBack === 0 && probe.input !== undefined && probe.input !== null;
+  const con = cursorRow ? input.console(s.id, conRows - 1, state.consoleBack) : probe;
   const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
-  out.push({ key: 'con', text: ` console ${con.device}   ${state.focus === 'console' ? '[focus]' : '(Tab to focus)'}   ${where}`.padEnd(cols).slice(0, cols), inverse: true });
+  const conTitle = focused ? `[terminal: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]` : '(Tab: log in / type here)';
+  out.push({ key: 'con', text: ` console ${con.device}   ${conTitle}   ${where}`.padEnd(cols).slice(0, cols), inverse: true });
   consoleLines(con.lines, cols).forEach((text, i) => out.push({ key: `c${i}`, text }));
+  if (cursorRow) {
+    const line = sanitize(probe.input!) + (focused ? '█' : '');
+    out.push({ key: 'cin', text: line.length > cols ? line.slice(line.length - cols) : line });
+  }
   while (out.length < budget - 1) out.push({ key: `cp${out.length}`, text: '' });
   out.push(bottomLine(input, cols));
   return out.slice(0, budget);

@@ -3,7 +3,7 @@
  * Columns are data, so sorting, the header and the rows all read the same table.
  */
 import { NS_PER_S } from '../model/clock.js';
-import { formatDmesg } from '../model/guest/console.js';
+import { formatConsole } from '../model/guest/console.js';
 import type { ConsoleLine } from '../model/guest/console.js';
 import { RUNSTATE_NAMES } from '../model/vcpu.js';
 import { sanitize } from '../output/sanitize.js';
@@ -136,5 +136,5 @@ export function vcpuLines(cur: DomainSample, prev: DomainSample | undefined, dtN
 }
 
 export function consoleLines(lines: readonly ConsoleLine[], width: number): string[] {
-  return lines.map((l) => sanitize(formatDmesg(l)).slice(0, width));
+  return lines.map((l) => sanitize(formatConsole(l)).slice(0, width));
 }

@@ -33,6 +33,8 @@ export interface ViewState {
   readonly focus: Focus;
   /** Lines scrolled back from the newest console line; 0 = following new lines. */
   readonly consoleBack: number;
+  /** Bumped by each key typed into a guest's console (its screen changed; follow it). */
+  readonly consoleRev: number;
   readonly paused: boolean;
   readonly speedIdx: number;
   readonly help: boolean;
@@ -68,6 +70,7 @@ export type ViewAction =
   | { readonly type: 'focusNext' }
   | { readonly type: 'scrollConsole'; readonly by: number; readonly max: number }
   | { readonly type: 'followConsole' }
+  | { readonly type: 'consoleTyped' }
   | { readonly type: 'pause' }
   | { readonly type: 'speed'; readonly idx: number }
   | { readonly type: 'help'; readonly open: boolean }
@@ -94,6 +97,7 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     prompt: null,
     focus: 'list',
     consoleBack: 0,
+    consoleRev: 0,
     paused: false,
     speedIdx,
     help: false,
@@ -142,6 +146,10 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       return;
     case 'followConsole':
       d.consoleBack = 0;
+      return;
+    case 'consoleTyped':
+      d.consoleBack = 0;
+      d.consoleRev++;
       return;
     case 'pause':
       d.paused = !d.paused;

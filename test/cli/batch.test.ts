@@ -99,3 +99,26 @@ describe('paratop --batch -c', () => {
     expect(() => JSON.parse(r.out)).not.toThrow();
   });
 });
+
+describe('paratop exec', () => {
+  it('runs a command in a guest\'s shell: vmstat 1 5 prints a header and five lines, exit 0', () => {
+    const r = run(['exec', 'web01', '--', 'vmstat', '1', '5']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[1]).toBe(' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st');
+    expect(lines).toHaveLength(7);
+  });
+
+  it('passes the command\'s status and stderr through; -c applies first; bad domains are refused', () => {
+    const bad = run(['exec', 'web01', '--', 'nosuch']);
+    expect(bad.code).toBe(127);
+    expect(bad.err).toBe('bash: nosuch: command not found\n');
+    const mem = run(['exec', 'web01', '-c', 'mem-set web01 512m', '--', 'sleep 20 && free -m']);
+    expect(mem.out.split('\n')[1]).toMatch(/^Mem: {13}512 /);
+    const none = run(['exec', 'nope', '--', 'ls']);
+    expect(none.code).toBe(2);
+    expect(none.err).toBe('paratop: exec: nope is an invalid domain identifier (rc=-6)\n');
+    expect(run(['exec', 'win2019', '--', 'ls']).err).toMatch(/win2019 runs windows: its console has no login shell/);
+  });
+});
+

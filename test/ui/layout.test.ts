@@ -31,7 +31,7 @@ const input = (over: Partial<LayoutInput> & { state?: ViewState }): LayoutInput 
   rows: 40,
   color: false,
   warnings: 0,
-  console: () => ({ lines: [{ seq: 0, uptimeNs: 1_500_000, text: 'hello \x1b]0;pwned\x07' }], total: 1, device: 'hvc0' }),
+  console: () => ({ lines: [{ seq: 0, uptimeNs: 1_500_000, text: 'hello \x1b]0;pwned\x07', tty: false }], total: 1, device: 'hvc0' }),
   ...over,
 });
 

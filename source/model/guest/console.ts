@@ -8,6 +8,8 @@ export interface ConsoleLine {
   /** Guest uptime when it was printed, ns. */
   readonly uptimeNs: number;
   readonly text: string;
+  /** Written by a program on the terminal (getty, a shell), not by the kernel: not in dmesg. */
+  readonly tty: boolean;
 }
 
 export const CONSOLE_CAPACITY = 1000;
@@ -18,8 +20,8 @@ export class ConsoleRing {
 
   constructor(private readonly capacity = CONSOLE_CAPACITY) {}
 
-  push(uptimeNs: number, text: string): void {
-    this.lines.push({ seq: this.nextSeq++, uptimeNs, text });
+  push(uptimeNs: number, text: string, tty = false): void {
+    this.lines.push({ seq: this.nextSeq++, uptimeNs, text, tty });
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
   }
 
@@ -34,6 +36,11 @@ export class ConsoleRing {
   tail(n: number): readonly ConsoleLine[] {
     return this.lines.slice(Math.max(0, this.lines.length - n));
   }
+}
+
+/** A line as the console terminal shows it: kernel messages with their timestamp, program output as written. */
+export function formatConsole(line: ConsoleLine): string {
+  return line.tty ? line.text : formatDmesg(line);
 }
 
 export function formatDmesg(line: ConsoleLine): string {

@@ -21,6 +21,9 @@ export const STAT_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', '
 
 export class GuestCpu {
   task: Task | null = null;
+  /** Online as the guest sees it (/sys/devices/system/cpu/online). An HVM guest can offline a vCPU
+   * that Xen still counts as up: it then just halts there forever. */
+  online: boolean;
   readonly runq: Task[] = [];
   /** Kernel work owed before the task continues: interrupt handlers, wake-up paths (ns). */
   overheadNs = 0;
@@ -53,5 +56,6 @@ export class GuestCpu {
   ) {
     this.lastAcctNs = nowNs;
     this.tickedToNs = nowNs;
+    this.online = vcpu.up;
   }
 }

@@ -52,6 +52,8 @@ export interface HypervisorPort {
   hostFreeKiB(): number;
   /** The guest kernel panicked. */
   crash(dom: Domain, why: string): void;
+  /** VCPUOP_down / VCPUOP_up: a PV guest takes one of its own vCPUs down or brings it back. */
+  vcpuOp(v: VCpu, up: boolean): void;
 }
 
 export interface KernelProfile {
@@ -65,6 +67,10 @@ const BOOT_CPU_NS = 250 * NS_PER_MS;
 const BOOT_DONE_NS = 1 * NS_PER_S;
 const BACKEND_BURST_NS = 2 * NS_PER_MS;
 const INIT_PERIOD_NS = 5 * NS_PER_S;
+/** Linux's load average: sampled every LOAD_FREQ (5 s + 1 tick), fixed point with FSHIFT 11. */
+const FIXED_1 = 1 << 11;
+const EXP = [1884, 2014, 2037] as const;
+const LOAD_FREQ_NS = 5 * NS_PER_S;
 
 export class GuestKernel {
   readonly cpus: GuestCpu[];
@@ -100,6 +106,11 @@ export class GuestKernel {
   /** /proc/stat accounting, tick delivery per timer_mode, the guest's clock. */
   readonly time: TimeAccounting;
   booted = false;
+  /** avenrun[]: 1, 5 and 15 minute load averages in FIXED_1 units, as /proc/loadavg reads them. */
+  readonly avenrun: [number, number, number] = [0, 0, 0];
+  /** Tasks created since boot (/proc/stat `processes`). */
+  forks = 0;
+  private loadTimer: SimEvent | null = null;
   /** Set when the domain is destroyed: pending events become no-ops. */
   dead = false;
   /** Shutting down: tasks finish their burst but start no new work. */
@@ -151,6 +162,8 @@ export class GuestKernel {
     const q = this.hv.queue;
     const now = q.now;
     const spec = this.dom.spec;
+    // The CPUs the domain was created with are the ones the kernel brings up.
+    for (const c of this.cpus) c.online = c.vcpu.up;
     const lines = bootLog({
       spec,
       mode: this.dom.mode,
@@ -166,7 +179,10 @@ export class GuestKernel {
     }
     q.schedule(now + BOOT_DONE_NS, EventPriority.Guest, () => {
       this.booted = true;
+      // getty on the console: /etc/issue, then the login prompt (the shell draws the prompt).
+      if (!this.dead && spec.guestOs === 'linux') for (const l of ['', `Debian GNU/Linux 12 ${this.hostname} ${this.traits.console}`, '']) this.ttyWrite(l);
     });
+    this.loadTimer = q.schedule(now + LOAD_FREQ_NS + this.tickNs, EventPriority.Accounting, () => this.calcLoad());
 
     const init = this.newTask(this.isBackend ? 'xenstored' : 'systemd', 0);
     init.kernelThread = true;
@@ -194,7 +210,7 @@ export class GuestKernel {
     // A ticking kernel arms its periodic timer on every CPU it brings up, busy or not.
     if (!this.traits.tickless) {
       for (const c of this.cpus) {
-        if (c.vcpu.up) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(now), EventPriority.Timer, c.onIdleTick);
+        if (c.online) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(now), EventPriority.Timer, c.onIdleTick);
       }
     }
     this.enqueue(init, now);
@@ -222,6 +238,8 @@ export class GuestKernel {
   /** The domain is gone: cancel everything still pending. */
   stop(): void {
     this.dead = true;
+    if (this.loadTimer) this.loadTimer.cancelled = true;
+    this.loadTimer = null;
     this.locks.stop();
     this.pressure.stop();
     for (const c of this.cpus) {
@@ -257,6 +275,31 @@ export class GuestKernel {
 
   printk(text: string): void {
     this.console.push(this.hv.queue.now - this.bootNs, text);
+  }
+
+  /** A line written to the console terminal by a program (getty, a shell): not in dmesg. */
+  ttyWrite(text: string): void {
+    this.console.push(this.hv.queue.now - this.bootNs, text, true);
+  }
+
+  /** The guest's hostname: its domain name, as the demo images set it (Domain-0: its host). */
+  get hostname(): string {
+    return this.isBackend ? 'xenhost' : this.dom.name;
+  }
+
+  /** calc_global_load: every LOAD_FREQ, fold the runnable and uninterruptible tasks into avenrun. */
+  private calcLoad(): void {
+    this.loadTimer = null;
+    if (this.dead) return;
+    const active = (this.runnableTasks() + this.blockedTasks()) * FIXED_1;
+    for (let i = 0; i < 3; i++) {
+      const e = EXP[i]!;
+      const a = this.avenrun[i]! * e + active * (FIXED_1 - e);
+      // Linux rounds up while the load grows (calc_load's `newload += FIXED_1 - 1`).
+      this.avenrun[i] = Math.floor((active >= this.avenrun[i]! ? a + FIXED_1 - 1 : a) / FIXED_1);
+    }
+    const q = this.hv.queue;
+    this.loadTimer = q.schedule(q.now + LOAD_FREQ_NS, EventPriority.Accounting, () => this.calcLoad());
   }
 
   // ---- hooks from the hypervisor -------------------------------------------------------------
@@ -362,18 +405,19 @@ export class GuestKernel {
   }
 
   private pickNext(c: GuestCpu): Task | null {
+    if (!c.online) return null;
     const own = c.runq.shift();
     if (own !== undefined) return own;
     // Idle balance: pull a waiting task from the busiest sibling.
     let busiest: GuestCpu | null = null;
     for (const o of this.cpus) {
-      if (o !== c && o.vcpu.up && o.runq.length > 0 && (busiest === null || o.runq.length > busiest.runq.length)) busiest = o;
+      if (o !== c && o.online && o.runq.length > 0 && (busiest === null || o.runq.length > busiest.runq.length)) busiest = o;
     }
     return busiest === null ? null : (busiest.runq.shift() ?? null);
   }
 
   private halt(c: GuestCpu, nowNs: number): void {
-    if (!this.traits.tickless) {
+    if (!this.traits.tickless && c.online) {
       c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(nowNs), EventPriority.Timer, c.onIdleTick);
     }
     this.hv.block(c.vcpu);
@@ -400,9 +444,8 @@ export class GuestKernel {
 
   // ---- tasks ---------------------------------------------------------------------------------
 
-  newTask(name: string, cpu: number): Task {
-    const t = new Task(this.nextPid++, name, cpu, this.hv.queue.now);
-    if (this.nextPid === 2) this.nextPid = 300;
+  newTask(name: string, cpu: number, pid = this.allocPid()): Task {
+    const t = new Task(pid, name, cpu, this.hv.queue.now);
     this.tasks.push(t);
     return t;
   }
@@ -424,6 +467,15 @@ export class GuestKernel {
     }
     if (t === this.pressure.balloonTask) {
       this.pressure.startBalloonBurst(t);
+      return;
+    }
+    if (t.kind === 'hog') {
+      // A CPU hog never waits: 10 ms slices of computation (and, for `yes`, write(2) calls).
+      t.remainingNs = 10 * NS_PER_MS;
+      t.userFrac = t.hogUserFrac;
+      t.softirqFrac = 0;
+      t.hvFrac = 0;
+      t.waitNs = 0;
       return;
     }
     const p = this.profile;
@@ -483,6 +535,11 @@ export class GuestKernel {
     }
     if (t.exited) {
       this.reap(t);
+      return;
+    }
+    if (t.kind === 'hog') {
+      if (this.shuttingDown) t.state = 'S';
+      else this.enqueue(t, nowNs);
       return;
     }
     this.opsDone += t.pendingOps;
@@ -553,15 +610,15 @@ export class GuestKernel {
   private chooseCpu(t: Task): GuestCpu {
     const cpus = this.cpus;
     const prev = cpus[t.cpu];
-    if (prev !== undefined && prev.vcpu.up && prev.task === null) return prev;
+    if (prev !== undefined && prev.online && prev.task === null) return prev;
     const n = cpus.length;
     for (let i = 1; i <= n; i++) {
       const c = cpus[(t.cpu + i) % n]!;
-      if (c.vcpu.up && c.task === null) return c;
+      if (c.online && c.task === null) return c;
     }
     let best: GuestCpu | null = null;
     for (const c of cpus) {
-      if (!c.vcpu.up) continue;
+      if (!c.online) continue;
       if (best === null || c.runq.length < best.runq.length) best = c;
     }
     return best ?? cpus[0]!;
@@ -607,6 +664,11 @@ export class GuestKernel {
         return;
       }
     }
+    // Asleep with nothing to wake it (a shell, a finished program): gone at once.
+    if (t.state !== 'R') {
+      this.reap(t);
+      return;
+    }
     // Running (or holding a CPU): it exits when its current burst completes.
   }
 
@@ -618,7 +680,7 @@ export class GuestKernel {
 
   /** `workload dom NAME`: the old tasks exit, the new workload's tasks start now. */
   setWorkload(name: WorkloadName): void {
-    for (const t of [...this.tasks]) if (!t.kernelThread) this.exitTask(t);
+    for (const t of [...this.tasks]) if (!t.kernelThread && t.kind === 'workload') this.exitTask(t);
     this.profile = WORKLOADS[name];
     this.price = null;
     this.spawnWorkload(this.hv.queue.now);
@@ -642,6 +704,7 @@ export class GuestKernel {
       c.tickEvent = null;
     }
     const moving = [...(c.task ? [c.task] : []), ...c.runq];
+    c.online = false;
     c.task = null;
     c.runq.length = 0;
     c.overheadNs = 0;
@@ -661,7 +724,7 @@ export class GuestKernel {
       t.cpu = 0;
       if (t.remainingNs > 0) {
         t.state = 'R';
-        const c = this.cpus.find((x) => x.vcpu.up && x.task === null) ?? this.cpus.find((x) => x.vcpu.up);
+        const c = this.cpus.find((x) => x.online && x.task === null) ?? this.cpus.find((x) => x.online);
         if (c === undefined) continue;
         if (c.task === null) {
           c.task = t;
@@ -682,9 +745,78 @@ export class GuestKernel {
     if (this.traits.clocksource === 'xen') this.printk(`installing Xen timer for CPU ${id}`);
     if (this.traits.pvSpinlocks) this.printk(`cpu ${id} spinlock event irq ${5 + id * 6}`);
     const c = v.guest;
+    c.online = true;
     c.lastAcctNs = this.hv.queue.now;
     c.tickedToNs = this.hv.queue.now;
     if (!this.traits.tickless) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(this.hv.queue.now), EventPriority.Timer, c.onIdleTick);
+  }
+
+  // ---- what a login shell asks of the kernel ---------------------------------------------------
+
+  /** fork(): the next pid (1 is init; the rest start at 300, after the kernel threads). */
+  allocPid(): number {
+    const pid = this.nextPid++;
+    if (this.nextPid === 2) this.nextPid = 300;
+    this.forks++;
+    return pid;
+  }
+
+  /** fork+exec from a shell: a CPU hog (runs at once) or a task that only sleeps. */
+  spawn(name: string, kind: 'hog' | 'sleeper', tty: string | null, hogUserFrac = 1, pid = this.allocPid()): Task {
+    const online = this.cpus.filter((c) => c.online);
+    const cpu = online[pid % Math.max(1, online.length)]?.vcpu.id ?? 0;
+    const t = this.newTask(name, cpu, pid);
+    t.kind = kind;
+    t.tty = tty;
+    t.hogUserFrac = hogUserFrac;
+    this.setRss(t, kind === 'hog' ? 1024 : 4 * 1024);
+    if (kind === 'hog') this.enqueue(t, this.hv.queue.now);
+    this.pressure.applyPressure();
+    return t;
+  }
+
+  /** kill(2) with SIGTERM/SIGKILL: the task leaves (at the end of its current slice if running). */
+  kill(t: Task): void {
+    if (!t.exited) this.exitTask(t);
+  }
+
+  /**
+   * echo 0|1 > /sys/devices/system/cpu/cpuN/online. The guest's own cpu_down/cpu_up: its tasks
+   * move off, and a PV kernel tells Xen (VCPUOP_down), so the hypervisor shows the vCPU offline;
+   * an HVM kernel just parks the CPU in a halt loop, which Xen sees as blocked.
+   * Returns the errno text a write would fail with, or null.
+   */
+  setCpuOnline(id: number, on: boolean): string | null {
+    const c = this.cpus[id];
+    if (c === undefined || id === 0) return 'No such file or directory';
+    if (c.online === on) return null;
+    if (!on) {
+      if (this.dom.mode === 'pv') {
+        this.hv.vcpuOp(c.vcpu, false);
+        return null;
+      }
+      this.cpuGoingDown(c.vcpu);
+      this.cpuDown();
+      // The parked CPU halts: a running vCPU blocks now; a waiting one halts when it next runs.
+      if (c.vcpu.state === Runstate.Running && !c.completing) this.hv.block(c.vcpu);
+      return null;
+    }
+    if (!c.vcpu.up) {
+      // A vCPU Xen holds down (xl vcpu-set lowered it): the guest cannot bring it up by itself.
+      if (this.dom.mode === 'pv') {
+        this.hv.vcpuOp(c.vcpu, true);
+        return null;
+      }
+      return 'Input/output error';
+    }
+    this.printk(`smpboot: Booting Node 0 Processor ${id} APIC 0x${id.toString(16)}`);
+    this.cpuUp(c.vcpu, false);
+    return null;
+  }
+
+  /** echo N > /sys/devices/system/xen_memory/xen_memory0/target_kb: the balloon driver's own target. */
+  setBalloonTarget(kib: number): void {
+    this.pressure.setDriverTarget(kib);
   }
 
   // ---- Domain-0 backend ----------------------------------------------------------------------

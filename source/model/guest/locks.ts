@@ -64,7 +64,7 @@ export class LockContention {
     const k = this.k;
     const now = k.hv.queue.now;
     const h = this.holder;
-    if (h !== null && (h.vcpu.state === Runstate.Running || !h.vcpu.up || h.task === null)) this.holder = null;
+    if (h !== null && (h.vcpu.state === Runstate.Running || !h.online || h.task === null)) this.holder = null;
     if (this.holder === null) {
       for (const c of k.cpus) {
         if (c.spinning) {
@@ -74,7 +74,7 @@ export class LockContention {
         }
         if (c.lockPolled) {
           c.lockPolled = false;
-          if (c.vcpu.blocked && c.vcpu.up) {
+          if (c.vcpu.blocked && c.online) {
             k.interrupts++;
             k.hv.wake(c.vcpu);
           }

@@ -18,6 +18,8 @@ export class MemoryPressure {
   balloonTask: Task | null = null;
   private balloonTimer: SimEvent | null = null;
   oomKills = 0;
+  /** The driver's target, KiB: memory/target from xenstore, or what the guest wrote to target_kb. */
+  targetKiB: number;
   private restarts = 0;
 
   constructor(
@@ -25,6 +27,7 @@ export class MemoryPressure {
     hasBalloon: boolean,
   ) {
     this.balloon = hasBalloon ? new BalloonDriver() : null;
+    this.targetKiB = k.dom.targetKiB;
   }
 
   stop(): void {
@@ -35,7 +38,7 @@ export class MemoryPressure {
   /** The balloon thread starts a burst: as many 2 MiB steps as it will take now (at most 64). */
   startBalloonBurst(t: Task): void {
     const k = this.k;
-    const steps = Math.max(1, Math.min(64, Math.ceil(Math.abs(k.dom.targetKiB - k.dom.memKiB) / BALLOON_STEP_KIB)));
+    const steps = Math.max(1, Math.min(64, Math.ceil(Math.abs(this.targetKiB - k.dom.memKiB) / BALLOON_STEP_KIB)));
     t.remainingNs = steps * BALLOON_STEP_CPU_NS;
     t.userFrac = 0;
     t.softirqFrac = 0;
@@ -54,7 +57,19 @@ export class MemoryPressure {
   targetChanged(): void {
     const k = this.k;
     if (this.balloon === null || k.dead) return;
-    this.balloon.retarget();
+    this.targetKiB = k.dom.targetKiB;
+    this.retarget();
+  }
+
+  /** The guest wrote target_kb itself: xenstore's memory/target stays as the toolstack set it. */
+  setDriverTarget(kib: number): void {
+    if (this.balloon === null || this.k.dead) return;
+    this.targetKiB = Math.max(0, Math.round(kib));
+    this.retarget();
+  }
+
+  private retarget(): void {
+    this.balloon!.retarget();
     if (this.balloonTimer) {
       this.balloonTimer.cancelled = true;
       this.balloonTimer = null;
@@ -65,7 +80,7 @@ export class MemoryPressure {
   private kickBalloon(): void {
     const k = this.k;
     const t = this.balloonTask;
-    if (t === null || t.state === 'R' || k.dom.memKiB === k.dom.targetKiB) return;
+    if (t === null || t.state === 'R' || k.dom.memKiB === this.targetKiB) return;
     k.enqueue(t, k.hv.queue.now);
   }
 
@@ -77,9 +92,9 @@ export class MemoryPressure {
     const mem = k.memory;
     const t = this.balloonTask!;
     let failed = false;
-    for (let i = 0; i < steps && dom.memKiB !== dom.targetKiB; i++) {
-      if (dom.memKiB > dom.targetKiB) {
-        const step = Math.min(BALLOON_STEP_KIB, dom.memKiB - dom.targetKiB);
+    for (let i = 0; i < steps && dom.memKiB !== this.targetKiB; i++) {
+      if (dom.memKiB > this.targetKiB) {
+        const step = Math.min(BALLOON_STEP_KIB, dom.memKiB - this.targetKiB);
         // si_mem_available: free above the watermark plus page cache the kernel can drop.
         const spare = mem.freeKiB - mem.minFreeKiB + mem.cacheKiB;
         if (spare < step) {
@@ -91,8 +106,9 @@ export class MemoryPressure {
         dom.memKiB -= step;
         b.ballooned += step;
       } else {
-        const step = Math.min(BALLOON_STEP_KIB, dom.targetKiB - dom.memKiB);
-        if (k.hv.hostFreeKiB() < step) {
+        const step = Math.min(BALLOON_STEP_KIB, this.targetKiB - dom.memKiB);
+        // populate_physmap fails past the domain's max_pages (maxmem) or when the host is out of memory.
+        if (k.hv.hostFreeKiB() < step || dom.memKiB + step > dom.maxmemKiB) {
           failed = true;
           break;
         }
@@ -103,7 +119,7 @@ export class MemoryPressure {
       }
     }
     t.state = 'S';
-    if (dom.memKiB === dom.targetKiB) {
+    if (dom.memKiB === this.targetKiB) {
       b.succeeded();
       return;
     }

@@ -6,6 +6,13 @@ import type { SimEvent } from '../clock.js';
 
 export type TaskState = 'R' | 'S' | 'D';
 
+/**
+ * What a task does: its workload's cycles, spin on the CPU (`stress --cpu`, `yes`: userFrac of each
+ * slice in user mode), or nothing but sleep (a shell, `sleep`). Only workload tasks follow
+ * `workload` changes.
+ */
+export type TaskKind = 'workload' | 'hog' | 'sleeper';
+
 export class Task {
   state: TaskState = 'S';
   /** CPU it last ran on (guest CPU index). */
@@ -35,6 +42,11 @@ export class Task {
   exited = false;
   /** A kernel thread (init, the balloon driver, backends): never picked by the OOM killer. */
   kernelThread = false;
+  kind: TaskKind = 'workload';
+  /** A hog's share of user time (the rest is system: its system calls). */
+  hogUserFrac = 1;
+  /** Started from a login shell: the terminal it runs on (ps's TTY column). */
+  tty: string | null = null;
 
   constructor(
     readonly pid: number,

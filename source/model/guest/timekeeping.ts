@@ -86,7 +86,7 @@ export class TimeAccounting {
     if (d <= 0) return;
     // A CPU that is down does not exist for the guest: /proc/stat counts online CPUs only. (A paused
     // vCPU is up, and its offline time is steal.)
-    if (!c.vcpu.up) {
+    if (!c.vcpu.up || !c.online) {
       c.lastAcctNs = nowNs;
       c.tickedToNs = nowNs;
       return;

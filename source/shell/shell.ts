@@ -1,0 +1,402 @@
+/**
+ * A login shell on a guest's console (hvc0 for PV, ttyS0 for HVM), as `xl console` shows it: getty's
+ * login prompt, then a bash-like prompt with history, Tab completion, Ctrl+C, Ctrl+L, `&` and job
+ * control. Commands (commands.ts) read the emulated kernel and take simulated time: `vmstat 1 5`
+ * prints a line each simulated second, `stress --cpu 2` starts two CPU-bound tasks in the guest.
+ *
+ * Deterministic: nothing here reads the wall clock; timed commands schedule events on the host's
+ * event queue, like every other part of the guest. Everything printed goes to the console ring as
+ * terminal lines (not dmesg), and the dashboard sanitises it like any other guest text.
+ */
+import { EventPriority, NS_PER_S } from '../model/clock.js';
+import type { SimEvent } from '../model/clock.js';
+import type { Domain } from '../model/domain.js';
+import type { Task } from '../model/guest/task.js';
+import type { Host } from '../model/host.js';
+import { COMMAND_NAMES, runCommandLine } from './commands.js';
+import type { Guest } from './procfs.js';
+
+export type ShellKey =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'enter' | 'backspace' | 'up' | 'down' | 'tab' | 'interrupt' | 'clear' | 'eof' };
+
+/** What a running program may do: print, wait, finish, and learn it was interrupted. */
+export interface ProcessContext {
+  readonly g: Guest;
+  readonly shell: GuestShell;
+  /** The process's own pid (also the pid of its task, if it has one). */
+  readonly pid: number;
+  /** stdout is the console terminal (false under `paratop exec`, where it is a pipe). */
+  readonly isatty: boolean;
+  out(line: string): void;
+  err(line: string): void;
+  /** Runs `fn` after `ns` of simulated time, unless the process has ended by then. */
+  after(ns: number, fn: () => void): void;
+  /** Called when the process is interrupted (Ctrl+C) or killed, before it ends. */
+  onStop(fn: () => void): void;
+  /** A task in the guest for this process (it shows in ps and top); it leaves when the process ends. */
+  task(name: string, kind: 'hog' | 'sleeper', userFrac?: number): Task;
+  done(status: number): void;
+}
+
+/** A command line being run: in the foreground, or a background job. */
+export class Job {
+  status: number | null = null;
+  private readonly timers = new Set<SimEvent>();
+  private readonly stops: (() => void)[] = [];
+  readonly tasks: Task[] = [];
+  readonly onDone: ((status: number) => void)[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly pid: number,
+    readonly text: string,
+  ) {}
+
+  get running(): boolean {
+    return this.status === null;
+  }
+
+  addTimer(e: SimEvent): void {
+    this.timers.add(e);
+  }
+
+  dropTimer(e: SimEvent): void {
+    this.timers.delete(e);
+  }
+
+  onStop(fn: () => void): void {
+    this.stops.push(fn);
+  }
+
+  /** Ends the job: its timers are cancelled and its tasks leave the guest. */
+  finish(status: number, kill: (t: Task) => void): void {
+    if (this.status !== null) return;
+    this.status = status;
+    for (const e of this.timers) e.cancelled = true;
+    this.timers.clear();
+    for (const t of this.tasks) kill(t);
+    for (const f of this.onDone) f(status);
+  }
+
+  stop(kill: (t: Task) => void, status: number): void {
+    if (this.status !== null) return;
+    for (const f of this.stops) f();
+    this.finish(status, kill);
+  }
+}
+
+const MOTD = [
+  'The programs included with the Debian GNU/Linux system are free software;',
+  'the exact distribution terms for each program are described in the',
+  'individual files in /usr/share/doc/*/copyright.',
+  '',
+  'Debian GNU/Linux comes with ABSOLUTELY NO WARRANTY, to the extent',
+  'permitted by applicable law.',
+];
+
+export const HISTORY_MAX = 500;
+
+export class GuestShell {
+  user: string | null = null;
+  cwd = '/root';
+  /** What has been typed at the prompt and not yet entered. */
+  line = '';
+  readonly history: string[] = [];
+  private histIdx = -1;
+  fg: Job | null = null;
+  readonly jobs: Job[] = [];
+  /** Console lines before this sequence number are cleared from the screen (Ctrl+L, `clear`). */
+  clearedBeforeSeq = 0;
+  private bash: Task | null = null;
+  private nextJob = 1;
+  /** Extra sink for command output (paratop exec): stdout and stderr lines. */
+  sink: { out(line: string): void; err(line: string): void } | null = null;
+  /** Background jobs that ended since the last prompt, reported before the next one (as bash does). */
+  private finished: Job[] = [];
+
+  constructor(
+    readonly host: Host,
+    readonly dom: Domain,
+  ) {}
+
+  get g(): Guest {
+    return { host: this.host, dom: this.dom, k: this.dom.kernel };
+  }
+
+  get hostname(): string {
+    return this.dom.kernel.hostname;
+  }
+
+  get tty(): string {
+    return this.dom.kernel.traits.console;
+  }
+
+  /** Only a Linux guest runs getty and bash on its console, and only once it has booted. */
+  get available(): boolean {
+    const k = this.dom.kernel;
+    return k.booted && !k.dead && !k.shuttingDown && this.dom.spec.guestOs === 'linux';
+  }
+
+  get home(): string {
+    return this.user === 'root' || this.user === null ? '/root' : `/home/${this.user}`;
+  }
+
+  get prompt(): string {
+    if (this.user === null) return `${this.hostname} login: `;
+    const dir = this.cwd === this.home ? '~' : this.cwd.startsWith(`${this.home}/`) ? `~${this.cwd.slice(this.home.length)}` : this.cwd;
+    return `${this.user}@${this.hostname}:${dir}${this.user === 'root' ? '#' : '$'} `;
+  }
+
+  /** The line the cursor is on: the prompt and what has been typed, or null while a command runs. */
+  get inputLine(): string | null {
+    if (!this.available) return null;
+    return this.fg !== null ? null : this.prompt + this.line;
+  }
+
+  print(text: string): void {
+    this.dom.kernel.ttyWrite(text);
+  }
+
+  key(k: ShellKey): void {
+    if (!this.available) return;
+    if (k.type === 'interrupt') {
+      if (this.fg !== null) {
+        this.print('^C');
+        this.fg.stop((t) => this.dom.kernel.kill(t), 130);
+        return;
+      }
+      this.print(`${this.prompt}${this.line}^C`);
+      this.line = '';
+      this.histIdx = -1;
+      return;
+    }
+    if (k.type === 'clear') {
+      this.clearedBeforeSeq = this.dom.kernel.console.total;
+      return;
+    }
+    if (this.fg !== null) return; // typed ahead while a command runs: not kept
+    switch (k.type) {
+      case 'text':
+        this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
+        return;
+      case 'backspace':
+        this.line = [...this.line].slice(0, -1).join('');
+        return;
+      case 'up':
+      case 'down': {
+        if (this.user === null || this.history.length === 0) return;
+        const n = this.history.length;
+        const i = this.histIdx < 0 ? n : this.histIdx;
+        const j = k.type === 'up' ? Math.max(0, i - 1) : Math.min(n, i + 1);
+        this.histIdx = j;
+        this.line = j >= n ? '' : this.history[j]!;
+        return;
+      }
+      case 'tab':
+        this.complete();
+        return;
+      case 'eof':
+        if (this.line === '' && this.user !== null) this.enter('exit');
+        return;
+      case 'enter': {
+        const line = this.line;
+        this.line = '';
+        this.enter(line);
+        return;
+      }
+    }
+  }
+
+  private complete(): void {
+    if (this.user === null || /\s/.test(this.line)) return;
+    const matches = COMMAND_NAMES.filter((c) => c.startsWith(this.line));
+    if (matches.length === 1) this.line = `${matches[0]} `;
+    else if (matches.length > 1) {
+      let p = this.line;
+      while (matches.every((m) => m.startsWith(p + (matches[0]![p.length] ?? '\0')))) p += matches[0]![p.length];
+      if (p !== this.line) this.line = p;
+      else {
+        this.print(this.prompt + this.line);
+        this.print(matches.join('  '));
+      }
+    }
+  }
+
+  /** A line entered at the prompt (echoed as the terminal shows it). */
+  enter(line: string): void {
+    this.print(this.prompt + line);
+    this.histIdx = -1;
+    if (this.user === null) {
+      const name = line.trim();
+      if (name === '') return;
+      this.login(/^[a-z_][a-z0-9_-]*$/.test(name) ? name : 'root');
+      return;
+    }
+    if (line.trim() !== '' && this.history[this.history.length - 1] !== line) {
+      this.history.push(line);
+      if (this.history.length > HISTORY_MAX) this.history.shift();
+    }
+    this.run(line, true, () => this.reportFinished());
+  }
+
+  /** Logs `name` in (any name, no password): the MOTD, a bash process, the home directory. */
+  login(name: string): void {
+    this.user = name;
+    this.cwd = this.home;
+    this.print(`Linux ${this.hostname} 6.1.0-27-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01) x86_64`);
+    this.print('');
+    for (const l of MOTD) this.print(l);
+    this.bash = this.dom.kernel.spawn('bash', 'sleeper', this.tty);
+  }
+
+  logout(): void {
+    for (const j of [...this.jobs]) j.stop((t) => this.dom.kernel.kill(t), 143);
+    this.jobs.length = 0;
+    this.finished = [];
+    if (this.bash !== null) this.dom.kernel.kill(this.bash);
+    this.bash = null;
+    this.user = null;
+    this.history.length = 0;
+    this.print('');
+    this.print(`Debian GNU/Linux 12 ${this.hostname} ${this.tty}`);
+    this.print('');
+  }
+
+  /**
+   * Runs a command line. In the foreground the prompt waits for it; with a trailing `&` it becomes
+   * a background job. `then` is called with the exit status when it ends.
+   */
+  run(line: string, isatty: boolean, then: (status: number) => void = () => {}): Job | null {
+    let text = line.trim();
+    if (text === '') {
+      then(0);
+      return null;
+    }
+    const background = /(^|[^&])&$/.test(text);
+    if (background) text = text.slice(0, -1).trim();
+    const k = this.dom.kernel;
+    const pid = k.allocPid();
+    const job = new Job(background ? this.nextJobId() : 0, pid, text);
+    if (background) {
+      this.jobs.push(job);
+      this.print(`[${job.id}] ${pid}`);
+      job.onDone.push(() => this.finished.push(job));
+    } else this.fg = job;
+    job.onDone.push((status) => {
+      if (this.fg === job) this.fg = null;
+      if (!background) then(status);
+    });
+    const ctx = this.context(job, isatty);
+    runCommandLine(ctx, text);
+    if (background) then(0);
+    return job;
+  }
+
+  private nextJobId(): number {
+    const used = new Set(this.jobs.filter((j) => j.running).map((j) => j.id));
+    let id = 1;
+    while (used.has(id)) id++;
+    return id;
+  }
+
+  private context(job: Job, isatty: boolean): ProcessContext {
+    const shell = this;
+    const q = this.host.queue;
+    const k = this.dom.kernel;
+    return {
+      g: this.g,
+      shell,
+      pid: job.pid,
+      isatty,
+      out: (l) => {
+        if (!job.running) return;
+        shell.print(l);
+        shell.sink?.out(l);
+      },
+      err: (l) => {
+        if (!job.running) return;
+        shell.print(l);
+        shell.sink?.err(l);
+      },
+      after: (ns, fn) => {
+        if (!job.running) return;
+        const e: SimEvent = q.schedule(q.now + Math.max(1, Math.round(ns)), EventPriority.Guest, () => {
+          job.dropTimer(e);
+          if (k.dead || !job.running) return;
+          fn();
+        });
+        job.addTimer(e);
+      },
+      onStop: (fn) => job.onStop(fn),
+      task: (name, kind, userFrac) => {
+        // The job's first task is the process itself (same pid); more are its children.
+        const t = k.spawn(name, kind, isatty ? shell.tty : null, userFrac, job.tasks.length === 0 ? job.pid : k.allocPid());
+        job.tasks.push(t);
+        return t;
+      },
+      done: (status) => job.finish(status, (t) => k.kill(t)),
+    };
+  }
+
+  /** bash reports background jobs that ended just before it draws the next prompt. */
+  private reportFinished(): void {
+    for (const j of this.finished) {
+      const i = this.jobs.indexOf(j);
+      if (i < 0) continue;
+      const word = j.status === 0 ? 'Done' : j.status === 143 || j.status === 137 ? (j.status === 137 ? 'Killed' : 'Terminated') : `Exit ${j.status}`;
+      const mark = i === this.jobs.length - 1 ? '+' : '-';
+      this.print(`[${j.id}]${mark}  ${word.padEnd(24)}${j.text}`);
+      this.jobs.splice(i, 1);
+    }
+    this.finished = [];
+  }
+
+  /** Background jobs for `jobs`: "[1]+  Running                 yes > /dev/null &". */
+  jobLines(): string[] {
+    return this.jobs.map((j, i) => {
+      const mark = i === this.jobs.length - 1 ? '+' : i === this.jobs.length - 2 ? '-' : ' ';
+      const word = j.running ? 'Running' : j.status === 0 ? 'Done' : 'Terminated';
+      return `[${j.id}]${mark}  ${word.padEnd(24)}${j.text}${j.running ? ' &' : ''}`;
+    });
+  }
+
+  /** kill %N or kill PID: a job of this shell, or any task of the guest. */
+  killJob(id: number, status: number): boolean {
+    const j = this.jobs.find((x) => x.id === id && x.running);
+    if (j === undefined) return false;
+    j.stop((t) => this.dom.kernel.kill(t), status);
+    return true;
+  }
+
+  killPid(pid: number, status: number): boolean {
+    const j = this.jobs.find((x) => x.running && (x.pid === pid || x.tasks.some((t) => t.pid === pid)));
+    if (j !== undefined && j.pid === pid) return this.killJob(j.id, status);
+    const t = this.dom.kernel.tasks.find((x) => x.pid === pid);
+    if (t === undefined) return false;
+    if (t.pid === 1 || t.kernelThread) return true; // init and kernel threads ignore SIGTERM
+    if (t === this.bash) return true;
+    this.dom.kernel.kill(t);
+    return true;
+  }
+}
+
+/** Whole simulated seconds as ns. */
+export const seconds = (s: number): number => Math.round(s * NS_PER_S);
+
+/** One shell per guest kernel (a rebooted or re-created guest gets a fresh login prompt). */
+const shells = new WeakMap<object, GuestShell>();
+
+export function shellFor(host: Host, dom: Domain): GuestShell {
+  let s = shells.get(dom.kernel);
+  if (s === undefined) {
+    s = new GuestShell(host, dom);
+    shells.set(dom.kernel, s);
+  }
+  return s;
+}
+
+/** The shell of a guest if one was started (the console pane asks without starting one). */
+export function existingShell(dom: Domain): GuestShell | undefined {
+  return shells.get(dom.kernel);
+}

@@ -1,0 +1,309 @@
+/**
+ * The guest's login shell and its tools, driven as a user would (keys into the shell, simulated time
+ * passing), checked against the real tools' layouts (procps-ng 4.0.2, Linux 6.1 /proc) and against
+ * the mechanisms: steal seen by pv and not by full, a balloon shrinking `free`, a drifting `date`,
+ * a guest offlining its own vCPU, no balloon directory without PV drivers.
+ */
+import { describe, expect, it } from 'vitest';
+import { NS_PER_S } from '../../source/model/clock.js';
+import type { Host } from '../../source/model/host.js';
+import { runCommand } from '../../source/commands/run.js';
+import { shellFor } from '../../source/shell/shell.js';
+import type { GuestShell } from '../../source/shell/shell.js';
+import { hostClockS } from '../../source/shell/procfs.js';
+import { hostWith, spec } from '../helpers.js';
+
+/** Logs in on `name`'s console and returns a function that runs a command line to completion and
+ * returns what it printed (the lines after the echoed command line). */
+function login(host: Host, name: string): { run: (line: string, maxS?: number) => string[]; sh: GuestShell } {
+  host.advance(2 * NS_PER_S);
+  const d = host.domains().find((x) => x.name === name)!;
+  const sh = shellFor(host, d);
+  sh.key({ type: 'text', text: 'root' });
+  sh.key({ type: 'enter' });
+  const run = (line: string, maxS = 120): string[] => {
+    const k = d.kernel;
+    const from = k.console.total;
+    sh.key({ type: 'text', text: line });
+    sh.key({ type: 'enter' });
+    for (let i = 0; i < maxS * 10 && sh.fg !== null; i++) host.advance(NS_PER_S / 10);
+    return k.console.all().filter((l) => l.seq > from && l.tty).map((l) => l.text);
+  };
+  return { run, sh };
+}
+
+const VMSTAT_HEAD = [
+  'procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----',
+  ' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st',
+];
+
+/** Parses a vmstat data line by its header's column ends (fields are right-aligned). */
+function vmstatFields(line: string): Record<string, number> {
+  const names = VMSTAT_HEAD[1]!.trim().split(/\s+/);
+  const vals = line.trim().split(/\s+/).map(Number);
+  expect(vals).toHaveLength(names.length);
+  return Object.fromEntries(names.map((n, i) => [n, vals[i]!]));
+}
+
+describe('login and shell', () => {
+  it('shows getty, takes any user name, runs commands, says "command not found" as bash does', () => {
+    const host = hostWith([spec({ name: 'web01', vcpus: 2 })]);
+    host.advance(2 * NS_PER_S);
+    const d = host.domains().find((x) => x.name === 'web01')!;
+    const texts = d.kernel.console.all().filter((l) => l.tty).map((l) => l.text);
+    expect(texts).toContain('Debian GNU/Linux 12 web01 hvc0');
+    const sh = shellFor(host, d);
+    expect(sh.inputLine).toBe('web01 login: ');
+    sh.key({ type: 'text', text: 'alice' });
+    sh.key({ type: 'enter' });
+    expect(sh.inputLine).toBe('alice@web01:~$ ');
+    const { run } = { run: (l: string) => {
+      const from = d.kernel.console.total;
+      sh.key({ type: 'text', text: l });
+      sh.key({ type: 'enter' });
+      return d.kernel.console.all().filter((x) => x.seq > from).map((x) => x.text);
+    } };
+    expect(run('foo --bar')).toEqual(['bash: foo: command not found']);
+    expect(run('hostname')).toEqual(['web01']);
+    expect(run('nproc')).toEqual(['2']);
+    // History and completion.
+    sh.key({ type: 'up' });
+    expect(sh.line).toBe('nproc');
+    sh.key({ type: 'up' });
+    expect(sh.line).toBe('hostname');
+    sh.key({ type: 'down' });
+    sh.key({ type: 'down' });
+    expect(sh.line).toBe('');
+    sh.key({ type: 'text', text: 'vms' });
+    sh.key({ type: 'tab' });
+    expect(sh.line).toBe('vmstat ');
+  });
+
+  it('Ctrl+C interrupts a running command and the prompt comes back', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { sh } = login(host, 'g');
+    sh.key({ type: 'text', text: 'sleep 100' });
+    sh.key({ type: 'enter' });
+    host.advance(NS_PER_S);
+    expect(sh.inputLine).toBeNull();
+    sh.key({ type: 'interrupt' });
+    expect(sh.inputLine).toBe('root@g:~# ');
+    expect(host.domains()[1]!.kernel.tasks.some((t) => t.name === 'sleep')).toBe(false);
+  });
+
+  it('guest text typed at the prompt never carries control characters', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { sh } = login(host, 'g');
+    sh.key({ type: 'text', text: 'echo \x1b]0;pwned\x07hi' });
+    expect(sh.line).toBe('echo ]0;pwnedhi');
+  });
+});
+
+describe('procps formats (golden layouts)', () => {
+  it('vmstat: the header, the since-boot line, then one line per interval, each field in its width', () => {
+    const host = hostWith([spec({ name: 'g', workload: 'web', vcpus: 2 })]);
+    const { run } = login(host, 'g');
+    const out = run('vmstat 1 3');
+    expect(out.slice(0, 2)).toEqual(VMSTAT_HEAD);
+    expect(out).toHaveLength(5);
+    for (const l of out.slice(2)) {
+      // %2 %2 %6 %6 %6 %6 %4 %4 %5 %5 %4 %4 %2 %2 %2 %2 %2 (wider numbers push right, as printf does)
+      expect(l).toMatch(/^[ \d]{2} [ \d]{2} [ \d]{6,} [ \d]{6,} [ \d]{6,} [ \d]{6,} [ \d]{4,} [ \d]{4,} [ \d]{5,} [ \d]{5,} [ \d]{4,} [ \d]{4,} [ \d]{2,3} [ \d]{2,3} [ \d]{2,3} [ \d]{2,3} [ \d]{2,3}$/);
+      const f = vmstatFields(l);
+      expect(f['us']! + f['sy']! + f['id']! + f['wa']! + f['st']!).toBeGreaterThanOrEqual(98);
+    }
+    const wide = run('vmstat -w');
+    expect(wide[0]).toBe('--procs-- -----------------------memory---------------------- ---swap-- -----io---- -system-- ----------cpu----------');
+    expect(wide[1]).toBe('   r    b         swpd         free         buff        cache   si   so    bi    bo   in   cs  us  sy  id  wa  st  gu');
+    expect(run('vmstat x')).toEqual(["vmstat: failed to parse argument: 'x'"]);
+  });
+
+  it('free: 8-column labels and 12-column values; -m, -g, -b scale; -h is human-readable', () => {
+    const host = hostWith([spec({ name: 'g', memoryMiB: 2048 })]);
+    const { run } = login(host, 'g');
+    const out = run('free -m');
+    expect(out[0]).toBe('               total        used        free      shared  buff/cache   available');
+    expect(out[1]).toMatch(/^Mem: {4}( {0,11}\d+){6}$/);
+    expect(out[1]!.slice(0, 20)).toBe('Mem:            2048');
+    expect(out[2]).toMatch(/^Swap: {3}( {0,11}\d+){3}$/);
+    const [, total, used, free, shared, cache, avail] = out[1]!.split(/\s+/).map(Number);
+    expect(used! + free! + cache! + shared!).toBeGreaterThanOrEqual(total! - 2);
+    expect(avail).toBeLessThanOrEqual(total!);
+    expect(run('free -g')[1]).toMatch(/^Mem: {15}2 /);
+    expect(run('free -h')[1]).toMatch(/^Mem: {11}2\.0Gi/);
+    expect(run('free -x')[0]).toBe("free: invalid option -- 'x'");
+  });
+
+  it('top -b: the summary lines as procps 4 prints them, then the tasks by %CPU', () => {
+    const host = hostWith([spec({ name: 'g', workload: 'cpu' })]);
+    const { run } = login(host, 'g');
+    const out = run('top -b -n 1');
+    expect(out[0]).toMatch(/^top - \d\d:\d\d:\d\d up (\d+ min|\s?\d+:\d\d), {2}1 user, {2}load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d$/);
+    expect(out[1]).toMatch(/^Tasks: {1,3}\d+ total, {1,3}\d+ running, {1,3}\d+ sleeping, {3}0 stopped, {3}0 zombie$/);
+    expect(out[2]).toMatch(/^%Cpu\(s\):(( {0,2}\d+\.\d) (us|sy|ni|id|wa|hi|si|st),?){8}$/);
+    expect(out[3]).toMatch(/^MiB Mem : {1,}\d+\.\d total, {1,}\d+\.\d free, {1,}\d+\.\d used, {1,}\d+\.\d buff\/cache {4}$/);
+    expect(out[4]).toMatch(/^MiB Swap: {1,}\d+\.\d total, {1,}\d+\.\d free, {1,}\d+\.\d used\. {1,}\d+\.\d avail Mem $/);
+    expect(out[5]).toBe('');
+    expect(out[6]).toBe('    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND');
+    expect(out[7]).toMatch(/^ {4}\d{3} root {6}20 {3}0 +\d+ +\d+ +\d+ R +\d+\.\d +\d+\.\d +\d+:\d\d\.\d\d cpuhog$/);
+  });
+
+  it('uptime, date, ps and /proc files in the kernel\'s and tools\' formats', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
+    const { run } = login(host, 'g');
+    host.advance(3600 * NS_PER_S);
+    expect(run('uptime')[0]).toMatch(/^ \d\d:\d\d:\d\d up {2}1:00, {2}1 user, {2}load average: \d\.\d\d, \d\.\d\d, \d\.\d\d$/);
+    expect(run('date')[0]).toMatch(/^Mon Mar {2}3 10:00:0\d UTC 2025$/);
+    expect(run('ps')).toEqual(['    PID TTY          TIME CMD', expect.stringMatching(/^ {4}\d{3} hvc0 {5}00:00:00 bash$/), expect.stringMatching(/^ {4}\d{3} hvc0 {5}00:00:00 ps$/)]);
+    const stat = run('cat /proc/stat');
+    expect(stat[0]).toMatch(/^cpu {2}(\d+ ){9}\d+$/);
+    expect(stat[1]).toMatch(/^cpu0 (\d+ ){9}\d+$/);
+    expect(stat[2]).toMatch(/^cpu1 /);
+    expect(stat).toContainEqual(expect.stringMatching(/^ctxt \d+$/));
+    expect(stat).toContainEqual(expect.stringMatching(/^procs_running [1-9]\d*$/));
+    const mem = run('cat /proc/meminfo');
+    expect(mem[0]).toBe(`MemTotal:       ${String(1024 * 1024).padStart(8)} kB`);
+    for (const l of mem) expect(l).toMatch(/^[A-Za-z_()0-9]+: +\d+( kB)?$/);
+    expect(run('cat /proc/loadavg')[0]).toMatch(/^\d\.\d\d \d\.\d\d \d\.\d\d \d+\/\d+ \d+$/);
+    expect(run('cat /proc/uptime')[0]).toMatch(/^36\d\d\.\d\d \d+\.\d\d$/);
+    expect(run('cat /sys/devices/system/cpu/online')).toEqual(['0-1']);
+    expect(run('cat /proc/nope')).toEqual(['cat: /proc/nope: No such file or directory']);
+  });
+});
+
+describe('what the guest sees depends on its mode', () => {
+  const hogs = (mode: 'pv' | 'full'): string[] => {
+    const host = hostWith([spec({ name: 'a', mode, workload: 'cpu', cpus: [1] }), spec({ name: 'b', mode, workload: 'cpu', cpus: [1] })], { pcpus: 2 });
+    host.advance(5 * NS_PER_S);
+    const { run } = login(host, 'a');
+    return [...run('vmstat 5 2').slice(3), ...run('top -b -n 2 -d 5').filter((l) => l.startsWith('%Cpu')).slice(1)];
+  };
+
+  it('a pv CPU hog sharing a pCPU sees st near 50 in vmstat and top', () => {
+    const [vm, top] = hogs('pv');
+    const f = vmstatFields(vm!);
+    expect(f['st']).toBeGreaterThan(40);
+    expect(f['st']).toBeLessThan(60);
+    const st = Number(/([\d.]+) st$/.exec(top!)![1]);
+    expect(st).toBeGreaterThan(40);
+    expect(st).toBeLessThan(60);
+  });
+
+  it('the same hog in full mode sees st 0 and its stolen time as us', () => {
+    const [vm, top] = hogs('full');
+    const f = vmstatFields(vm!);
+    expect(f['st']).toBe(0);
+    expect(f['us']).toBeGreaterThan(90);
+    expect(top).toMatch(/ 0\.0 st$/);
+  });
+
+  it('free -m after a balloon shows the smaller total', () => {
+    const host = hostWith([spec({ name: 'g', memoryMiB: 2048 })]);
+    const { run } = login(host, 'g');
+    expect(run('free -m')[1]).toMatch(/^Mem: {12}2048 /);
+    expect(runCommand(host, 'mem-set g 1024m').ok).toBe(true);
+    host.advance(20 * NS_PER_S);
+    expect(run('free -m')[1]).toMatch(/^Mem: {12}1024 /);
+    expect(run('cat /sys/devices/system/xen_memory/xen_memory0/target_kb')).toEqual([String(1024 * 1024)]);
+  });
+
+  it('a guest asking its balloon driver for a target moves its memory; xenstore\'s target stays', () => {
+    const host = hostWith([spec({ name: 'g', memoryMiB: 2048 })]);
+    const { run } = login(host, 'g');
+    expect(run('echo 1048576 > /sys/devices/system/xen_memory/xen_memory0/target_kb')).toEqual([]);
+    host.advance(20 * NS_PER_S);
+    const d = host.domains()[1]!;
+    expect(d.memKiB).toBe(1024 * 1024);
+    expect(d.targetKiB).toBe(2048 * 1024);
+    expect(run('cat /sys/devices/system/xen_memory/xen_memory0/info/current_kb')).toEqual([String(1024 * 1024)]);
+  });
+
+  it('date in a contended full guest differs from the host clock; a pv guest keeps time', () => {
+    // A tick-counting kernel whose missed ticks are dropped (timer_mode no_missed_ticks_pending)
+    // runs slow while it shares its pCPU; a pv kernel reads Xen's clock.
+    const mk = (mode: 'pv' | 'full') =>
+      hostWith([spec({ name: 'g', mode, workload: 'cpu', timerMode: 'no_missed_ticks_pending', cpus: [0] }), spec({ name: 'h', workload: 'cpu', cpus: [0] })], { pcpus: 1 });
+    for (const mode of ['full', 'pv'] as const) {
+      const host = mk(mode);
+      const { run } = login(host, 'g');
+      host.advance(120 * NS_PER_S);
+      const guest = Number(run('date +%s')[0]);
+      const hostS = Math.floor(hostClockS(host));
+      if (mode === 'full') expect(hostS - guest).toBeGreaterThan(10);
+      else expect(Math.abs(hostS - guest)).toBeLessThanOrEqual(1);
+      expect(run('date')[0]).toMatch(/^Mon Mar {2}3 09:\d\d:\d\d UTC 2025$/);
+    }
+  });
+
+  it('echo 0 > cpu1/online in a PV guest takes vCPU 1 offline in vcpu-list; echo 1 brings it back', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2, workload: 'cpu' })]);
+    const { run } = login(host, 'g');
+    expect(run('echo 0 > /sys/devices/system/cpu/cpu1/online')).toEqual([]);
+    expect(run('cat /sys/devices/system/cpu/online')).toEqual(['0']);
+    expect(run('nproc')).toEqual(['1']);
+    host.advance(NS_PER_S);
+    const list = runCommand(host, 'vcpu-list g').out;
+    expect(list.find((l) => /^g +\d+ +1 /.test(l))).toMatch(/ 1 +- +--p /);
+    run('echo 1 > /sys/devices/system/cpu/cpu1/online');
+    host.advance(NS_PER_S);
+    expect(runCommand(host, 'vcpu-list g').out.find((l) => /^g +\d+ +1 /.test(l))).not.toMatch(/--p/);
+    expect(run('cat /sys/devices/system/cpu/online')).toEqual(['0-1']);
+  });
+
+  it('an HVM guest parks a CPU it offlines: the guest has one CPU less, Xen still has the vCPU up', () => {
+    const host = hostWith([spec({ name: 'g', mode: 'hybrid', vcpus: 2, workload: 'cpu' })]);
+    const { run } = login(host, 'g');
+    run('echo 0 > /sys/devices/system/cpu/cpu1/online');
+    host.advance(5 * NS_PER_S);
+    expect(run('nproc')).toEqual(['1']);
+    const line = runCommand(host, 'vcpu-list g').out.find((l) => /^g +\d+ +1 /.test(l))!;
+    expect(line).toMatch(/ -b- /);
+  });
+
+  it('a full guest has no xen_memory0 (no balloon driver)', () => {
+    const host = hostWith([spec({ name: 'g', mode: 'full' })]);
+    const { run } = login(host, 'g');
+    expect(run('ls /sys/devices/system')).toEqual(['cpu']);
+    expect(run('cat /sys/devices/system/xen_memory/xen_memory0/target_kb')).toEqual(['cat: /sys/devices/system/xen_memory/xen_memory0/target_kb: No such file or directory']);
+    expect(run('ls /sys/devices/system/xen_memory')).toEqual(["ls: cannot access '/sys/devices/system/xen_memory': No such file or directory"]);
+  });
+});
+
+describe('load from inside', () => {
+  it('stress --cpu 2 loads both vCPUs until its timeout; the hypervisor sees it', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2 })], { pcpus: 4 });
+    const { run, sh } = login(host, 'g');
+    sh.key({ type: 'text', text: 'stress --cpu 2 --timeout 10' });
+    sh.key({ type: 'enter' });
+    host.advance(5 * NS_PER_S);
+    const d = host.domains()[1]!;
+    const before = d.cpuNs(host.now);
+    host.advance(2 * NS_PER_S);
+    expect((d.cpuNs(host.now) - before) / (2 * NS_PER_S)).toBeGreaterThan(1.8);
+    host.advance(5 * NS_PER_S);
+    const out = d.kernel.console.all().filter((l) => l.tty).map((l) => l.text);
+    expect(out).toContainEqual(expect.stringMatching(/^stress: info: \[\d+\] dispatching hogs: 2 cpu, 0 io, 0 vm, 0 hdd$/));
+    expect(out).toContainEqual(expect.stringMatching(/^stress: info: \[\d+\] successful run completed in 10s$/));
+    expect(run('ps -e').some((l) => / stress$/.test(l))).toBe(false);
+  });
+
+  it('yes > /dev/null & is a job: jobs lists it, kill %1 ends it, bash reports it', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { run } = login(host, 'g');
+    expect(run('yes > /dev/null &')).toEqual([expect.stringMatching(/^\[1\] \d+$/)]);
+    expect(run('jobs')).toEqual(['[1]+  Running                 yes > /dev/null &']);
+    host.advance(2 * NS_PER_S);
+    const d = host.domains()[1]!;
+    expect(d.kernel.tasks.find((t) => t.name === 'yes')!.cpuNs).toBeGreaterThan(NS_PER_S);
+    expect(run('kill %1')).toEqual(['[1]+  Terminated              yes > /dev/null']);
+    expect(run('jobs')).toEqual([]);
+    expect(run('kill %1')).toEqual(['bash: kill: %1: no such job']);
+  });
+
+  it('commands joined by ; and && run in order', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { run } = login(host, 'g');
+    expect(run('false && echo no; echo yes || echo no')).toEqual(['yes']);
+    expect(run('cat a | b')[0]).toMatch(/^bash: pipes are not supported/);
+  });
+});
