@@ -1,5 +1,12 @@
-/** Splits a command line into words: spaces separate, '…' and "…" quote, backslash escapes. */
-export function splitWords(line: string): string[] | string {
+/** Marks an operator token in splitWords' output, so a quoted '>' stays an ordinary word. */
+export const OPERATOR = '\0';
+
+/**
+ * Splits a command line into words: spaces separate, '…' and "…" quote, backslash escapes.
+ * `operator` (optional) names an unquoted operator starting at `i` (such as `>` or `&&`): it ends the
+ * current word and comes out as its own token, prefixed with OPERATOR.
+ */
+export function splitWords(line: string, operator: (line: string, i: number) => string | null = () => null): string[] | string {
   const out: string[] = [];
   let cur = '';
   let inWord = false;
@@ -20,6 +27,13 @@ export function splitWords(line: string): string[] | string {
       inWord = true;
     } else if (c === ' ' || c === '\t') {
       if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else if (operator(line, i) !== null) {
+      const op = operator(line, i)!;
+      if (inWord) out.push(cur);
+      out.push(OPERATOR + op);
+      i += op.length - 1;
       cur = '';
       inWord = false;
     } else {

@@ -8,6 +8,7 @@
  * trailing `&` (handled by the shell). No pipes, no variables, no globbing.
  */
 import { NS_PER_S } from '../model/clock.js';
+import { OPERATOR, splitWords } from '../commands/words.js';
 import { guestClockS, listDir, memInfo, readFile, resolvePath, uptimeNs, writeFile } from './procfs.js';
 import { dateText, freeOutput, processes, psAuxLines, psFullLines, psLines, topFrame, topSnapshot, uptimePretty, uptimeText, vmstatFirstLine, vmstatHeader, vmstatLine, vmstatSnapshot } from './procps.js';
 import type { FreeUnit } from './procps.js';
@@ -15,53 +16,16 @@ import type { ProcessContext } from './shell.js';
 
 type Program = (ctx: ProcessContext, args: string[]) => void;
 
-/** Splits a command line into words, honouring quotes and backslashes. */
+/** Splits a command line into words and the operators this shell knows (; && || > >> |). */
 export function words(line: string): string[] | { error: string } {
-  const out: string[] = [];
-  let cur = '';
-  let has = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote !== null) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
-      else cur += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      has = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      cur += line[++i];
-      has = true;
-    } else if (c === ' ' || c === '\t') {
-      if (has) out.push(cur);
-      cur = '';
-      has = false;
-    } else if (c === ';' || ((c === '&' || c === '|') && line[i + 1] === c)) {
-      if (has) out.push(cur);
-      out.push(c === ';' ? ';' : c + c);
-      if (c !== ';') i++;
-      cur = '';
-      has = false;
-    } else if (c === '|') {
-      return { error: 'bash: pipes are not supported by this guest shell (paratop runs one program at a time)' };
-    } else if (c === '>') {
-      if (has) out.push(cur);
-      const append = line[i + 1] === '>';
-      out.push(append ? '>>' : '>');
-      if (append) i++;
-      cur = '';
-      has = false;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (quote !== null) return { error: `bash: unexpected EOF while looking for matching \`${quote}'` };
-  if (has) out.push(cur);
-  return out;
+  const w = splitWords(line, (l, i) => {
+    const two = l.slice(i, i + 2);
+    if (two === '&&' || two === '||' || two === '>>') return two;
+    return l[i] === ';' || l[i] === '>' || l[i] === '|' ? l[i]! : null;
+  });
+  if (typeof w === 'string') return { error: `bash: unexpected EOF while looking for matching \`${/unterminated (.) quote/.exec(w)?.[1] ?? '"'}'` };
+  if (w.includes(`${OPERATOR}|`)) return { error: 'bash: pipes are not supported by this guest shell (paratop runs one program at a time)' };
+  return w;
 }
 
 const ms = (s: number): number => Math.round(s * NS_PER_S);
@@ -519,7 +483,7 @@ export function runCommandLine(ctx: ProcessContext, line: string): void {
   // Split into commands joined by ; && ||, run one after another in this job.
   const segs: { op: string; words: string[] }[] = [{ op: ';', words: [] }];
   for (const x of w) {
-    if (x === ';' || x === '&&' || x === '||') segs.push({ op: x, words: [] });
+    if (x === `${OPERATOR};` || x === `${OPERATOR}&&` || x === `${OPERATOR}||`) segs.push({ op: x.slice(1), words: [] });
     else segs[segs.length - 1]!.words.push(x);
   }
   const bad = segs.findIndex((sg, i) => sg.words.length === 0 && (i < segs.length - 1 || sg.op !== ';'));
@@ -552,12 +516,12 @@ export function runCommandLine(ctx: ProcessContext, line: string): void {
 }
 
 function runOne(ctx: ProcessContext, w: string[]): void {
-  const at = w.findIndex((x) => x === '>' || x === '>>');
+  const at = w.findIndex((x) => x === `${OPERATOR}>` || x === `${OPERATOR}>>`);
   let target: string | null = null;
   let argv = w;
   if (at >= 0) {
     const file = w[at + 1];
-    if (file === undefined || file === '>' || file === '>>') {
+    if (file === undefined || file.startsWith(OPERATOR)) {
       ctx.err("bash: syntax error near unexpected token `newline'");
       return ctx.done(2);
     }
