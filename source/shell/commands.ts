@@ -10,7 +10,7 @@
 import { NS_PER_S } from '../model/clock.js';
 import { OPERATOR, splitWords } from '../commands/words.js';
 import { guestClockS, listDir, memInfo, readFile, resolvePath, uptimeNs, writeFile } from './procfs.js';
-import { dateText, freeOutput, processes, psAuxLines, psFullLines, psLines, topFrame, topSnapshot, uptimePretty, uptimeText, vmstatFirstLine, vmstatHeader, vmstatLine, vmstatSnapshot } from './procps.js';
+import { dateText, freeOutput, isoText, processes, psAuxLines, psFullLines, psLines, topFrame, topSnapshot, uptimePretty, uptimeText, vmstatFirstLine, vmstatHeader, vmstatLine, vmstatSnapshot } from './procps.js';
 import type { FreeUnit } from './procps.js';
 import type { ProcessContext } from './shell.js';
 
@@ -166,8 +166,7 @@ const free: Program = (ctx, args) => {
 const uptime: Program = (ctx, args) => {
   if (args[0] === '-p' || args[0] === '--pretty') ctx.out(uptimePretty(ctx.g));
   else if (args[0] === '-s' || args[0] === '--since') {
-    const since = guestClockS(ctx.g) - uptimeNs(ctx.g) / NS_PER_S;
-    ctx.out(dateText(since).replace(/^\w+ (\w+) +(\d+) (\S+) UTC (\d+)$/, (_m, mon: string, day: string, t: string, y: string) => `${y}-${String(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(mon) + 1).padStart(2, '0')}-${day.padStart(2, '0')} ${t}`));
+    ctx.out(isoText(guestClockS(ctx.g) - uptimeNs(ctx.g) / NS_PER_S));
   } else ctx.out(uptimeText(ctx.g, ctx.shell.user === null ? 0 : 1));
   ctx.done(0);
 };
@@ -177,14 +176,12 @@ const date: Program = (ctx, args) => {
   const fmt = args.find((a) => a.startsWith('+'));
   if (fmt === undefined) ctx.out(dateText(now));
   else {
-    const full = dateText(now);
-    const [, , , hms] = full.split(/ +/);
-    const d = new Date(Math.floor(now) * 1000).toISOString();
+    const d = isoText(now);
     const out = fmt.slice(1).replace(/%([sTFHMSNY%])/g, (_m, c: string) => {
       switch (c) {
         case 's': return String(Math.floor(now));
         case 'N': return String(Math.floor((now % 1) * 1e9)).padStart(9, '0');
-        case 'T': return hms!;
+        case 'T': return d.slice(11);
         case 'F': return d.slice(0, 10);
         case 'H': return d.slice(11, 13);
         case 'M': return d.slice(14, 16);
@@ -313,7 +310,7 @@ const yes: Program = (ctx, args) => {
     for (let i = 0; i < 5; i++) ctx.out(word);
     ctx.after(ms(0.1), spew);
   };
-  if (!isRedirected(ctx)) spew();
+  if (!ctx.stdoutIsFile) spew();
 };
 
 const sleep: Program = (ctx, args) => {
@@ -339,8 +336,12 @@ const sleep: Program = (ctx, args) => {
 const ps: Program = (ctx, args) => {
   const all = args.some((a) => /^-?[eA]|aux|^-ef$|^ax$/.test(a));
   const rows = processes(ctx.g, { pid: ctx.pid, name: 'ps', tty: ctx.isatty ? ctx.shell.tty : '?' });
-  const mine = all ? rows : rows.filter((r) => r.tty === (ctx.isatty ? ctx.shell.tty : '?') && r.tty !== '?');
-  const lines = args.includes('aux') || args.includes('-aux') ? psAuxLines(ctx.g, rows) : args.includes('-ef') || args.includes('-f') ? psFullLines(ctx.g, all ? rows : mine) : psLines(all || !ctx.isatty ? (all ? rows : rows.filter((r) => r.pid === ctx.pid)) : mine);
+  // Without -e: the processes on this terminal (none has one under exec, so ps lists itself).
+  const selected = all ? rows : ctx.isatty ? rows.filter((r) => r.tty === ctx.shell.tty) : [];
+  let lines: string[];
+  if (args.includes('aux') || args.includes('-aux')) lines = psAuxLines(ctx.g, rows);
+  else if (args.includes('-ef') || args.includes('-f')) lines = psFullLines(ctx.g, selected);
+  else lines = psLines(all || ctx.isatty ? selected : rows.filter((r) => r.pid === ctx.pid));
   for (const l of lines) ctx.out(l);
   ctx.done(0);
 };
@@ -546,6 +547,7 @@ function runOne(ctx: ProcessContext, w: string[]): void {
   const path = target;
   const redirected: ProcessContext = {
     ...ctx,
+    stdoutIsFile: true,
     out: (l) => collected.push(l),
     done: (status) => {
       if (path !== '/dev/null' && collected.length > 0) {
@@ -558,15 +560,7 @@ function runOne(ctx: ProcessContext, w: string[]): void {
       ctx.done(status);
     },
   };
-  redirectedContexts.add(redirected);
   prog(redirected, args);
-}
-
-const redirectedContexts = new WeakSet<ProcessContext>();
-
-/** Whether a program's stdout goes to a file (yes to /dev/null prints nothing on the terminal). */
-export function isRedirected(ctx: ProcessContext): boolean {
-  return redirectedContexts.has(ctx);
 }
 
 /** Opening a file for writing: sysfs and /proc files exist or not; the root file system is read-only. */

@@ -318,8 +318,9 @@ export function listDir(g: Guest, path: string): string[] | null {
 export function writeFile(g: Guest, path: string, value: string): string | null {
   if (path === '/dev/null') return null;
   const v = value.trim();
+  const exists = files(g).has(path);
   const cpu = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
-  if (cpu !== null && files(g).has(path)) {
+  if (cpu !== null && exists) {
     if (v !== '0' && v !== '1') return 'Invalid argument';
     const err = g.k.setCpuOnline(Number(cpu[1]), v === '1');
     return err;
@@ -329,7 +330,7 @@ export function writeFile(g: Guest, path: string, value: string): string | null 
     g.k.setBalloonTarget(Number(v));
     return null;
   }
-  if (files(g).has(path)) return 'Permission denied';
+  if (exists) return 'Permission denied';
   if (path.startsWith('/proc/') || path.startsWith('/sys/')) return 'No such file or directory';
   // Ordinary files: the demo image's filesystem is read-only apart from /tmp, and we keep no files.
   return path.startsWith('/tmp/') ? null : 'Read-only file system';

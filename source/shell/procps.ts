@@ -157,20 +157,22 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number): string => String(n).padStart(2, '0');
 
-/** Wall-clock parts of `epochS` in UTC (the demo images run in UTC). */
-function utc(epochS: number): { d: Date } {
-  return { d: new Date(Math.floor(epochS) * 1000) };
+/** The wall-clock second `epochS` falls in (the demo images run in UTC). */
+const utc = (epochS: number): Date => new Date(Math.floor(epochS) * 1000);
+
+/** "2025-03-03 09:00:00" (uptime -s; date's %F and %T come from it too). */
+export function isoText(epochS: number): string {
+  return utc(epochS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export function timeOfDay(epochS: number): string {
+  return isoText(epochS).slice(11);
 }
 
 /** coreutils date, C locale: "Mon Mar  3 09:00:00 UTC 2025". */
 export function dateText(epochS: number): string {
-  const { d } = utc(epochS);
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
-}
-
-export function timeOfDay(epochS: number): string {
-  const { d } = utc(epochS);
-  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  const d = utc(epochS);
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${timeOfDay(epochS)} UTC ${d.getUTCFullYear()}`;
 }
 
 /** procps_uptime_sprint: " 09:12:34 up  1:23,  1 user,  load average: 0.00, 0.01, 0.05". */

@@ -8,7 +8,7 @@
  * event queue, like every other part of the guest. Everything printed goes to the console ring as
  * terminal lines (not dmesg), and the dashboard sanitises it like any other guest text.
  */
-import { EventPriority, NS_PER_S } from '../model/clock.js';
+import { EventPriority } from '../model/clock.js';
 import type { SimEvent } from '../model/clock.js';
 import type { Domain } from '../model/domain.js';
 import type { Task } from '../model/guest/task.js';
@@ -28,6 +28,8 @@ export interface ProcessContext {
   readonly pid: number;
   /** stdout is the console terminal (false under `paratop exec`, where it is a pipe). */
   readonly isatty: boolean;
+  /** stdout is redirected to a file (`> /dev/null`): nothing reaches the terminal. */
+  readonly stdoutIsFile: boolean;
   out(line: string): void;
   err(line: string): void;
   /** Runs `fn` after `ns` of simulated time, unless the process has ended by then. */
@@ -309,6 +311,7 @@ export class GuestShell {
       shell,
       pid: job.pid,
       isatty,
+      stdoutIsFile: false,
       out: (l) => {
         if (!job.running) return;
         shell.print(l);
@@ -380,9 +383,6 @@ export class GuestShell {
     return true;
   }
 }
-
-/** Whole simulated seconds as ns. */
-export const seconds = (s: number): number => Math.round(s * NS_PER_S);
 
 /** One shell per guest kernel (a rebooted or re-created guest gets a fresh login prompt). */
 const shells = new WeakMap<object, GuestShell>();

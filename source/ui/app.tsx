@@ -80,25 +80,28 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const shown = historyUpTo(history, state.historyAtNs);
   const view = shown[shown.length - 1]!;
 
+  /** The domain the panes show: the selected one, or the first visible one if a filter hides it. */
+  const paneDomainId = (s: ViewState): number => {
+    const list = visibleRows(view, s);
+    return (list.find((r) => r.sample.id === s.selectedId) ?? list[0])?.sample.id ?? s.selectedId;
+  };
+
   const run = (c: Command, s: ViewState): ViewAction | 'quit' | null => {
     const list = visibleRows(view, s);
     const idx = Math.max(0, list.findIndex((r) => r.sample.id === s.selectedId));
-    // What the panes show: the selected domain, or the first visible one if a filter hides it.
-    const selectedId = list[idx]?.sample.id ?? s.selectedId;
+    const selectedId = paneDomainId(s);
     const page = listHeight(rows, list.length);
     const select = (i: number): ViewAction | null => {
       const r = list[Math.max(0, Math.min(list.length - 1, i))];
       return r ? { type: 'select', id: r.sample.id } : null;
     };
-    const conMax = Math.max(0, (host.domain(selectedId)?.kernel.console.all().length ?? 0) - 1);
-    const inConsole = s.focus === 'console';
     switch (c) {
-      case 'up': return inConsole ? { type: 'scrollConsole', by: 1, max: conMax } : select(idx - 1);
-      case 'down': return inConsole ? { type: 'scrollConsole', by: -1, max: conMax } : select(idx + 1);
-      case 'pageUp': return inConsole ? { type: 'scrollConsole', by: page, max: conMax } : select(idx - page);
-      case 'pageDown': return inConsole ? { type: 'scrollConsole', by: -page, max: conMax } : select(idx + page);
-      case 'home': return inConsole ? { type: 'scrollConsole', by: conMax, max: conMax } : select(0);
-      case 'end': return inConsole ? { type: 'followConsole' } : select(list.length - 1);
+      case 'up': return select(idx - 1);
+      case 'down': return select(idx + 1);
+      case 'pageUp': return select(idx - page);
+      case 'pageDown': return select(idx + page);
+      case 'home': return select(0);
+      case 'end': return select(list.length - 1);
       case 'focus': return { type: 'focusNext' };
       case 'sortNext': return { type: 'sort', idx: (s.sortIdx + 1) % COLUMNS.length };
       case 'sortPrev': return { type: 'sort', idx: (s.sortIdx + COLUMNS.length - 1) % COLUMNS.length };
@@ -178,12 +181,6 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
     } else if (name === 'backspace') apply({ type: 'promptInput', text: p.text.slice(0, -1) });
     else if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
-  };
-
-  /** The domain the panes show: the selected one, or the first visible one if a filter hides it. */
-  const paneDomainId = (s: ViewState): number => {
-    const list = visibleRows(view, s);
-    return (list.find((r) => r.sample.id === s.selectedId) ?? list[0])?.sample.id ?? s.selectedId;
   };
 
   /** The console has focus: it is the guest's terminal; only CONSOLE_KEYMAP's keys stay ours. */
@@ -326,8 +323,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const consoleAt = (id: number, n: number, back: number) => {
     const k = host.domain(id)?.kernel;
     if (k === undefined) return { lines: [], total: 0, device: '' };
-    const dom = host.domain(id)!;
-    const sh = shellFor(host, dom);
+    const sh = shellFor(host, host.domain(id)!);
     const ring = k.console.all();
     const live = state.historyAtNs === null;
     // Ctrl+L / clear: the terminal shows only what came after (scrolling back still reaches it).

@@ -36,22 +36,22 @@ export type Command =
   | 'contrast'
   | 'quit';
 
-export interface Binding {
+export interface Binding<C extends string = Command> {
   readonly keys: readonly string[];
   readonly label: string;
   /** Short name in the key bar, or null to show only in help. */
   readonly bar: string | null;
   readonly help: string;
-  readonly command: Command;
+  readonly command: C;
 }
 
 export const KEYMAP: readonly Binding[] = [
-  { keys: ['up', 'k'], label: '↑/k', bar: null, help: 'select previous domain (console: scroll back)', command: 'up' },
-  { keys: ['down', 'j'], label: '↓/j', bar: null, help: 'select next domain (console: scroll on)', command: 'down' },
+  { keys: ['up', 'k'], label: '↑/k', bar: null, help: 'select previous domain', command: 'up' },
+  { keys: ['down', 'j'], label: '↓/j', bar: null, help: 'select next domain', command: 'down' },
   { keys: ['pageUp'], label: 'PgUp', bar: null, help: 'page up', command: 'pageUp' },
   { keys: ['pageDown'], label: 'PgDn', bar: null, help: 'page down', command: 'pageDown' },
-  { keys: ['home'], label: 'Home', bar: null, help: 'first domain (console: oldest line)', command: 'home' },
-  { keys: ['end'], label: 'End', bar: null, help: 'last domain (console: follow new lines again)', command: 'end' },
+  { keys: ['home'], label: 'Home', bar: null, help: 'first domain', command: 'home' },
+  { keys: ['end'], label: 'End', bar: null, help: 'last domain', command: 'end' },
   { keys: ['tab'], label: 'Tab', bar: 'Console', help: "focus the selected guest's console: a terminal with a login shell (Ctrl+] leaves)", command: 'focus' },
   { keys: ['s', '>'], label: 's/>', bar: 'Sort', help: 'sort by the next column', command: 'sortNext' },
   { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', command: 'sortPrev' },
@@ -88,13 +88,7 @@ export const KEYMAP: readonly Binding[] = [
  */
 export type ConsoleCommand = 'leave' | 'scrollUp' | 'scrollDown' | 'follow' | 'help' | 'shell';
 
-export interface ConsoleBinding {
-  readonly keys: readonly string[];
-  readonly label: string;
-  readonly bar: string | null;
-  readonly help: string;
-  readonly command: ConsoleCommand;
-}
+export type ConsoleBinding = Binding<ConsoleCommand>;
 
 export const CONSOLE_KEYMAP: readonly ConsoleBinding[] = [
   { keys: ['ctrl+]'], label: 'Ctrl+]', bar: 'Leave', help: 'leave the console (as xl console does); focus returns to the domain list', command: 'leave' },

@@ -360,15 +360,15 @@ export function layout(input: LayoutInput): Line[] {
   const conRows = Math.max(1, budget - out.length - 2);
   const focused = state.focus === 'console';
   // Following, the last row is the terminal's cursor line (the shell's prompt and what is typed).
-  const probe = input.console(s.id, conRows, state.consoleBack);
-  const cursorRow = state.consoleBack === 0 && probe.input !== undefined && probe.input !== null;
-  const con = cursorRow ? input.console(s.id, conRows - 1, state.consoleBack) : probe;
+  const con = input.console(s.id, conRows, state.consoleBack);
+  const cursorRow = state.consoleBack === 0 && con.input !== undefined && con.input !== null;
+  const shownLines = cursorRow ? con.lines.slice(con.lines.length >= conRows ? 1 : 0) : con.lines;
   const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
   const conTitle = focused ? `[terminal: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]` : '(Tab: log in / type here)';
   out.push({ key: 'con', text: ` console ${con.device}   ${conTitle}   ${where}`.padEnd(cols).slice(0, cols), inverse: true });
-  consoleLines(con.lines, cols).forEach((text, i) => out.push({ key: `c${i}`, text }));
+  consoleLines(shownLines, cols).forEach((text, i) => out.push({ key: `c${i}`, text }));
   if (cursorRow) {
-    const line = sanitize(probe.input!) + (focused ? '█' : '');
+    const line = sanitize(con.input!) + (focused ? '█' : '');
     out.push({ key: 'cin', text: line.length > cols ? line.slice(line.length - cols) : line });
   }
   while (out.length < budget - 1) out.push({ key: `cp${out.length}`, text: '' });

@@ -20,6 +20,17 @@ const listed = (lines: string[]): string[] => {
   return h < 0 ? [] : lines.slice(h + 1, h + 1 + GUESTS.length).map((l) => l.split(' ')[0]!);
 };
 
+/** The dashboard, filtered with `/` down to web01 and showing it in the panes. */
+async function startOnWeb01(): Promise<Session> {
+  const t = start([]);
+  await t.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+  t.press('/');
+  t.press('web01');
+  t.press('\r');
+  await t.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')), 'web01 selected');
+  return t;
+}
+
 describe('the dashboard in a real terminal (120x40)', () => {
   it('lists every guest under the table header, in the alternate screen', async () => {
     s = start([]);
@@ -86,12 +97,7 @@ describe('the dashboard in a real terminal (120x40)', () => {
   });
 
   it('Tab opens the selected guest\'s console as a terminal: log in, run vmstat, Ctrl+C, Ctrl+] leaves', async () => {
-    s = start([]);
-    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
-    s.press('/');
-    s.press('web01');
-    s.press('\r');
-    await s.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')), 'web01 selected');
+    s = await startOnWeb01();
     s.press('\t');
     await s.waitFor((l) => l.some((x) => x === 'web01 login: █'), 'the login prompt with the cursor');
     s.press('root\r');
@@ -109,12 +115,7 @@ describe('the dashboard in a real terminal (120x40)', () => {
   });
 
   it('a key that acts shows the xl command it ran', async () => {
-    s = start([]);
-    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
-    s.press('/');
-    s.press('web01');
-    s.press('\r');
-    await s.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')), 'web01 selected');
+    s = await startOnWeb01();
     s.press('-');
     await s.waitFor((l) => l.some((x) => x.startsWith(' xl mem-set web01 768m')), 'the command shown');
     await s.waitFor((l) => l.some((x) => /^web01 +7 PV .* 768M +768M +2048M/.test(x)), 'web01 ballooned to 768M');
