@@ -34,8 +34,68 @@ export interface SimEvent {
 const NOOP = (): void => {};
 const POOL_MAX = 4096;
 
+/** (time, priority, seq) order: true if `a` runs before `b`. */
+function before(a: SimEvent, b: SimEvent): boolean {
+  if (a.timeNs !== b.timeNs) return a.timeNs < b.timeNs;
+  if (a.priority !== b.priority) return a.priority < b.priority;
+  return a.seq < b.seq;
+}
+
+function heapPush(h: SimEvent[], ev: SimEvent): void {
+  let i = h.length;
+  h.push(ev);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const p = h[parent]!;
+    if (!before(ev, p)) break;
+    h[i] = p;
+    i = parent;
+  }
+  h[i] = ev;
+}
+
+/** Removes the first event of heap `h` (the caller has read it as h[0]). */
+function heapPop(h: SimEvent[]): void {
+  const last = h.pop()!;
+  const n = h.length;
+  if (n === 0) return;
+  siftDown(h, 0, last);
+}
+
+function siftDown(h: SimEvent[], from: number, ev: SimEvent): void {
+  const n = h.length;
+  let i = from;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && before(h[r]!, h[l]!) ? r : l;
+    if (!before(h[c]!, ev)) break;
+    h[i] = h[c]!;
+    i = c;
+  }
+  h[i] = ev;
+}
+
+/** Bucket width of the timing wheel (2^20 ns, about 1 ms) and its number of buckets (about 1 s). */
+const BUCKET_NS = 2 ** 20;
+const BUCKETS = 1024;
+const MASK = BUCKETS - 1;
+
+/**
+ * A timing wheel in front of a heap. Most events are due within a second, so they go into the
+ * wheel's ~1 ms buckets (an O(1) append); only the bucket being run is kept as a heap, built when
+ * the clock reaches it. Events further out wait in an overflow heap and move into the wheel as it
+ * turns. The order events run in is exactly the heap's (time, priority, seq).
+ */
 export class EventQueue {
-  private heap: SimEvent[] = [];
+  private readonly wheel: SimEvent[][] = Array.from({ length: BUCKETS }, () => []);
+  /** Absolute number of the bucket being run; its array is a heap once `heapBucket` equals it. */
+  private base = 0;
+  private heapBucket = -1;
+  /** Events in the wheel, live or cancelled. */
+  private inWheel = 0;
+  private readonly overflow: SimEvent[] = [];
   private readonly pool: SimEvent[] = [];
   private seqCounter = 0;
   private nowNs = 0;
@@ -45,7 +105,7 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.inWheel + this.overflow.length;
   }
 
   schedule(timeNs: number, priority: number, run: () => void): SimEvent {
@@ -62,8 +122,19 @@ export class EventQueue {
       event.cancelled = false;
       event.run = run;
     }
-    this.push(event);
+    this.insert(event);
     return event;
+  }
+
+  private insert(ev: SimEvent): void {
+    const bn = Math.floor(ev.timeNs / BUCKET_NS);
+    if (bn >= this.base + BUCKETS) {
+      heapPush(this.overflow, ev);
+      return;
+    }
+    this.inWheel++;
+    if (bn === this.heapBucket) heapPush(this.wheel[bn & MASK]!, ev);
+    else this.wheel[bn & MASK]!.push(ev);
   }
 
   private recycle(ev: SimEvent): void {
@@ -74,74 +145,56 @@ export class EventQueue {
     }
   }
 
-  /** Time of the next live event, or Infinity. Drops cancelled events from the top. */
-  peekTime(): number {
-    while (this.heap.length > 0) {
-      const top = this.heap[0]!;
-      if (!top.cancelled) return top.timeNs;
-      this.pop();
-      this.recycle(top);
-    }
-    return Infinity;
-  }
-
   /** Runs every event due at or before `untilNs`, then sets the clock to `untilNs`. */
   runUntil(untilNs: number): void {
     untilNs = Math.floor(untilNs);
-    const h = this.heap;
-    while (h.length > 0) {
-      const top = h[0]!;
-      if (top.cancelled) {
-        this.pop();
-        this.recycle(top);
-        continue;
+    const lastBucket = Math.floor(untilNs / BUCKET_NS);
+    for (;;) {
+      const h = this.wheel[this.base & MASK]!;
+      if (this.heapBucket !== this.base) {
+        // Entering a bucket: heapify what was appended to it.
+        for (let i = (h.length >> 1) - 1; i >= 0; i--) siftDown(h, i, h[i]!);
+        this.heapBucket = this.base;
       }
-      if (top.timeNs > untilNs) break;
-      this.pop();
-      this.nowNs = top.timeNs;
-      top.run();
-      this.recycle(top);
+      while (h.length > 0) {
+        const top = h[0]!;
+        if (!top.cancelled) {
+          if (top.timeNs > untilNs) {
+            if (untilNs > this.nowNs) this.nowNs = untilNs;
+            return;
+          }
+          heapPop(h);
+          this.inWheel--;
+          this.nowNs = top.timeNs;
+          top.run();
+        } else {
+          heapPop(h);
+          this.inWheel--;
+        }
+        this.recycle(top);
+      }
+      if (this.base >= lastBucket) break;
+      // Turn the wheel: to the next bucket, or straight to the next event if the wheel is empty.
+      let next = this.base + 1;
+      const o = this.overflow;
+      if (this.inWheel === 0) {
+        if (o.length === 0) next = lastBucket;
+        else next = Math.max(next, Math.min(lastBucket, Math.floor(o[0]!.timeNs / BUCKET_NS)));
+      }
+      this.base = next;
+      while (o.length > 0) {
+        const ev = o[0]!;
+        const bn = Math.floor(ev.timeNs / BUCKET_NS);
+        if (bn >= next + BUCKETS) break;
+        heapPop(o);
+        if (ev.cancelled) {
+          this.recycle(ev);
+          continue;
+        }
+        this.inWheel++;
+        this.wheel[bn & MASK]!.push(ev);
+      }
     }
     if (untilNs > this.nowNs) this.nowNs = untilNs;
-  }
-
-  private less(a: SimEvent, b: SimEvent): boolean {
-    if (a.timeNs !== b.timeNs) return a.timeNs < b.timeNs;
-    if (a.priority !== b.priority) return a.priority < b.priority;
-    return a.seq < b.seq;
-  }
-
-  private push(ev: SimEvent): void {
-    const h = this.heap;
-    h.push(ev);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = h[parent]!;
-      if (!this.less(ev, p)) break;
-      h[i] = p;
-      i = parent;
-    }
-    h[i] = ev;
-  }
-
-  private pop(): SimEvent | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length === 0 || last === undefined) return top;
-    let i = 0;
-    const n = h.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && this.less(h[r]!, h[l]!) ? r : l;
-      if (!this.less(h[c]!, last)) break;
-      h[i] = h[c]!;
-      i = c;
-    }
-    h[i] = last;
-    return top;
   }
 }

@@ -246,14 +246,26 @@ export class CreditScheduler implements Scheduler {
     while (i < rq.length && rq[i]!.pri >= v.pri) i++;
     // A yielding vCPU goes behind one lower-priority vCPU, if there is one.
     if (yielding && i < rq.length) i++;
-    rq.splice(i, 0, v);
+    // Shift by hand: splice allocates an array for what it removes, and queues are short.
+    let j = rq.length;
+    rq.push(v);
+    while (j > i) {
+      rq[j] = rq[j - 1]!;
+      j--;
+    }
+    rq[i] = v;
     v.queuedOn = p.id;
   }
 
   private runqRemove(v: VCpu): VCpu {
     const rq = this.host.pcpus[v.queuedOn]!.runq;
-    const i = rq.indexOf(v);
-    if (i >= 0) rq.splice(i, 1);
+    const n = rq.length;
+    let i = 0;
+    while (i < n && rq[i] !== v) i++;
+    if (i < n) {
+      for (let j = i + 1; j < n; j++) rq[j - 1] = rq[j]!;
+      rq.pop();
+    }
     v.queuedOn = -1;
     return v;
   }

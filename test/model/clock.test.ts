@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EventQueue, NS_PER_MS, NS_PER_S } from '../../source/model/clock.js';
+import type { SimEvent } from '../../source/model/clock.js';
+
+/**
+ * The timing wheel must run events in exactly the (time, priority, seq) order a plain sorted list
+ * gives, whatever the spread of times (same bucket, next bucket, beyond the wheel's horizon),
+ * whatever is cancelled, and whatever handlers schedule while they run.
+ */
+describe('EventQueue', () => {
+  it('runs events in (time, priority, seq) order, skips cancelled ones, and stops at the horizon', () => {
+    const delay = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * NS_PER_MS }), fc.integer({ min: 0, max: 3 * NS_PER_S }), fc.integer({ min: 0, max: 40 * NS_PER_S }));
+    const op = fc.record({ delay, priority: fc.integer({ min: 0, max: 3 }), cancel: fc.boolean(), child: fc.option(delay, { nil: null }) });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 5 * NS_PER_S }), { minLength: 1, maxLength: 8 }), (ops, steps) => {
+        const q = new EventQueue();
+        const ran: { t: number; p: number; seq: number }[] = [];
+        const live = new Map<number, { t: number; p: number; seq: number }>();
+        let seq = 0;
+        let id = 0;
+        const add = (t: number, p: number, child: number | null): SimEvent => {
+          const me = id++;
+          const mySeq = seq++;
+          const at = Math.max(Math.ceil(t), q.now);
+          live.set(me, { t: at, p, seq: mySeq });
+          return q.schedule(t, p, () => {
+            // The event that runs is the first of all live events in (time, priority, seq) order.
+            let first = true;
+            for (const x of live.values()) if (x.t < at || (x.t === at && (x.p < p || (x.p === p && x.seq < mySeq)))) first = false;
+            expect(first).toBe(true);
+            expect(q.now).toBe(at);
+            ran.push({ t: q.now, p, seq: mySeq });
+            live.delete(me);
+            if (child !== null) add(q.now + child, (p + 1) % 4, null);
+          });
+        };
+        const handles: [number, SimEvent][] = [];
+        for (const o of ops) {
+          const e = add(q.now + o.delay, o.priority, o.child);
+          handles.push([id - 1, e]);
+        }
+        for (const [i, [me, e]] of handles.entries()) {
+          if (ops[i]!.cancel) {
+            e.cancelled = true;
+            live.delete(me);
+          }
+        }
+        let until = 0;
+        for (const s of steps) {
+          until += s;
+          const before = ran.length;
+          const due = [...live.values()].filter((x) => x.t <= until).length;
+          q.runUntil(until);
+          expect(q.now).toBe(until);
+          // Everything due ran (children scheduled inside the window may add more).
+          expect(ran.length - before).toBeGreaterThanOrEqual(due);
+          for (const x of live.values()) expect(x.t).toBeGreaterThan(until);
+        }
+        // Time never goes backwards.
+        for (let i = 1; i < ran.length; i++) expect(ran[i - 1]!.t).toBeLessThanOrEqual(ran[i]!.t);
+        expect(q.size).toBeGreaterThanOrEqual(live.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('orders events at one instant by priority, then by the order they were scheduled', () => {
+    const q = new EventQueue();
+    const out: string[] = [];
+    q.schedule(5, 2, () => out.push('g1'));
+    q.schedule(5, 0, () => out.push('t1'));
+    q.schedule(5, 2, () => out.push('g2'));
+    q.schedule(5, 1, () => {
+      out.push('s1');
+      q.schedule(5, 0, () => out.push('t2 (scheduled at the same instant, runs next)'));
+    });
+    q.schedule(4 * NS_PER_S, 0, () => out.push('far'));
+    q.runUntil(10);
+    expect(out).toEqual(['t1', 's1', 't2 (scheduled at the same instant, runs next)', 'g1', 'g2']);
+    q.runUntil(5 * NS_PER_S);
+    expect(out.at(-1)).toBe('far');
+  });
+});
