@@ -6,6 +6,7 @@
  * order run them in the same order. Cancelling is O(1) (the event is skipped when it surfaces).
  * No wall-clock time is read anywhere in the model: pacing against real time is the caller's job.
  */
+import { objectArray } from './arrays.js';
 
 export const NS_PER_US = 1_000;
 export const NS_PER_MS = 1_000_000;
@@ -89,14 +90,14 @@ const MASK = BUCKETS - 1;
  * turns. The order events run in is exactly the heap's (time, priority, seq).
  */
 export class EventQueue {
-  private readonly wheel: SimEvent[][] = Array.from({ length: BUCKETS }, () => []);
+  private readonly wheel: SimEvent[][] = Array.from({ length: BUCKETS }, () => objectArray<SimEvent>());
   /** Absolute number of the bucket being run; its array is a heap once `heapBucket` equals it. */
   private base = 0;
   private heapBucket = -1;
   /** Events in the wheel, live or cancelled. */
   private inWheel = 0;
-  private readonly overflow: SimEvent[] = [];
-  private readonly pool: SimEvent[] = [];
+  private readonly overflow: SimEvent[] = objectArray<SimEvent>();
+  private readonly pool: SimEvent[] = objectArray<SimEvent>();
   private seqCounter = 0;
   private nowNs = 0;
 

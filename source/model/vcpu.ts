@@ -7,6 +7,7 @@
  * blocked while the guest halted it; offline while paused, parked by a cap or hot-unplugged —
  * unless it is also blocked, which dominates (xen/include/public/vcpu.h).
  */
+import { doubleZeros } from './arrays.js';
 import type { Domain } from './domain.js';
 import type { GuestCpu } from './guest/guest-cpu.js';
 
@@ -28,7 +29,7 @@ export const PRI_IDLE = -64;
 export class VCpu {
   state: Runstate = Runstate.Offline;
   stateSinceNs: number;
-  readonly timeNs: [number, number, number, number] = [0, 0, 0, 0];
+  readonly timeNs = doubleZeros(4) as [number, number, number, number];
 
   /** pCPU it runs on or last ran on. */
   processor = 0;

@@ -2,6 +2,7 @@
  * The guest kernel's per-CPU state for one vCPU: what it runs, its queue, and its /proc/stat
  * counters (kept in nanoseconds; /proc/stat shows them in USER_HZ).
  */
+import { doubleZeros, objectArray } from '../arrays.js';
 import type { SimEvent } from '../clock.js';
 import type { VCpu } from '../vcpu.js';
 import type { Task } from './task.js';
@@ -24,7 +25,7 @@ export class GuestCpu {
   /** Online as the guest sees it (/sys/devices/system/cpu/online). An HVM guest can offline a vCPU
    * that Xen still counts as up: it then just halts there forever. */
   online: boolean;
-  readonly runq: Task[] = [];
+  readonly runq: Task[] = objectArray<Task>();
   /** Kernel work owed before the task continues: interrupt handlers, wake-up paths (ns). */
   overheadNs = 0;
   runSinceNs = 0;
@@ -48,7 +49,7 @@ export class GuestCpu {
   spinNs = 0;
   /** Tasks whose last CPU is this one and that wait on disk I/O. */
   iowaitTasks = 0;
-  readonly stat: [number, number, number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly stat = doubleZeros(8) as [number, number, number, number, number, number, number, number];
 
   constructor(
     readonly vcpu: VCpu,

@@ -13,6 +13,7 @@
  * delivered ticks x tick period. Idle full vCPUs take `hz` ticks a second each; idle pv/hybrid
  * vCPUs take none.
  */
+import { objectArray } from '../arrays.js';
 import { EventPriority, NS_PER_MS, NS_PER_S, NS_PER_US } from '../clock.js';
 import type { EventQueue, SimEvent } from '../clock.js';
 import type { Domain } from '../domain.js';
@@ -74,7 +75,7 @@ const LOAD_FREQ_NS = 5 * NS_PER_S;
 
 export class GuestKernel {
   readonly cpus: GuestCpu[];
-  readonly tasks: Task[] = [];
+  readonly tasks: Task[] = objectArray<Task>();
   readonly memory: GuestMemory;
   readonly console = new ConsoleRing();
   readonly traits: ModeTraits;
@@ -118,7 +119,7 @@ export class GuestKernel {
   private nextPid = 1;
   private price: CyclePrice | null = null;
   /** Domain-0 only: backend threads asleep waiting for work, lowest pid first. */
-  private readonly idleBackends: Task[] = [];
+  private readonly idleBackends: Task[] = objectArray<Task>();
   private priceHit = -1;
 
   constructor(
@@ -446,6 +447,7 @@ export class GuestKernel {
 
   newTask(name: string, cpu: number, pid = this.allocPid()): Task {
     const t = new Task(pid, name, cpu, this.hv.queue.now);
+    t.onWake = () => this.woke(t);
     this.tasks.push(t);
     return t;
   }
@@ -520,8 +522,12 @@ export class GuestKernel {
         t.state = 'S';
         const q = this.idleBackends;
         let i = q.length;
-        while (i > 0 && q[i - 1]!.pid > t.pid) i--;
-        q.splice(i, 0, t);
+        q.push(t);
+        while (i > 0 && q[i - 1]!.pid > t.pid) {
+          q[i] = q[i - 1]!;
+          i--;
+        }
+        q[i] = t;
       }
       return;
     }
@@ -579,17 +585,20 @@ export class GuestKernel {
     let at = nowNs + forNs;
     // A ticking kernel's timers expire on tick boundaries; I/O completions interrupt at once.
     if (!io && !this.traits.tickless) at = this.time.nextTickAfter(at - 1);
-    t.wake = this.hv.queue.schedule(at, EventPriority.Guest, () => {
-      t.wake = null;
-      if (this.dead || this.shuttingDown) return;
-      const now = this.hv.queue.now;
-      if (t.state === 'D') {
-        const c = this.cpus[t.cpu]!;
-        this.time.accountTo(c, now);
-        c.iowaitTasks--;
-      }
-      this.enqueue(t, now);
-    });
+    t.wake = this.hv.queue.schedule(at, EventPriority.Guest, t.onWake);
+  }
+
+  /** A sleeping task's timer or I/O completion. */
+  private woke(t: Task): void {
+    t.wake = null;
+    if (this.dead || this.shuttingDown) return;
+    const now = this.hv.queue.now;
+    if (t.state === 'D') {
+      const c = this.cpus[t.cpu]!;
+      this.time.accountTo(c, now);
+      c.iowaitTasks--;
+    }
+    this.enqueue(t, now);
   }
 
   /** Makes `t` runnable on the best CPU and wakes that CPU if it is halted. */

@@ -27,6 +27,8 @@ export class Task {
   /** Completed cycles' useful work waits to be counted when the burst ends. */
   pendingOps = 0;
   wake: SimEvent | null = null;
+  /** Bound once by the kernel: what runs when the task's sleep ends. */
+  onWake: () => void = () => {};
   cpuNs = 0;
   /** Domain-0 work this burst will ask for when it completes, ns. */
   pendingDom0Ns = 0;

