@@ -104,30 +104,63 @@ export interface HostSample {
   readonly domains: readonly DomainSample[];
 }
 
+/** nativeOpsPerSec is pure in its inputs and the inputs change rarely: remember the last answer per kernel. */
+const nativeCache = new WeakMap<object, { key: string; value: number }>();
+
+function nativeOps(d: Domain, online: number, hit: number): number {
+  if (d.id === 0) return 0;
+  const k = d.kernel;
+  const tasks = taskCount(k.profile, d.spec.vcpus);
+  const key = `${k.profile.name} ${tasks} ${online} ${hit}`;
+  const hitEntry = nativeCache.get(k);
+  if (hitEntry !== undefined && hitEntry.key === key) return hitEntry.value;
+  const value = nativeOpsPerSec(k.profile, tasks, online, hit);
+  nativeCache.set(k, { key, value });
+  return value;
+}
+
 function sampleDomain(host: Host, d: Domain): DomainSample {
   const now = host.now;
   const k = d.kernel;
-  const statPerCpu = k.statNs(now);
   const statNs = [0, 0, 0, 0, 0, 0, 0, 0];
-  for (const row of statPerCpu) for (let i = 0; i < 8; i++) statNs[i]! += row[i]!;
-  const vcpus = d.vcpus.map((v): VcpuSample => {
+  for (const c of k.cpus) {
+    k.time.accountTo(c, now);
+    const st = c.stat;
+    for (let i = 0; i < 8; i++) statNs[i]! += st[i]!;
+  }
+  let anyRunning = false;
+  let cpuNs = 0;
+  let online = 0;
+  const vcpus: VcpuSample[] = [];
+  for (const v of d.vcpus) {
     const info = host.scheduler.info(v);
-    return {
+    const runstateNs = v.runstateNs(now);
+    cpuNs += runstateNs[0];
+    if (v.state === 0) anyRunning = true;
+    if (v.up) online++;
+    vcpus.push({
       id: v.id,
       up: v.up,
       state: v.state,
       processor: v.processor,
-      runstateNs: v.runstateNs(now),
+      runstateNs,
       credit: info.credit,
       priority: info.priority,
       affinity: v.affinity,
-    };
-  });
-  const anyRunning = d.vcpus.some((v) => v.state === 0);
+    });
+  }
   const m = k.memory;
-  const online = d.onlineVcpus;
   const ds = k.profile.datasetMiB * 1024;
   const hit = ds > 0 ? Math.min(1, m.cacheKiB / ds) : 1;
+  let runnable = 0;
+  let blocked = 0;
+  for (const t of k.tasks) {
+    if (t.state === 'R') runnable++;
+    else if (t.state === 'D') blocked++;
+  }
+  let spinNs = 0;
+  for (const c of k.cpus) spinNs += c.spinNs + (c.spinning && c.vcpu.state === 0 ? now - c.runSinceNs : 0);
+  const prof = k.prof;
   return {
     id: d.id,
     name: d.name,
@@ -150,13 +183,13 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
     maxmemKiB: d.maxmemKiB,
     vcpusOnline: online,
     vcpusMax: d.vcpus.length,
-    cpuNs: d.cpuNs(now),
+    cpuNs,
     vcpus,
     statNs,
     interrupts: k.interrupts,
     ctxSwitches: k.ctxSwitches,
-    runnableTasks: k.runnableTasks(),
-    blockedTasks: k.blockedTasks(),
+    runnableTasks: runnable,
+    blockedTasks: blocked,
     mem: {
       totalKiB: m.totalKiB,
       freeKiB: m.freeKiB,
@@ -170,7 +203,7 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
     biKiB: k.biKiB,
     boKiB: k.boKiB,
     opsDone: k.opsDone,
-    nativeOpsPerSec: d.id === 0 ? 0 : nativeOpsPerSec(k.profile, taskCount(k.profile, d.spec.vcpus), online, hit),
+    nativeOpsPerSec: nativeOps(d, online, hit),
     netTxKiB: k.netTxKiB,
     netRxKiB: k.netRxKiB,
     vbdRdReqs: k.vbdRdReqs,
@@ -180,8 +213,8 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
     clockOffsetNs: k.clockOffsetNs(now),
     seesSteal: k.traits.seesSteal,
     consoleSeq: k.console.total,
-    prof: { ...k.prof },
-    spinNs: k.cpus.reduce((n, c) => n + c.spinNs + (c.spinning && c.vcpu.state === 0 ? now - c.runSinceNs : 0), 0),
+    prof: { userNs: prof.userNs, kernelNs: prof.kernelNs, hvNs: prof.hvNs, dom0Ns: prof.dom0Ns },
+    spinNs,
   };
 }
 
