@@ -30,6 +30,8 @@ export interface SimEvent {
   seq: number;
   cancelled: boolean;
   run: () => void;
+  /** The next event in the same wheel bucket (the queue's own link). */
+  next: SimEvent | null;
 }
 
 const NOOP = (): void => {};
@@ -92,13 +94,17 @@ const MASK = BUCKETS - 1;
  * turns. The order events run in is exactly the heap's (time, priority, seq).
  */
 export class EventQueue {
-  private readonly wheel: SimEvent[][] = Array.from({ length: BUCKETS }, () => objectArray<SimEvent>());
-  /** Absolute number of the bucket being run; its array is a heap once `heapBucket` equals it. */
+  /** Each bucket is a singly linked list (appending allocates nothing); null when empty. */
+  private readonly wheel: (SimEvent | null)[] = new Array<SimEvent | null>(BUCKETS).fill(null);
+  /** The bucket being run, as a heap; `heapBucket` is its absolute number. */
+  private readonly current: SimEvent[] = objectArray<SimEvent>();
   private base = 0;
   private heapBucket = -1;
-  /** Events in the wheel, live or cancelled. */
+  /** Events in the wheel's lists and the current heap, live or cancelled. */
   private inWheel = 0;
   private readonly overflow: SimEvent[] = objectArray<SimEvent>();
+  /** First bucket number of the overflow heap's top (Infinity when empty): the wheel checks it as it turns. */
+  private overflowBucket = Infinity;
   private readonly pool: SimEvent[] = objectArray<SimEvent>();
   private seqCounter = 0;
   private nowNs = 0;
@@ -117,7 +123,7 @@ export class EventQueue {
     const seq = this.seqCounter++;
     let event = this.pool.pop();
     if (event === undefined) {
-      event = { timeNs: at, priority, seq, cancelled: false, run };
+      event = { timeNs: at, priority, seq, cancelled: false, run, next: null };
     } else {
       event.timeNs = at;
       event.priority = priority;
@@ -133,17 +139,24 @@ export class EventQueue {
     const bn = Math.floor(ev.timeNs * PER_BUCKET);
     if (bn >= this.base + BUCKETS) {
       heapPush(this.overflow, ev);
+      this.overflowBucket = Math.floor(this.overflow[0]!.timeNs * PER_BUCKET);
       return;
     }
     this.inWheel++;
-    if (bn === this.heapBucket) heapPush(this.wheel[bn & MASK]!, ev);
-    else this.wheel[bn & MASK]!.push(ev);
+    if (bn === this.heapBucket) {
+      heapPush(this.current, ev);
+      return;
+    }
+    const i = bn & MASK;
+    ev.next = this.wheel[i]!;
+    this.wheel[i] = ev;
   }
 
   private recycle(ev: SimEvent): void {
     if (this.pool.length < POOL_MAX) {
       ev.run = NOOP;
       ev.cancelled = true;
+      ev.next = null;
       this.pool.push(ev);
     }
   }
@@ -152,11 +165,20 @@ export class EventQueue {
   runUntil(untilNs: number): void {
     untilNs = Math.floor(untilNs);
     const lastBucket = Math.floor(untilNs * PER_BUCKET);
+    const h = this.current;
     for (;;) {
-      const h = this.wheel[this.base & MASK]!;
       if (this.heapBucket !== this.base) {
-        // Entering a bucket: heapify what was appended to it.
-        for (let i = (h.length >> 1) - 1; i >= 0; i--) siftDown(h, i, h[i]!);
+        // Entering a bucket: its list becomes the heap.
+        const i = this.base & MASK;
+        let ev = this.wheel[i]!;
+        this.wheel[i] = null;
+        while (ev !== null) {
+          const next = ev.next;
+          ev.next = null;
+          h.push(ev);
+          ev = next!;
+        }
+        for (let j = (h.length >> 1) - 1; j >= 0; j--) siftDown(h, j, h[j]!);
         this.heapBucket = this.base;
       }
       while (h.length > 0) {
@@ -182,22 +204,31 @@ export class EventQueue {
       const o = this.overflow;
       if (this.inWheel === 0) {
         if (o.length === 0) next = lastBucket;
-        else next = Math.max(next, Math.min(lastBucket, Math.floor(o[0]!.timeNs * PER_BUCKET)));
+        else next = Math.max(next, Math.min(lastBucket, this.overflowBucket));
       }
       this.base = next;
-      while (o.length > 0) {
-        const ev = o[0]!;
-        const bn = Math.floor(ev.timeNs * PER_BUCKET);
-        if (bn >= next + BUCKETS) break;
-        heapPop(o);
-        if (ev.cancelled) {
-          this.recycle(ev);
-          continue;
-        }
-        this.inWheel++;
-        this.wheel[bn & MASK]!.push(ev);
-      }
+      if (this.overflowBucket < next + BUCKETS) this.migrate(next);
     }
     if (untilNs > this.nowNs) this.nowNs = untilNs;
+  }
+
+  /** Moves overflow events that are now within the wheel's reach into their buckets. */
+  private migrate(base: number): void {
+    const o = this.overflow;
+    while (o.length > 0) {
+      const ev = o[0]!;
+      const bn = Math.floor(ev.timeNs * PER_BUCKET);
+      if (bn >= base + BUCKETS) break;
+      heapPop(o);
+      if (ev.cancelled) {
+        this.recycle(ev);
+        continue;
+      }
+      this.inWheel++;
+      const i = bn & MASK;
+      ev.next = this.wheel[i]!;
+      this.wheel[i] = ev;
+    }
+    this.overflowBucket = o.length > 0 ? Math.floor(o[0]!.timeNs * PER_BUCKET) : Infinity;
   }
 }

@@ -105,17 +105,24 @@ export interface HostSample {
 }
 
 /** nativeOpsPerSec is pure in its inputs and the inputs change rarely: remember the last answer per kernel. */
-const nativeCache = new WeakMap<object, { key: string; value: number }>();
+interface NativeMemo {
+  profile: object;
+  tasks: number;
+  online: number;
+  hit: number;
+  value: number;
+}
+const nativeMemo = new WeakMap<object, NativeMemo>();
 
 function nativeOps(d: Domain, online: number, hit: number): number {
   if (d.id === 0) return 0;
   const k = d.kernel;
-  const tasks = taskCount(k.profile, d.spec.vcpus);
-  const key = `${k.profile.name} ${tasks} ${online} ${hit}`;
-  const hitEntry = nativeCache.get(k);
-  if (hitEntry !== undefined && hitEntry.key === key) return hitEntry.value;
-  const value = nativeOpsPerSec(k.profile, tasks, online, hit);
-  nativeCache.set(k, { key, value });
+  const profile = k.profile;
+  const tasks = taskCount(profile, d.spec.vcpus);
+  const m = nativeMemo.get(k);
+  if (m !== undefined && m.profile === profile && m.tasks === tasks && m.online === online && m.hit === hit) return m.value;
+  const value = nativeOpsPerSec(profile, tasks, online, hit);
+  nativeMemo.set(k, { profile, tasks, online, hit, value });
   return value;
 }
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventQueue, NS_PER_MS, NS_PER_S } from '../../source/model/clock.js';
 import type { SimEvent } from '../../source/model/clock.js';
+import { TimeAccounting } from '../../source/model/guest/timekeeping.js';
+import type { TimeParts } from '../../source/model/guest/timekeeping.js';
 
 /**
  * The timing wheel must run events in exactly the (time, priority, seq) order a plain sorted list
@@ -80,5 +82,35 @@ describe('EventQueue', () => {
     expect(out).toEqual(['t1', 's1', 't2 (scheduled at the same instant, runs next)', 'g1', 'g2']);
     q.runUntil(5 * NS_PER_S);
     expect(out.at(-1)).toBe('far');
+  });
+});
+
+describe('tick arithmetic', () => {
+  it('ticksBetween and nextTickAfter agree with exact integer division, on and off tick boundaries', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(100, 250, 300, 1000, 333),
+        fc.integer({ min: 0, max: 10 ** 12 }),
+        fc.integer({ min: 0, max: 10 ** 7 }),
+        fc.integer({ min: -2, max: 2 }),
+        fc.integer({ min: 0, max: 10 ** 14 }),
+        (hz, bootNs, k, nudge, span) => {
+          const tickNs = Math.round(NS_PER_S / hz);
+          const parts = { tickNs, bootNs, traits: { clocksource: 'tsc' } } as unknown as TimeParts;
+          const t = new TimeAccounting(parts);
+          const exactIndex = (x: number): bigint => {
+            const d = BigInt(x - bootNs);
+            const p = BigInt(tickNs);
+            return d >= 0n ? d / p : -((-d + p - 1n) / p);
+          };
+          // A time exactly on a boundary (k ticks after boot), nudged by a few ns, and one far later.
+          const a = bootNs + k * tickNs + nudge;
+          const b = a + span;
+          expect(BigInt(t.ticksBetween(a, b))).toBe(exactIndex(b) - exactIndex(a));
+          expect(BigInt(t.nextTickAfter(a))).toBe(BigInt(bootNs) + (exactIndex(a) + 1n) * BigInt(tickNs));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -410,9 +410,16 @@ export class GuestKernel {
     const own = c.runq.shift();
     if (own !== undefined) return own;
     // Idle balance: pull a waiting task from the busiest sibling.
+    const cpus = this.cpus;
     let busiest: GuestCpu | null = null;
-    for (const o of this.cpus) {
-      if (o !== c && o.online && o.runq.length > 0 && (busiest === null || o.runq.length > busiest.runq.length)) busiest = o;
+    let most = 0;
+    for (let i = 0; i < cpus.length; i++) {
+      const o = cpus[i]!;
+      const n = o.runq.length;
+      if (n > most && o !== c && o.online) {
+        busiest = o;
+        most = n;
+      }
     }
     return busiest === null ? null : (busiest.runq.shift() ?? null);
   }

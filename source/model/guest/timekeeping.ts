@@ -42,8 +42,25 @@ export class TimeAccounting {
   /** Which clocksource the kernel uses now (a full guest falls back to hpet if the TSC is judged unstable). */
   clocksource: string;
 
+  private readonly tickNs: number;
+  private readonly bootNs: number;
+  private readonly perTick: number;
+
   constructor(private readonly k: TimeParts) {
     this.clocksource = k.traits.clocksource;
+    this.tickNs = k.tickNs;
+    this.bootNs = k.bootNs;
+    this.perTick = 1 / k.tickNs;
+  }
+
+  /** floor((t - boot) / tick): by the reciprocal, corrected where rounding puts it one off. */
+  private tickIndex(tNs: number): number {
+    const x = tNs - this.bootNs;
+    const p = this.tickNs;
+    let q = Math.floor(x * this.perTick);
+    if (q * p > x) q--;
+    else if ((q + 1) * p <= x) q++;
+    return q;
   }
 
   /** Guest clock minus host clock, ns: 0 for a kernel that reads Xen's clock. */
@@ -54,14 +71,11 @@ export class TimeAccounting {
   }
 
   ticksBetween(aNs: number, bNs: number): number {
-    const p = this.k.tickNs;
-    const o = this.k.bootNs;
-    return Math.floor((bNs - o) / p) - Math.floor((aNs - o) / p);
+    return this.tickIndex(bNs) - this.tickIndex(aNs);
   }
 
   nextTickAfter(tNs: number): number {
-    const p = this.k.tickNs;
-    return this.k.bootNs + (Math.floor((tNs - this.k.bootNs) / p) + 1) * p;
+    return this.bootNs + (this.tickIndex(tNs) + 1) * this.tickNs;
   }
 
   private charge(c: GuestCpu, ns: number, task: Task | null): void {
