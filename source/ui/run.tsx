@@ -23,10 +23,20 @@ export async function runDashboard(o: Options, session: Session): Promise<void> 
   if (stats.enabled) writer.onFlushed = () => stats.end();
   const onResize = (): void => writer.resize(out.columns || 80, out.rows || 24);
   out.on('resize', onResize);
+  // Anything written to stderr while the dashboard is up (a Node warning, a stray log line) would
+  // land in the middle of the screen and scroll it: hold it and print it once the screen is back.
+  const err = process.stderr;
+  const errWrite = err.write;
+  const held: (string | Uint8Array)[] = [];
+  err.write = ((chunk: string | Uint8Array): boolean => {
+    held.push(chunk);
+    return true;
+  }) as typeof err.write;
   let restored = false;
   const restore = (): void => {
     if (restored) return;
     restored = true;
+    err.write = errWrite;
     writer.close();
     out.off('resize', onResize);
     stats.save({ bytes: writer.bytesWritten, updates: writer.frames });
@@ -36,6 +46,8 @@ export async function runDashboard(o: Options, session: Session): Promise<void> 
       // stdin already closed: nothing to restore there
     }
     out.write(LEAVE);
+    for (const chunk of held) err.write(chunk);
+    held.length = 0;
   };
   out.write(ENTER);
   process.on('exit', restore);
