@@ -25,7 +25,7 @@ export const SCHED_DEFAULT_RATELIMIT_US = 1000;
 export interface CreditHost {
   readonly queue: EventQueue;
   readonly pcpus: readonly PCpu[];
-  domains(): Iterable<Domain>;
+  domains(): readonly Domain[];
 }
 
 export class CreditScheduler implements Scheduler {
@@ -220,8 +220,9 @@ export class CreditScheduler implements Scheduler {
     const now = this.host.queue.now;
     const last = pcpus[v.processor];
     if (last !== undefined && last.freeAt(now) && v.allows(last.id)) return last;
-    for (let i = 1; i < n; i++) {
-      const p = pcpus[(v.processor + i) % n]!;
+    for (let i = 1, j = v.processor + 1; i < n; i++, j++) {
+      if (j >= n) j -= n;
+      const p = pcpus[j]!;
       if (p.freeAt(now) && v.allows(p.id)) return p;
     }
     if (last !== undefined && v.allows(last.id)) return last;
@@ -261,7 +262,8 @@ export class CreditScheduler implements Scheduler {
   }
 
   private runqRemove(v: VCpu): VCpu {
-    const rq = this.host.pcpus[v.queuedOn]!.runq;
+    const p = this.host.pcpus[v.queuedOn]!;
+    const rq = p.runq;
     const n = rq.length;
     let i = 0;
     while (i < n && rq[i] !== v) i++;
@@ -317,7 +319,9 @@ export class CreditScheduler implements Scheduler {
     let weightTotal = 0;
     const active = this.activeScratch;
     active.length = 0;
-    for (const d of this.host.domains()) {
+    const doms = this.host.domains();
+    for (let i = 0; i < doms.length; i++) {
+      const d = doms[i]!;
       if (d.activeVcpus > 0) {
         active.push(d);
         weightTotal += d.weight * d.activeVcpus;
@@ -327,7 +331,8 @@ export class CreditScheduler implements Scheduler {
     const perTslice = this.creditsPerTslice;
     let creditTotal = perTslice * this.host.pcpus.length;
     let weightLeft = weightTotal;
-    for (const d of active) {
+    for (let a = 0; a < active.length; a++) {
+      const d = active[a]!;
       const n = d.activeVcpus;
       weightLeft -= d.weight * n;
       let peak = n * perTslice;
@@ -343,7 +348,9 @@ export class CreditScheduler implements Scheduler {
         fair = peak;
       }
       const fairPerVcpu = Math.ceil(fair / n);
-      for (const v of d.vcpus) {
+      const vcpus = d.vcpus;
+      for (let k = 0; k < vcpus.length; k++) {
+        const v = vcpus[k]!;
         if (!v.activeInAcct) continue;
         v.credit += fairPerVcpu;
         if (v.credit < 0) {
