@@ -32,6 +32,26 @@ async function startOnWeb01(): Promise<Session> {
 }
 
 describe('the dashboard in a real terminal (120x40)', () => {
+  it('holds stderr while the screen is up: a Node warning neither scrolls the screen nor shows on it, and is printed after q', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'paratop-warn-')), 'warn.cjs');
+    writeFileSync(f, "setTimeout(() => process.emitWarning('paratop e2e test warning'), 300).unref();\n");
+    s = start([], 120, 40, { NODE_OPTIONS: `--require ${f}` });
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    // The warning goes out 300 ms after start; two refreshes later it has had every chance to show.
+    const lines = await s.waitFor((l) => /^paratop - 00:00:0[2-9]/.test(l[0] ?? ''), 'two simulated seconds');
+    expect(lines.join('\n')).not.toContain('paratop e2e test warning');
+    // Not scrolled: the header is still on the first row, the domain count on the second, and the
+    // key bar on the last row drawn (rows - 1).
+    expect(lines[0]).toMatch(/^paratop - /);
+    expect(lines[1]).toMatch(/^9 domains: /);
+    expect(lines[38]).toMatch(/^Tab Console  s\/> Sort /);
+    s.press('q');
+    await s.exited;
+    const raw = s.raw();
+    expect(raw.lastIndexOf(LEAVE)).toBeGreaterThan(0);
+    expect(raw.indexOf('paratop e2e test warning')).toBeGreaterThan(raw.lastIndexOf(LEAVE));
+  });
+
   it('lists every guest under the table header, in the alternate screen', async () => {
     s = start([]);
     const lines = await s.waitFor((l) => listed(l).length === GUESTS.length && listed(l).every((n, i) => n === GUESTS[i]), 'the guest list');

@@ -19,9 +19,9 @@ export interface Session {
   kill(signal?: string): void;
 }
 
-export function start(args: string[], cols = 120, rows = 40): Session {
+export function start(args: string[], cols = 120, rows = 40, extraEnv: Record<string, string> = {}): Session {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color' };
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', ...extraEnv };
   delete env['NO_COLOR'];
   const p = pty.spawn(process.execPath, [join(root, 'dist', 'paratop.js'), ...args], { cols, rows, cwd: root, env });
   let raw = '';
