@@ -27,7 +27,9 @@ async function startOnWeb01(): Promise<Session> {
   t.press('/');
   t.press('web01');
   t.press('\r');
-  await t.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')), 'web01 selected');
+  // The list filters as it is typed, so web01 shows before Enter is read: wait for the prompt to
+  // close as well, so the next key is not typed into it.
+  await t.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')) && !l.some((x) => x.startsWith('Filter:')), 'web01 selected, filter prompt closed');
   return t;
 }
 
