@@ -159,12 +159,6 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
   const m = k.memory;
   const ds = k.profile.datasetMiB * 1024;
   const hit = ds > 0 ? Math.min(1, m.cacheKiB / ds) : 1;
-  let runnable = 0;
-  let blocked = 0;
-  for (const t of k.tasks) {
-    if (t.state === 'R') runnable++;
-    else if (t.state === 'D') blocked++;
-  }
   let spinNs = 0;
   for (const c of k.cpus) spinNs += c.spinNs + (c.spinning && c.vcpu.state === 0 ? now - c.runSinceNs : 0);
   const prof = k.prof;
@@ -195,8 +189,8 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
     statNs,
     interrupts: k.interrupts,
     ctxSwitches: k.ctxSwitches,
-    runnableTasks: runnable,
-    blockedTasks: blocked,
+    runnableTasks: k.runnableTasks(),
+    blockedTasks: k.blockedTasks(),
     mem: {
       totalKiB: m.totalKiB,
       freeKiB: m.freeKiB,
