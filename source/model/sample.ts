@@ -130,11 +130,7 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
   const now = host.now;
   const k = d.kernel;
   const statNs = [0, 0, 0, 0, 0, 0, 0, 0];
-  for (const c of k.cpus) {
-    k.time.accountTo(c, now);
-    const st = c.stat;
-    for (let i = 0; i < 8; i++) statNs[i]! += st[i]!;
-  }
+  for (const row of k.statNs(now)) for (let i = 0; i < 8; i++) statNs[i]! += row[i]!;
   let anyRunning = false;
   let cpuNs = 0;
   let online = 0;

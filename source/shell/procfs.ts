@@ -9,14 +9,12 @@
  */
 import { NS_PER_S } from '../model/clock.js';
 import type { Domain } from '../model/domain.js';
+import { USER_HZ, jiffies } from '../model/guest/guest-cpu.js';
 import type { GuestKernel } from '../model/guest/kernel.js';
 import type { Host } from '../model/host.js';
 
 /** The host's wall clock at simulated time 0: Monday 3 March 2025, 09:00:00 UTC. */
 export const EPOCH_S = 1_740_992_400;
-/** USER_HZ: /proc/stat counts in 1/100 s. */
-export const USER_HZ = 100;
-const NS_PER_TICK = NS_PER_S / USER_HZ;
 
 export interface Guest {
   readonly host: Host;
@@ -53,7 +51,7 @@ export interface CpuTicks {
 /** /proc/stat's counters in ticks, per CPU (all CPUs the guest has, online or not). */
 export function cpuTicks(g: Guest): CpuTicks[] {
   const ns = g.k.statNs(g.host.now);
-  return ns.map((row, i) => ({ id: i, online: g.k.cpus[i]!.online, t: row.map((v) => Math.floor(v / NS_PER_TICK)) }));
+  return ns.map((row, i) => ({ id: i, online: g.k.cpus[i]!.online, t: row.map(jiffies) }));
 }
 
 export function sumTicks(cpus: readonly CpuTicks[]): number[] {

@@ -6,7 +6,8 @@
  */
 import { NS_PER_S } from '../model/clock.js';
 import type { Task } from '../model/guest/task.js';
-import { USER_HZ, cpuTicks, guestClockS, loadText, memInfo, procsRunning, sumTicks, uptimeNs } from './procfs.js';
+import { USER_HZ } from '../model/guest/guest-cpu.js';
+import { cpuTicks, guestClockS, loadText, memInfo, procsRunning, sumTicks, uptimeNs } from './procfs.js';
 import type { Guest, MemInfo } from './procfs.js';
 
 // ---- vmstat -----------------------------------------------------------------------------------

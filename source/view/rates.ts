@@ -4,10 +4,9 @@
  * ("-" on screen), never 0.
  */
 import { NS_PER_S } from '../model/clock.js';
+import { jiffies } from '../model/guest/guest-cpu.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 
-export const USER_HZ = 100;
-const NS_PER_JIFFY = NS_PER_S / USER_HZ;
 
 export interface Vmstat {
   readonly r: number;
@@ -70,7 +69,6 @@ export interface HostView {
   readonly byId: ReadonlyMap<number, DomainRow>;
 }
 
-const jiffies = (ns: number): number => Math.floor(ns / NS_PER_JIFFY);
 
 /** procps-ng vmstat: each share is (100·x + Div/2) / Div in integers, over us+sy+id+wa+st. */
 function vmstatShares(prev: readonly number[], cur: readonly number[]): Pick<Vmstat, 'us' | 'sy' | 'id' | 'wa' | 'st'> {

@@ -3,9 +3,17 @@
  * counters (kept in nanoseconds; /proc/stat shows them in USER_HZ).
  */
 import { doubleZeros, objectArray } from '../arrays.js';
+import { NS_PER_S } from '../clock.js';
 import type { SimEvent } from '../clock.js';
 import type { VCpu } from '../vcpu.js';
 import type { Task } from './task.js';
+
+/** USER_HZ: /proc/stat (and everything read from it: vmstat, top) counts in 1/100 s. */
+export const USER_HZ = 100;
+const NS_PER_JIFFY = NS_PER_S / USER_HZ;
+
+/** Nanoseconds of a stat counter as the jiffies /proc/stat shows (rounded down, as the kernel does). */
+export const jiffies = (ns: number): number => Math.floor(ns / NS_PER_JIFFY);
 
 /** Indexes into `stat`, in /proc/stat's column order. */
 export const enum Stat {
