@@ -257,7 +257,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const chars = key.ctrl || key.meta ? [name] : keyChars(name);
     for (const ch of chars) {
       const named = ch.length > 1;
-      const charName = ch === '\r' ? 'return' : ch === '\t' ? 'tab' : ch === '\x7f' || ch === '\b' ? 'backspace' : ch === '\x1b' ? 'escape' : ch;
+      const charName = ch === '\r' || ch === '\n' ? 'return' : ch === '\t' ? 'tab' : ch === '\x7f' || ch === '\b' ? 'backspace' : ch === '\x1b' ? 'escape' : ch;
       if (s.prompt !== null) {
         promptKey(named ? ch : charName, named ? '' : ch, s, apply);
         continue;

@@ -49,6 +49,10 @@ export async function runDashboard(o: Options, session: Session): Promise<void> 
     for (const chunk of held) err.write(chunk);
     held.length = 0;
   };
+  // Raw mode before the first frame, not when Ink's input effect gets round to it: the first frame
+  // goes out at once, and keys typed in between would be echoed by the tty (an Enter's newline
+  // scrolls the screen) and handed over as a cooked line ending in \n.
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
   out.write(ENTER);
   process.on('exit', restore);
   const app = render(

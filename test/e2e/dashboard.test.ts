@@ -54,6 +54,14 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(raw.indexOf('paratop e2e test warning')).toBeGreaterThan(raw.lastIndexOf(LEAVE));
   });
 
+  it('keys typed before the first frame are neither echoed (no scroll) nor cooked: Enter still closes the prompt', async () => {
+    s = start([]);
+    s.press('/web01\r');
+    const lines = await s.waitFor((l) => l.some((x) => x.startsWith(' web01  PV  web')) && !l.some((x) => x.startsWith('Filter:')), 'web01 selected, filter prompt closed');
+    expect(lines[0]).toMatch(/^paratop - /);
+    expect(lines[1]).toMatch(/^9 domains: /);
+  });
+
   it('lists every guest under the table header, in the alternate screen', async () => {
     s = start([]);
     const lines = await s.waitFor((l) => listed(l).length === GUESTS.length && listed(l).every((n, i) => n === GUESTS[i]), 'the guest list');
