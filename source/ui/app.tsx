@@ -18,7 +18,7 @@ import type { ShellKey } from '../shell/shell.js';
 import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
-import { historyUpTo, layout, listHeight, visibleRows } from './layout.js';
+import { helpLines, helpPage, historyUpTo, layout, listHeight, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
 import { useDriver } from './use-driver.js';
@@ -280,6 +280,14 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
       const b = bindingFor(charName);
       if (b === undefined) continue;
+      // While help is open, the moving keys scroll it (it is taller than a small terminal).
+      if (s.help && ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'].includes(b.command)) {
+        const page = helpPage(rows);
+        const max = Math.max(0, helpLines(cols).length - page);
+        const by = { up: -1, down: 1, pageUp: -page, pageDown: page, home: -max, end: max }[b.command as 'up'];
+        apply({ type: 'helpScroll', to: Math.min(max, Math.max(0, s.helpTop + by)) });
+        continue;
+      }
       const a = run(b.command, s);
       if (a === 'quit') return exit();
       if (a !== null) apply(a);

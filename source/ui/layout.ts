@@ -135,18 +135,45 @@ function tooSmall(cols: number, rows: number): Line[] {
   return out;
 }
 
-function helpScreen(budget: number): Line[] {
-  const lines = [
-    'paratop keys',
+/** The help text, each entry wrapped to `cols` under its description column. */
+export function helpLines(cols: number): string[] {
+  const entry = (label: string, help: string): string[] => {
+    const indent = 11;
+    const width = Math.max(20, cols - indent);
+    const out: string[] = [];
+    let line = '';
+    for (const word of help.split(' ')) {
+      if (line !== '' && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else line = line === '' ? word : `${line} ${word}`;
+    }
+    out.push(line);
+    return out.map((l, i) => (i === 0 ? `  ${label.padEnd(8)} ${l}` : `${' '.repeat(indent)}${l}`).slice(0, cols));
+  };
+  return [
+    ...KEYMAP.flatMap((k) => entry(k.label, k.help)),
     '',
-    ...KEYMAP.map((k) => `  ${k.label.padEnd(8)} ${k.help}`),
-    '',
-    ' In the console (Tab), typing goes to the guest; these keys are special:',
-    ...CONSOLE_KEYMAP.map((k) => `  ${k.label.padEnd(8)} ${k.help}`),
-    '',
-    'Press ? or Esc to close.',
+    ' In the console (Tab), typing goes to the guest; these keys are special:'.slice(0, cols),
+    ...CONSOLE_KEYMAP.flatMap((k) => entry(k.label, k.help)),
   ];
-  return lines.slice(0, budget).map((text, i) => ({ key: `h${i}`, text }));
+}
+
+/** Rows of help text shown at once: all but the title and the footer. */
+export const helpPage = (rows: number): number => Math.max(1, rows - 1 - 3);
+
+function helpScreen(budget: number, cols: number, top: number): Line[] {
+  const lines = helpLines(cols);
+  const page = helpPage(budget + 1);
+  const from = Math.max(0, Math.min(top, lines.length - page));
+  const shown = lines.slice(from, from + page);
+  const more = lines.length > page ? `   lines ${from + 1}-${from + shown.length} of ${lines.length}` : '';
+  const out: Line[] = [{ key: 'ht', text: `paratop keys${more}`.slice(0, cols) }, { key: 'hb', text: '' }];
+  shown.forEach((text, i) => out.push({ key: `h${i}`, text }));
+  while (out.length < budget - 1) out.push({ key: `hp${out.length}`, text: '' });
+  const hint = lines.length > page ? '↑/↓ PgUp/PgDn Home/End scroll   ? or Esc closes' : '? or Esc closes';
+  out.push({ key: 'bar', text: hint.slice(0, cols).padEnd(cols), inverse: true });
+  return out.slice(0, budget);
 }
 
 function bottomLine(input: LayoutInput, cols: number): Line {
@@ -158,10 +185,32 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   }
   const inConsole = input.state.focus === 'console';
   const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;
-  const bar = (inConsole ? 'typing goes to the guest  ' : '') + table.filter((b) => b.bar !== null).map((b) => `${b.label} ${b.bar}`).join('  ');
   const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
   const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}"  ` : '';
-  return { key: 'bar', text: (filter + warn + bar).slice(0, cols).padEnd(cols), inverse: true };
+  const lead = filter + warn + (inConsole ? 'typing goes to the guest  ' : '');
+  return { key: 'bar', text: (lead + fitKeys(table, cols - lead.length)).slice(0, cols).padEnd(cols), inverse: true };
+}
+
+/**
+ * The key bar's entries that fit in `width`, whole: help and quit always (the way out must show at
+ * any width), then the others in the table's order while they fit, as htop's and k9s's bars do.
+ */
+export function fitKeys(table: readonly { readonly label: string; readonly bar: string | null; readonly command: string }[], width: number): string {
+  const entries = table.filter((b) => b.bar !== null).map((b) => ({ text: `${b.label} ${b.bar}`, always: b.command === 'help' || b.command === 'quit' || b.command === 'leave' }));
+  const sep = 2;
+  let room = width - entries.filter((e) => e.always).reduce((n, e) => n + e.text.length + sep, 0) + sep;
+  const keep = new Set<number>();
+  entries.forEach((e, i) => {
+    if (e.always) keep.add(i);
+    else if (e.text.length + sep <= room) {
+      keep.add(i);
+      room -= e.text.length + sep;
+    } else room = -1; // keep the table's order: no later, shorter entry jumps the queue
+  });
+  return entries
+    .filter((_, i) => keep.has(i))
+    .map((e) => e.text)
+    .join('  ');
 }
 
 /**
@@ -265,7 +314,7 @@ export function layout(input: LayoutInput): Line[] {
   const { history, state, cols, rows, color } = input;
   if (cols < MIN_COLS || rows < MIN_ROWS) return tooSmall(cols, rows);
   const budget = rows - 1;
-  if (state.help) return helpScreen(budget);
+  if (state.help) return helpScreen(budget, cols, state.helpTop);
 
   const view = history[history.length - 1]!;
   const prevView = history.length > 1 ? history[history.length - 2]! : null;
@@ -329,15 +378,28 @@ export function layout(input: LayoutInput): Line[] {
 
   const s = selRow.sample;
   out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}`.padEnd(cols).slice(0, cols), inverse: true });
-  const vm = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat) : null));
-  const offsetMs = s.clockOffsetNs / 1e6;
-  const title = `inside the guest (vmstat 1${s.seesSteal ? '' : ': cannot see steal'})${offsetMs !== 0 ? `  clock ${offsetMs > 0 ? '+' : ''}${offsetMs.toFixed(1)} ms` : ''}`;
-  const left = [title, VMSTAT_HEADER_1, VMSTAT_HEADER_2, ...vm];
   const prevDom = prevView?.byId.get(s.id)?.sample;
   const dt = prevView ? view.sample.tNs - prevView.sample.tNs : 0;
   const right: string[] = ["the hypervisor's view", ...vcpuLines(s, prevDom, dt)];
-  const leftW = VMSTAT_HEADER_2.length + 1;
-  const sideBySide = cols >= leftW + 58;
+  const rightW = 58; // the vCPU table at its widest, so the layout does not flip as labels change
+  // vmstat's numbers outgrow their fields (a guest with gigabytes free pushes the line past 80
+  // columns, as the real vmstat's does). When the KiB lines do not fit, beside the hypervisor's
+  // view or at all, the memory columns are shown in MiB, as `vmstat -S M` would.
+  const widest = (ls: readonly string[]): number => Math.max(VMSTAT_HEADER_2.length, ...ls.map((l) => l.length));
+  const vmK = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat) : null));
+  const vmM = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M') : null));
+  // Decided on what the numbers can reach (free and cache up to the guest's memory), not on this
+  // second's values, so the units do not flip back and forth as free memory crosses a digit.
+  const memDigits = String(Math.max(s.mem.totalKiB, s.mem.swapTotalKiB)).length;
+  const wK = Math.max(widest(vmK), VMSTAT_HEADER_2.length + 2 * Math.max(0, memDigits - 6));
+  const wM = widest(vmM);
+  const sideBySide = cols >= wM + 1 + rightW;
+  const inMiB = sideBySide ? cols < wK + 1 + rightW : cols < wK;
+  const vm = inMiB ? recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M', sideBySide ? Infinity : cols) : null)) : vmK;
+  const offsetMs = s.clockOffsetNs / 1e6;
+  const title = `inside the guest (vmstat ${inMiB ? '-S M ' : ''}1${s.seesSteal ? '' : ': cannot see steal'})${offsetMs !== 0 ? `  clock ${offsetMs > 0 ? '+' : ''}${offsetMs.toFixed(1)} ms` : ''}`;
+  const left = [title, VMSTAT_HEADER_1, VMSTAT_HEADER_2, ...vm];
+  const leftW = (inMiB ? wM : wK) + 1;
   const used = out.length + 2;
   const paneWant = sideBySide ? Math.max(left.length, right.length) : left.length + right.length;
   const paneRows = Math.max(6, Math.min(paneWant, Math.floor((budget - used) * 0.6)));

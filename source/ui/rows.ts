@@ -115,10 +115,35 @@ export function meterLine(v: HostView, width: number): string {
 export const VMSTAT_HEADER_1 = 'procs -----------memory---------- ---swap-- -----io---- -system-- -------cpu-------';
 export const VMSTAT_HEADER_2 = ' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st';
 
-/** One vmstat line in procps-ng's default layout. */
-export function vmstatLine(m: Vmstat): string {
-  const w = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
-  return VMSTAT_FIELDS.map((k, i) => String(m[k]).padStart(w[i]!)).join(' ');
+const VMSTAT_WIDTHS = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
+const VMSTAT_MEM = new Set<string>(['swpd', 'free', 'buff', 'cache']);
+
+/**
+ * One vmstat line in procps-ng's default layout ("%2u %2u %6lu ..."): a number wider than its field
+ * pushes the rest of the line right, as the real vmstat does. `unit` 'M' is `vmstat -S M`: the
+ * memory columns in MiB, which is what keeps a guest with gigabytes of free memory inside 80
+ * columns.
+ */
+export function vmstatLine(m: Vmstat, unit: 'K' | 'M' = 'K', maxWidth = Infinity): string {
+  const vals = VMSTAT_FIELDS.map((k) => String(unit === 'M' && VMSTAT_MEM.has(k) ? Math.floor(m[k] / 1024) : m[k]));
+  const w = [...VMSTAT_WIDTHS];
+  const len = (): number => vals.reduce((n, v, i) => n + Math.max(v.length, w[i]!), vals.length - 1);
+  // A number that outgrows its field (id at 100) would push `st` off a narrow screen: take the
+  // overflow back from the memory columns' padding first, then from any field with room.
+  let over = len() - maxWidth;
+  for (const pass of [[2, 3, 4, 5], w.map((_, i) => i)]) {
+    for (let changed = true; over > 0 && changed; ) {
+      changed = false;
+      for (const i of pass) {
+        if (over > 0 && w[i]! > vals[i]!.length) {
+          w[i]!--;
+          over--;
+          changed = true;
+        }
+      }
+    }
+  }
+  return vals.map((v, i) => v.padStart(w[i]!)).join(' ');
 }
 
 /** The hypervisor's view: per vCPU, its runstate now and its share of each over the last interval. */

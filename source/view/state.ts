@@ -38,6 +38,8 @@ export interface ViewState {
   readonly paused: boolean;
   readonly speedIdx: number;
   readonly help: boolean;
+  /** The help screen's first shown line (it scrolls when the terminal is shorter than the help). */
+  readonly helpTop: number;
   readonly refreshMs: number;
   readonly message: Message | null;
   /** Command lines run from the ':' prompt, oldest first (bounded). */
@@ -74,6 +76,7 @@ export type ViewAction =
   | { readonly type: 'pause' }
   | { readonly type: 'speed'; readonly idx: number }
   | { readonly type: 'help'; readonly open: boolean }
+  | { readonly type: 'helpScroll'; readonly to: number }
   | { readonly type: 'promptOpen'; readonly kind: PromptKind; readonly text: string }
   | { readonly type: 'promptInput'; readonly text: string }
   | { readonly type: 'promptCancel' }
@@ -101,6 +104,7 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     paused: false,
     speedIdx,
     help: false,
+    helpTop: 0,
     refreshMs,
     message: null,
     cmdHistory: [],
@@ -159,6 +163,10 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       return;
     case 'help':
       d.help = a.open;
+      d.helpTop = 0;
+      return;
+    case 'helpScroll':
+      d.helpTop = Math.max(0, a.to);
       return;
     case 'promptOpen':
       d.prompt = { kind: a.kind, text: a.text, error: null };

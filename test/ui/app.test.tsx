@@ -39,6 +39,21 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes(' beta  HVM  idle'));
   });
 
+  it('scrolls a help screen taller than the terminal with the moving keys, not the selection', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+    r.stdin.write('?');
+    const first = await until(r.lastFrame, (x) => x.startsWith('paratop keys   lines 1-'));
+    expect(first).toContain('select previous domain');
+    expect(first).not.toContain('log out (on an empty line)');
+    r.stdin.write('j'.repeat(80));
+    const last = await until(r.lastFrame, (x) => x.includes('log out (on an empty line)'));
+    expect(last).not.toContain('select previous domain');
+    r.stdin.write('\x1b');
+    // The list behind did not move: Domain-0 is still selected.
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+  });
+
   it('opens help with ? and closes it with Esc', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes('NAME'));

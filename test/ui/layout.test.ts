@@ -3,7 +3,8 @@ import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { historyUpTo, layout } from '../../source/ui/layout.js';
 import type { LayoutInput } from '../../source/ui/layout.js';
-import { DROP_ORDER } from '../../source/ui/rows.js';
+import { DROP_ORDER, vmstatLine } from '../../source/ui/rows.js';
+import { KEYMAP } from '../../source/ui/keymap.js';
 import { deriveHost } from '../../source/view/rates.js';
 import type { HostView } from '../../source/view/rates.js';
 import { initialViewState } from '../../source/view/state.js';
@@ -96,6 +97,50 @@ describe('layout', () => {
     expect(head(80)).not.toContain('TARGET');
     expect(head(80)).toContain('ST(%)');
     expect(head(80)).toContain('CPU(%)');
+  });
+
+  it("shows each vmstat line whole, st included, at any width: MiB (vmstat -S M) when KiB does not fit", () => {
+    const h = views();
+    const newest = h[h.length - 1]!;
+    for (const id of [0, 1, 2, 3]) {
+      const row = newest.byId.get(id)!;
+      for (const [cols, rows] of [[80, 24], [100, 30], [120, 40], [140, 40], [200, 60]] as const) {
+        const st = { ...initialViewState(3, 1000), selectedId: id };
+        const l = layout(input({ history: h, state: st, cols, rows })).map((x) => x.text);
+        for (const x of l) expect(x.length).toBeLessThanOrEqual(cols);
+        const title = l.find((x) => x.startsWith('inside the guest'))!;
+        const head = l.findIndex((x) => x.startsWith(' r  b   swpd   free   buff  cache'));
+        let end = head + 1;
+        while (/^ *\d+ +\d+ +\d+ +\d+ /.test(l[end + 1] ?? '')) end++;
+        const last = l[end]!.trim().split(/ +/).slice(0, 17);
+        const m = row.rates!.vmstat;
+        const mib = title.includes('vmstat -S M 1');
+        expect(last.map(Number)).toEqual([m.r, m.b, ...[m.swpd, m.free, m.buff, m.cache].map((k) => (mib ? Math.floor(k / 1024) : k)), m.si, m.so, m.bi, m.bo, m.in, m.cs, m.us, m.sy, m.id, m.wa, m.st]);
+        // 120 columns hold the KiB lines stacked, 200 beside the hypervisor's view; at 140 MiB is what
+        // puts the two views side by side.
+        if (cols === 120 || cols === 200) expect(mib).toBe(false);
+      }
+    }
+  });
+
+  it('squeezes a vmstat line whose numbers outgrow their fields into the width, memory padding first', () => {
+    const m = { r: 1, b: 0, swpd: 0, free: 1835089, buff: 20972, cache: 61440, si: 0, so: 0, bi: 0, bo: 0, in: 12345, cs: 23456, us: 0, sy: 0, id: 100, wa: 0, st: 0 };
+    const wide = vmstatLine(m, 'M');
+    expect(wide.length).toBeGreaterThan(80);
+    const fit = vmstatLine(m, 'M', 80);
+    expect(fit.length).toBe(80);
+    expect(fit.trim().split(/ +/)).toEqual(wide.trim().split(/ +/));
+  });
+
+  it('fits the key bar by whole entries, and help and quit always show', () => {
+    for (const cols of [80, 100, 120, 200]) {
+      const bar = layout(input({ cols })).at(-1)!.text.trimEnd();
+      expect(bar.length).toBeLessThanOrEqual(cols);
+      expect(bar.endsWith('?/F1 Help  q Quit')).toBe(true);
+      const entries = KEYMAP.filter((b) => b.bar !== null).map((b) => `${b.label} ${b.bar}`);
+      for (const part of bar.split('  ')) expect(entries).toContain(part);
+    }
+    expect(layout(input({ cols: 200 })).at(-1)!.text.trimEnd().split('  ')).toHaveLength(KEYMAP.filter((b) => b.bar !== null).length);
   });
 
   it('filters the list and says so in the key bar', () => {
