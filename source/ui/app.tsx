@@ -46,10 +46,13 @@ const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magent
  * styling off under --no-color/NO_COLOR, and a monochrome screen still needs reverse video for the
  * selection and the bars. Colour is only ever added when colour is on (layout decides).
  */
-function styled(l: Line, contrast: boolean): string {
+export function styled(l: Line, contrast: boolean): string {
   let t = l.text === '' ? ' ' : l.text;
   if (contrast) return l.inverse === true ? `\x1b[1;7m${t}\x1b[22;27m` : `\x1b[1m${t}\x1b[22m`;
   const fg = l.color !== undefined ? SGR_FG[l.color] : undefined;
+  // A coloured bar is black on that colour, both explicit: reverse video would draw it in the
+  // terminal's background colour, which is white on a light theme (white on yellow is unreadable).
+  if (fg !== undefined && l.inverse === true) return `\x1b[30;${fg + 10}m${t}\x1b[39;49m`;
   if (fg !== undefined) t = `\x1b[${fg}m${t}\x1b[39m`;
   if (l.inverse === true) t = `\x1b[7m${t}\x1b[27m`;
   return t;

@@ -1,6 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../source/ui/app.js';
+import { App, styled } from '../../source/ui/app.js';
 import { hostWith, spec } from '../helpers.js';
 
 afterEach(() => cleanup());
@@ -79,5 +79,11 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes('speed 1x'));
     r.stdin.write(' ');
     await until(r.lastFrame, (x) => x.includes('PAUSED'));
+  });
+
+  it('draws a coloured bar black on its colour (both explicit), readable on light and dark themes', () => {
+    expect(styled({ key: 'cap', text: ' caption', inverse: true, color: 'cyan' }, false)).toBe('\x1b[30;46m caption\x1b[39;49m');
+    expect(styled({ key: 'sel', text: 'row', inverse: true }, false)).toBe('\x1b[7mrow\x1b[27m');
+    expect(styled({ key: 'm', text: 'cpu0', color: 'green' }, false)).toBe('\x1b[32mcpu0\x1b[39m');
   });
 });
