@@ -135,22 +135,28 @@ function tooSmall(cols: number, rows: number): Line[] {
   return out;
 }
 
+/**
+ * `text` broken at spaces into lines of at most `cols`: the first after `first`, the rest after
+ * `rest` (a hanging indent). A word longer than a line is cut.
+ */
+export function wrapText(text: string, cols: number, first = '', rest = first): string[] {
+  const out: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > cols) {
+      out.push(line);
+      line = rest + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  out.push(line);
+  return out.map((l) => l.slice(0, cols));
+}
+
 /** The help text, each entry wrapped to `cols` under its description column. */
 export function helpLines(cols: number): string[] {
-  const entry = (label: string, help: string): string[] => {
-    const indent = 11;
-    const width = Math.max(20, cols - indent);
-    const out: string[] = [];
-    let line = '';
-    for (const word of help.split(' ')) {
-      if (line !== '' && line.length + 1 + word.length > width) {
-        out.push(line);
-        line = word;
-      } else line = line === '' ? word : `${line} ${word}`;
-    }
-    out.push(line);
-    return out.map((l, i) => (i === 0 ? `  ${label.padEnd(8)} ${l}` : `${' '.repeat(indent)}${l}`).slice(0, cols));
-  };
+  const entry = (label: string, help: string): string[] => wrapText(help, cols, `  ${label.padEnd(8)} `, ' '.repeat(11));
   return [
     ...KEYMAP.flatMap((k) => entry(k.label, k.help)),
     '',
@@ -223,7 +229,12 @@ function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow
   const cur = history[history.length - 1]!;
   const prev = history.length > 1 ? history[history.length - 2]! : null;
   const dt = prev ? cur.sample.tNs - prev.sample.tNs : 0;
-  out.push({ key: 'pt', text: ' profile: where CPU time went, % of one pCPU over the last interval   (P or Esc: back)'.padEnd(cols).slice(0, cols), inverse: true });
+  const title = cols >= 88 ? ' profile: where CPU time went, % of one pCPU over the last interval   (P or Esc: back)' : ' profile: where CPU time went, % of one pCPU   (P or Esc: back)';
+  out.push({ key: 'pt', text: title.padEnd(cols).slice(0, cols), inverse: true });
+  const notes = [
+    ...wrapText('SPIN: spinning on locks held by its preempted vCPUs. XEN: VM exits, hypercalls on its vCPUs.', cols),
+    ...wrapText('DOM0-EMU: backend and QEMU device-model work Domain-0 did for it. OVERHEAD: the last three over USER+KERNEL.', cols),
+  ];
   out.push({ key: 'ph', text: `${'NAME'.padEnd(12)} ${'MODE'.padEnd(5)} ${'USER'.padStart(6)} ${'KERNEL'.padStart(7)} ${'SPIN'.padStart(6)} ${'XEN'.padStart(6)} ${'DOM0-EMU'.padStart(8)} ${'OVERHEAD'.padStart(8)}` });
   const pct = (ns: number): string => (dt > 0 ? ((ns / dt) * 100).toFixed(1) : '-');
   for (const r of rows) {
@@ -244,11 +255,13 @@ function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow
       key: `pr${r.sample.id}`,
       text: `${sanitize(r.sample.name).slice(0, 12).padEnd(12)} ${r.sample.modeLabel.padEnd(5)} ${pct(u).padStart(6)} ${pct(k).padStart(7)} ${pct(spin).padStart(6)} ${pct(x).padStart(6)} ${pct(e).padStart(8)} ${over.padStart(8)}`.slice(0, cols),
     });
-    if (out.length >= budget - 3) break;
+    if (out.length >= budget - 2) break;
   }
-  out.push({ key: 'pn', text: '' });
-  out.push({ key: 'pnote', text: 'SPIN: spinning on locks held by its preempted vCPUs. XEN: VM exits, hypercalls on its vCPUs.'.slice(0, cols) });
-  out.push({ key: 'pnote2', text: 'DOM0-EMU: backend and QEMU device-model work Domain-0 did for it. OVERHEAD: the last three over USER+KERNEL.'.slice(0, cols) });
+  // The notes explain the columns when there is room; the figures come first.
+  if (out.length + 1 + notes.length <= budget - 1) {
+    out.push({ key: 'pn', text: '' });
+    notes.forEach((text, i) => out.push({ key: `pnote${i}`, text }));
+  }
   while (out.length < budget - 1) out.push({ key: `pp${out.length}`, text: '' });
   out.push(bottomLine(input, cols));
   return out;
@@ -288,7 +301,13 @@ function compareScreen(input: LayoutInput, out: Line[], ids: readonly number[], 
   for (const r of rows) {
     const busy = r.rates ? r.rates.vmstat.us + r.rates.vmstat.sy : null;
     if (busy !== null && r.rates) {
-      out.push({ key: `cs${r.sample.id}`, text: `  ${sanitize(r.sample.name)} thinks it is ${busy}% busy; Xen gave it ${r.rates.cpuPct.toFixed(0)}% of a pCPU${r.sample.seesSteal ? ` and it knows ${r.rates.guestStPct?.toFixed(0)}% was stolen` : ' and it cannot see the rest was stolen'}`.slice(0, cols) });
+      const name = sanitize(r.sample.name);
+      const cpu = r.rates.cpuPct.toFixed(0);
+      const st = r.rates.guestStPct?.toFixed(0);
+      const long = `${name} thinks it is ${busy}% busy; Xen gave it ${cpu}% of a pCPU${r.sample.seesSteal ? ` and it knows ${st}% was stolen` : ' and it cannot see the rest was stolen'}`;
+      const short = `${name} thinks ${busy}% busy, got ${cpu}% of a pCPU, ${r.sample.seesSteal ? `knows ${st}% stolen` : 'cannot see steal'}`;
+      const says = long.length + 2 <= cols ? long : short;
+      wrapText(says, cols, '  ', '    ').forEach((text, i) => out.push({ key: `cs${r.sample.id}.${i}`, text }));
     }
   }
   const spark = Math.max(4, Math.min(10, colW - 10));
@@ -301,7 +320,10 @@ function compareScreen(input: LayoutInput, out: Line[], ids: readonly number[], 
         return x === null || Number.isNaN(x) ? null : Math.abs(x);
       });
       const cell = v === null ? '-' : m.fmt(v) + (m.label.startsWith('memory') ? ` / ${(r.sample.targetKiB / 1024).toFixed(0)}` : '');
-      line += `${cell.padEnd(colW - spark - 1)}${sparkline(hist, spark, m.max)} `.slice(0, colW);
+      // The figure first; the sparkline takes what is left of the column (none if under 2 cells),
+      // and a space always parts it from the next column.
+      const sw = Math.min(spark, colW - cell.length - 2);
+      line += (sw >= 2 ? `${cell.padEnd(colW - sw - 1)}${sparkline(hist, sw, m.max)}` : cell).slice(0, colW - 1).padEnd(colW);
     }
     out.push({ key: `cm${m.label}`, text: line.slice(0, cols) });
   }

@@ -64,6 +64,29 @@ describe('compare screen', () => {
   });
 });
 
+describe('compare and profile screens at 80 columns', () => {
+  it('say each guest\'s sentence whole, and keep a space between the columns of figures', () => {
+    const h = views();
+    const st = { ...initialViewState(3, 1000), screen: 'compare' as const, compare: [0, 1, 2] };
+    const text = layout(input({ history: h, state: st, cols: 80, rows: 40 })).map((x) => x.text);
+    for (const x of text) expect(x.length).toBeLessThanOrEqual(80);
+    expect(text.some((x) => /^ {2}web01 thinks \d+% busy, got \d+% of a pCPU, knows \d+% stolen$/.test(x))).toBe(true);
+    expect(text.some((x) => /^ {2}legacy thinks \d+% busy, got \d+% of a pCPU, cannot see steal$/.test(x))).toBe(true);
+    const mem = text.find((x) => x.startsWith('  memory / target, MiB'))!;
+    expect(mem.slice(30).trim().split(/ {1,}/).filter((x) => /^\d+$/.test(x)).length).toBe(6);
+  });
+
+  it('the profile shows every guest before its footnotes', () => {
+    const st = { ...initialViewState(3, 1000), screen: 'profile' as const };
+    const small = layout(input({ state: st, cols: 80, rows: 24 })).map((x) => x.text);
+    for (const x of small) expect(x.length).toBeLessThanOrEqual(80);
+    const below = small.slice(small.findIndex((x) => x.startsWith(' profile:')));
+    expect(below.filter((x) => /^(Domain-0|web01|legacy|evil)/.test(x))).toHaveLength(4);
+    const big = layout(input({ state: st, cols: 80, rows: 40 })).map((x) => x.text);
+    expect(big.some((x) => x.startsWith('SPIN: spinning on locks'))).toBe(true);
+  });
+});
+
 describe('layout', () => {
   it('never draws more than rows - 1 lines', () => {
     for (const [cols, rows] of [[80, 24], [120, 40], [200, 60], [100, 30]] as const) {
