@@ -78,4 +78,16 @@ describe('sanitize', () => {
     expect(sanitize('evil\x1b[2J\x07name\n\x9b')).toBe('evil\\e[2J\\x07name\\n\\x9b');
     expect(sanitize('plain-name_01')).toBe('plain-name_01');
   });
+
+  it('escapes what is not one column wide or reorders text, so the columns stay put; keeps other letters', () => {
+    expect(sanitize('ünïcødé-Ωmega')).toBe('ünïcødé-Ωmega');
+    expect(sanitize('web-名前')).toBe('web-\\u540d\\u524d');
+    expect(sanitize('e\u0301')).toBe('e\\u0301');
+    expect(sanitize('admin\u202egnp.exe')).toBe('admin\\u202egnp.exe');
+    expect(sanitize('zero\u200bwidth\ufeff')).toBe('zero\\u200bwidth\\ufeff');
+    expect(sanitize('db\u{1f600}')).toBe('db\\u{1f600}');
+    expect(sanitize('ｆｕｌｌ')).toBe('\\uff46\\uff55\\uff4c\\uff4c');
+    // Every character left is a single column: the escaped text's length is its width on screen.
+    for (const s of ['名前', 'a\u0308', '\u{1f680}', '\u2028']) expect(sanitize(s)).toMatch(/^[\x20-\x7e]+$/);
+  });
 });
