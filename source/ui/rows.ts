@@ -94,21 +94,49 @@ export function summaryLines(v: HostView, paused: boolean, speed: number): strin
   ];
 }
 
+/** Up to this many rows of per-pCPU meters; a host with more pCPUs gets the compact strip. */
+export const METER_ROWS = 4;
+
+/**
+ * A meter per pCPU, four to a row as htop draws them: `#` guests, `d` Domain-0, blank idle.
+ * A host with more pCPUs than fit in METER_ROWS rows (64 pCPUs would take 16) gets the totals on
+ * one line and a strip of one cell per pCPU, its height the share busy, as btop's compact view.
+ */
 export function meterLine(v: HostView, width: number): string {
   const n = v.sample.pcpus.length;
   const k = Math.min(n, 4);
+  if (Math.ceil(n / 4) > METER_ROWS) return meterStrip(v, width);
+  const digits = String(Math.max(0, n - 1)).length;
   const per = Math.max(8, Math.floor((width - (k - 1)) / k));
-  const barW = per - 10;
+  const barW = per - (3 + digits) - 2 - 4;
   const cells = v.sample.pcpus.map((p, i) => {
     const u = v.pcpus?.[i];
-    if (!u || barW < 2) return `cpu${i}`.padEnd(per);
+    const label = `cpu${String(i).padEnd(digits)}`;
+    if (!u || barW < 2) return label.padEnd(per);
     const g = Math.round((u.guestPct / 100) * barW);
     const d = Math.round((u.dom0Pct / 100) * barW);
     const bar = '#'.repeat(Math.min(barW, g)) + 'd'.repeat(Math.max(0, Math.min(barW - g, d)));
-    return `cpu${i}[${bar.padEnd(barW)}]${String(Math.round(u.guestPct + u.dom0Pct)).padStart(3)}%`.padEnd(per);
+    return `${label}[${bar.padEnd(barW)}]${String(Math.round(u.guestPct + u.dom0Pct)).padStart(3)}%`.padEnd(per);
   });
   const lines: string[] = [];
   for (let i = 0; i < cells.length; i += 4) lines.push(cells.slice(i, i + 4).join(' '));
+  return lines.join('\n');
+}
+
+function meterStrip(v: HostView, width: number): string {
+  const n = v.sample.pcpus.length;
+  const us = v.pcpus ?? [];
+  const avg = (f: (u: { guestPct: number; dom0Pct: number }) => number): number => (us.length > 0 ? us.reduce((a, u) => a + f(u), 0) / us.length : 0);
+  const g = avg((u) => u.guestPct);
+  const d = avg((u) => u.dom0Pct);
+  const head = us.length > 0 ? `cpu0-${n - 1}: guests ${g.toFixed(1)}%  Domain-0 ${d.toFixed(1)}%  idle ${Math.max(0, 100 - g - d).toFixed(1)}%   (one cell per pCPU, height = busy)` : `cpu0-${n - 1}`;
+  const lines = [head.slice(0, width)];
+  const label = `cpu0-${n - 1} `.length;
+  const per = Math.max(8, width - label);
+  for (let i = 0; i < n && us.length > 0; i += per) {
+    const cells = us.slice(i, i + per).map((u) => BARS[Math.max(0, Math.min(8, Math.round(((u.guestPct + u.dom0Pct) / 100) * 8)))]!);
+    lines.push(`${`cpu${i}`.padEnd(label)}${cells.join('')}`.slice(0, width));
+  }
   return lines.join('\n');
 }
 

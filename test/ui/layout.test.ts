@@ -3,7 +3,7 @@ import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { historyUpTo, layout } from '../../source/ui/layout.js';
 import type { LayoutInput } from '../../source/ui/layout.js';
-import { DROP_ORDER, vmstatLine } from '../../source/ui/rows.js';
+import { DROP_ORDER, METER_ROWS, meterLine, vmstatLine } from '../../source/ui/rows.js';
 import { KEYMAP } from '../../source/ui/keymap.js';
 import { deriveHost } from '../../source/view/rates.js';
 import type { HostView } from '../../source/view/rates.js';
@@ -61,6 +61,42 @@ describe('compare screen', () => {
     expect(text.some((x) => /^ {2}web01 thinks it is \d+% busy; Xen gave it \d+% of a pCPU and it knows \d+% was stolen$/.test(x))).toBe(true);
     expect(text.some((x) => /^ {2}legacy thinks it is \d+% busy; Xen gave it \d+% of a pCPU and it cannot see the rest was stolen$/.test(x))).toBe(true);
     expect(text.find((x) => x.startsWith('  guest: steal (st) %'))).toMatch(/– cannot see/);
+  });
+});
+
+describe('pCPU meters', () => {
+  const viewOn = (pcpus: number): HostView => {
+    const host = hostWith([spec({ name: 'hog', workload: 'cpu', vcpus: 2 })], { pcpus });
+    const a = deriveHost(null, sampleHost(host));
+    host.advance(NS_PER_S);
+    return deriveHost(a.sample, sampleHost(host));
+  };
+
+  it('draws one aligned meter per pCPU, four to a row, percentages whole', () => {
+    for (const cols of [80, 120]) {
+      const lines = meterLine(viewOn(16), cols).split('\n');
+      expect(lines).toHaveLength(4);
+      for (const l of lines) {
+        expect(l.length).toBeLessThanOrEqual(cols);
+        expect(l.match(/cpu\d+ *\[[#d ]+\] *\d+%/g)).toHaveLength(4);
+      }
+      expect(lines[3]!.indexOf('[')).toBe(lines[0]!.indexOf('['));
+    }
+  });
+
+  it('gives a host with many pCPUs its totals and one cell per pCPU, in a few rows', () => {
+    const v = viewOn(64);
+    for (const cols of [80, 120]) {
+      const lines = meterLine(v, cols).split('\n');
+      expect(lines.length).toBeLessThanOrEqual(METER_ROWS);
+      expect(lines[0]).toMatch(/^cpu0-63: guests \d+\.\d%  Domain-0 \d+\.\d%  idle \d+\.\d%/);
+      const cells = lines.slice(1).map((l) => l.slice('cpu0-63 '.length)).join('');
+      expect(cells).toHaveLength(64);
+      // Busy pCPUs show as cells with height (a 2-vCPU hog runs), idle ones blank.
+      expect(cells.replace(/ /g, '').length).toBeGreaterThanOrEqual(1);
+      expect(cells).toMatch(/^[ ▁▂▃▄▅▆▇█]{64}$/);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(cols);
+    }
   });
 });
 
