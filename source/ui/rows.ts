@@ -20,11 +20,17 @@ export interface Column {
 }
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(1));
-const mib = (kib: number): string => `${Math.round(kib / 1024)}M`;
+/** Memory in a 6-column cell: MiB as xl list shows it, then GiB and TiB once it would not fit. */
+export const mib = (kib: number): string => {
+  const m = Math.round(kib / 1024);
+  if (m < 100_000) return `${m}M`;
+  const g = Math.round(m / 1024);
+  return g < 100_000 ? `${g}G` : `${Math.round(g / 1024)}T`;
+};
 
 export const COLUMNS: readonly Column[] = [
   { head: 'NAME', width: 12, left: true, cell: (r) => sanitize(r.sample.name).slice(0, 12), sortValue: (r) => r.sample.name.toLowerCase() },
-  { head: 'ID', width: 3, cell: (r) => String(r.sample.id), sortValue: (r) => r.sample.id },
+  { head: 'ID', width: 5, cell: (r) => String(r.sample.id), sortValue: (r) => r.sample.id },
   { head: 'MODE', width: 5, left: true, cell: (r) => r.sample.modeLabel, sortValue: (r) => r.sample.modeLabel },
   { head: 'STATE', width: 6, cell: (r) => stateLetters(r.sample), sortValue: (r) => stateLetters(r.sample) },
   { head: 'CPU(%)', width: 6, cell: (r) => pct(r.rates?.cpuPct), sortValue: (r) => r.rates?.cpuPct ?? -1 },

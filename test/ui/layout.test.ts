@@ -3,7 +3,7 @@ import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { historyUpTo, layout } from '../../source/ui/layout.js';
 import type { LayoutInput } from '../../source/ui/layout.js';
-import { DROP_ORDER, METER_ROWS, meterLine, vmstatLine } from '../../source/ui/rows.js';
+import { COLUMNS, DROP_ORDER, METER_ROWS, meterLine, mib, rowLine, vmstatLine } from '../../source/ui/rows.js';
 import { KEYMAP } from '../../source/ui/keymap.js';
 import { deriveHost } from '../../source/view/rates.js';
 import type { HostView } from '../../source/view/rates.js';
@@ -61,6 +61,17 @@ describe('compare screen', () => {
     expect(text.some((x) => /^ {2}web01 thinks it is \d+% busy; Xen gave it \d+% of a pCPU and it knows \d+% was stolen$/.test(x))).toBe(true);
     expect(text.some((x) => /^ {2}legacy thinks it is \d+% busy; Xen gave it \d+% of a pCPU and it cannot see the rest was stolen$/.test(x))).toBe(true);
     expect(text.find((x) => x.startsWith('  guest: steal (st) %'))).toMatch(/– cannot see/);
+  });
+});
+
+describe('the VM list cells', () => {
+  it('never cut a number: five-digit domain ids, and memory past 99,999 MiB in GiB', () => {
+    const row = views()[3]!.rows[1]!;
+    const big = { ...row, sample: { ...row.sample, id: 32752, memKiB: 1024 ** 3, maxmemKiB: 2 * 1024 ** 3 } };
+    const cells = rowLine(COLUMNS, big).trim().split(/ +/);
+    expect(cells[1]).toBe('32752');
+    expect(cells).toContain('1024G');
+    expect([mib(2048 * 1024), mib(99_999 * 1024), mib(100_000 * 1024), mib(200 * 1024 ** 3)]).toEqual(['2048M', '99999M', '98G', '200T']);
   });
 });
 
