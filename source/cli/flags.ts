@@ -43,7 +43,7 @@ export const HELP = `
         --speed X          Simulated seconds per real second, 0.1 to 1000, or "max"
                            (default: max in batch mode when stdout is not a terminal, else 1)
         --seed N           Random seed: the same seed and inputs give the same output (default 1)
-        --guests DIR       Folder of xl.cfg guest configs to boot (default ./guests)
+        --guests DIR       Folder of *.cfg guest configs to boot, or one config file (default ./guests)
         --pcpus N          Physical CPUs of the simulated host (default 4)
         --host-mem SIZE    Host memory, xl-style size: 16g, 8192m; a bare number is MiB (default 16g)
         --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv

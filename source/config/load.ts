@@ -51,14 +51,26 @@ export interface GuestText {
   readonly text: string;
 }
 
-/** The *.cfg files of a folder, in name order, as text (unreadable ones become problems). */
+/**
+ * The *.cfg files of a folder, in name order, as text (unreadable ones become problems). A path to
+ * a file is that one config, whatever its name (as `xl create FILE` takes it). A folder whose
+ * files do not end in .cfg says so, and names them, rather than booting nothing in silence.
+ */
 export function readGuestDir(dir: string): { texts: GuestText[]; problems: ConfigProblem[] } {
   const texts: GuestText[] = [];
   const problems: ConfigProblem[] = [];
   let names: string[];
   try {
-    if (!statSync(dir).isDirectory()) return { texts, problems: [{ file: dir, line: 0, col: 0, message: 'not a directory' }] };
-    names = readdirSync(dir).filter((n) => n.endsWith('.cfg')).sort();
+    const st = statSync(dir);
+    if (st.isFile()) return { texts: [{ file: dir, text: readFileSync(dir, 'utf8') }], problems };
+    if (!st.isDirectory()) return { texts, problems: [{ file: dir, line: 0, col: 0, message: 'not a directory or a config file' }] };
+    const all = readdirSync(dir, { withFileTypes: true });
+    names = all.filter((d) => d.name.endsWith('.cfg')).map((d) => d.name).sort();
+    const others = all.filter((d) => d.isFile() && !d.name.endsWith('.cfg') && !d.name.startsWith('.')).map((d) => d.name).sort();
+    if (names.length === 0 && others.length > 0) {
+      const list = others.length > 5 ? `${others.slice(0, 5).join(', ')} and ${others.length - 5} more` : others.join(', ');
+      problems.push({ file: dir, line: 0, col: 0, message: `no *.cfg guest configs here (not read: ${list}); name them *.cfg, or give one with --guests FILE or -c 'create FILE'` });
+    }
   } catch (e) {
     return { texts, problems: [{ file: dir, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
   }

@@ -115,6 +115,17 @@ describe('broken configs name file:line:col and why', () => {
     expect(problem('name="x"\nweight = 0\n')).toBe('bad.cfg:2:1: "weight" must be between 1 and 65535, got 0');
   });
 
+  it("takes one config file of any name, as xl create does, and says so when a folder holds no *.cfg", () => {
+    const one = loadGuestDir(join(examples, 'xlexample.pvhlinux'));
+    expect(one.specs.map((s) => [s.name, s.type])).toEqual([['example.pvhlinux', 'pvh']]);
+    expect(one.problems).toEqual([]);
+    const dir = loadGuestDir(examples);
+    expect(dir.specs).toEqual([]);
+    expect(dir.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/xl-examples: no \*\.cfg guest configs here \(not read: SOURCE\.md, xlexample\.hvm, xlexample\.pvhlinux, xlexample\.pvlinux\); name them \*\.cfg, or give one with --guests FILE or -c 'create FILE'$/),
+    ]);
+  });
+
   it('loads the good guests of a folder and reports the broken ones', () => {
     const r = loadGuestDir(join(import.meta.dirname, '..', 'fixtures', 'mixed-guests'));
     expect(r.specs.map((s) => s.name)).toEqual(['good1', 'good2']);
