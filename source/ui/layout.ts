@@ -5,7 +5,7 @@
  */
 import type { ConsoleLine } from '../model/guest/console.js';
 import type { Step } from '../scenario/parse.js';
-import { sanitize } from '../output/sanitize.js';
+import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { matchesFilter } from '../view/state.js';
 import type { ViewState } from '../view/state.js';
@@ -392,7 +392,7 @@ export function layout(input: LayoutInput): Line[] {
     out.push({ key: 'msgt', text: ` ${sanitize(m.title)}   (Esc closes)`.padEnd(cols).slice(0, cols), inverse: true });
     const room = budget - out.length - 1;
     const lines = m.lines.length > room ? [...m.lines.slice(0, room - 1), `… ${m.lines.length - room + 1} more lines`] : m.lines;
-    lines.forEach((l, i) => out.push({ key: `msg${i}`, text: sanitize(l).replace(/\\t/g, '    ').slice(0, cols), ...(m.error && color ? { color: 'red' } : {}) }));
+    lines.forEach((l, i) => out.push({ key: `msg${i}`, text: sanitize(expandTabs(l)).slice(0, cols), ...(m.error && color ? { color: 'red' } : {}) }));
     while (out.length < budget - 1) out.push({ key: `mp${out.length}`, text: '' });
     out.push(bottomLine(input, cols));
     return out;
@@ -450,7 +450,9 @@ export function layout(input: LayoutInput): Line[] {
   const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
   const conTitle = focused ? `[terminal: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]` : '(Tab: log in / type here)';
   out.push({ key: 'con', text: ` console ${con.device}   ${conTitle}   ${where}`.padEnd(cols).slice(0, cols), inverse: true });
-  consoleLines(shownLines, cols).forEach((text, i) => out.push({ key: `c${i}`, text }));
+  const lineRows = cursorRow ? conRows - 1 : conRows;
+  const wrapped = lineRows > 0 ? consoleLines(shownLines, cols).slice(-lineRows) : [];
+  wrapped.forEach((text, i) => out.push({ key: `c${i}`, text }));
   if (cursorRow) {
     const line = sanitize(con.input!) + (focused ? '█' : '');
     out.push({ key: 'cin', text: line.length > cols ? line.slice(line.length - cols) : line });

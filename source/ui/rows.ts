@@ -6,7 +6,7 @@ import { NS_PER_S } from '../model/clock.js';
 import { formatConsole } from '../model/guest/console.js';
 import type { ConsoleLine } from '../model/guest/console.js';
 import { RUNSTATE_NAMES } from '../model/vcpu.js';
-import { sanitize } from '../output/sanitize.js';
+import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
 import type { DomainSample } from '../model/sample.js';
 import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
@@ -195,5 +195,12 @@ export function vcpuLines(cur: DomainSample, prev: DomainSample | undefined, dtN
 }
 
 export function consoleLines(lines: readonly ConsoleLine[], width: number): string[] {
-  return lines.map((l) => sanitize(formatConsole(l)).slice(0, width));
+  // As a terminal shows them: tabs to 8-column stops, long lines wrapped onto the next row.
+  const rows: string[] = [];
+  for (const l of lines) {
+    const text = sanitize(expandTabs(formatConsole(l)));
+    if (text.length <= width) rows.push(text);
+    else for (let i = 0; i < text.length; i += width) rows.push(text.slice(i, i + width));
+  }
+  return rows;
 }

@@ -146,6 +146,19 @@ describe('layout', () => {
     expect(l.filter((x) => x !== '')).toEqual(['                          terminal too small: 79 x 30', '                                 need 80 x 24']);
   });
 
+  it('shows console output as a terminal does: tabs to 8-column stops, long lines wrapped', () => {
+    const long = 'x'.repeat(100) + 'END';
+    const lines = [
+      { seq: 0, uptimeNs: 0, text: 'flags\t\t: fpu vme', tty: true },
+      { seq: 1, uptimeNs: 0, text: long, tty: true },
+    ];
+    const l = layout(input({ cols: 80, console: () => ({ lines, total: 2, device: 'hvc0' }) })).map((x) => x.text);
+    expect(l).toContain('flags           : fpu vme');
+    const at = l.indexOf('x'.repeat(80));
+    expect(at).toBeGreaterThan(0);
+    expect(l[at + 1]).toBe('x'.repeat(20) + 'END');
+  });
+
   it('escapes control characters in guest names and console lines', () => {
     const text = layout(input({})).map((x) => x.text).join('\n');
     expect(text).not.toMatch(/\x1b|\x07/);
