@@ -125,15 +125,26 @@ const top: Program = (ctx, args) => {
       return ctx.done(1);
     }
   }
-  void batch; // interactive top is not emulated: the console gets batch frames either way
+  // On a terminal without -b, top is full screen: each frame redraws the screen, sized to the
+  // terminal's rows, and q quits (Ctrl+C too). Otherwise (-b, or output to a pipe) frames follow
+  // one another, as top -b prints them.
+  const interactive = !batch && ctx.isatty && !ctx.stdoutIsFile;
   ctx.task('top', 'sleeper');
   let prev = topSnapshot(ctx.g);
   let frames = 0;
   const users = ctx.shell.user === null ? 0 : 1;
+  if (interactive) ctx.onKey((ch) => (ch === 'q' ? (ctx.done(0), true) : false));
   const frame = (): void => {
     const cur = topSnapshot(ctx.g);
-    if (frames > 0) ctx.out('');
-    for (const l of topFrame(ctx.g, prev, cur, { pid: ctx.pid, tty: ctx.isatty ? ctx.shell.tty : '?' }, users)) ctx.out(l);
+    const lines = topFrame(ctx.g, prev, cur, { pid: ctx.pid, tty: ctx.isatty ? ctx.shell.tty : '?' }, users);
+    if (interactive) {
+      ctx.clear();
+      // The last row is the cursor's; the task list is cut to the rows left, as top does.
+      for (const l of lines.slice(0, Math.max(8, ctx.shell.winsize.rows - 1))) ctx.out(l.slice(0, ctx.shell.winsize.cols));
+    } else {
+      if (frames > 0) ctx.out('');
+      for (const l of lines) ctx.out(l);
+    }
     prev = cur;
     frames++;
     if (frames >= iterations) ctx.done(0);
@@ -505,8 +516,10 @@ export function runCommandLine(ctx: ProcessContext, line: string): void {
         return t;
       },
       done: (st) => {
-        // This command's processes end with it; the job goes on with the next command.
+        // This command's processes end with it (and its hold on the keyboard); the job goes on
+        // with the next command.
         for (const t of mine) ctx.g.k.kill(t);
+        ctx.onKey(null);
         if (i + 1 < segs.length) next(i + 1, st);
         else ctx.done(st);
       },

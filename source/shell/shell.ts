@@ -36,6 +36,10 @@ export interface ProcessContext {
   after(ns: number, fn: () => void): void;
   /** Called when the process is interrupted (Ctrl+C) or killed, before it ends. */
   onStop(fn: () => void): void;
+  /** Clears the terminal's screen (as `clear` and top's redraw do). */
+  clear(): void;
+  /** A full-screen program takes the keys typed while it runs ('q' for top); true = taken. */
+  onKey(fn: ((ch: string) => boolean) | null): void;
   /** A task in the guest for this process (it shows in ps and top); it leaves when the process ends. */
   task(name: string, kind: 'hog' | 'sleeper', userFrac?: number): Task;
   done(status: number): void;
@@ -48,6 +52,8 @@ export class Job {
   private readonly stops: (() => void)[] = [];
   readonly tasks: Task[] = [];
   readonly onDone: ((status: number) => void)[] = [];
+  /** Set by a full-screen program: it reads the keys typed while it runs. */
+  keyHandler: ((ch: string) => boolean) | null = null;
 
   constructor(
     readonly id: number,
@@ -110,6 +116,13 @@ export class GuestShell {
   readonly jobs: Job[] = [];
   /** Console lines before this sequence number are cleared from the screen (Ctrl+L, `clear`). */
   clearedBeforeSeq = 0;
+  /**
+   * The terminal's size as programs see it (TIOCGWINSZ): the console pane sets it when it draws
+   * the console, so top fits its task list to the rows there are.
+   */
+  winsize = { rows: 24, cols: 80 };
+  /** Lines entered while a command ran: bash reads them when the command ends (type-ahead). */
+  private pending: string[] = [];
   private bash: Task | null = null;
   private nextJob = 1;
   /** Extra sink for command output (paratop exec): stdout and stderr lines. */
@@ -153,7 +166,9 @@ export class GuestShell {
   /** The line the cursor is on: the prompt and what has been typed, or null while a command runs. */
   get inputLine(): string | null {
     if (!this.available) return null;
-    return this.fg !== null ? null : this.prompt + this.line;
+    // While a command runs, the terminal echoes what is typed ahead after its output.
+    if (this.fg !== null) return this.fg.keyHandler === null && this.line !== '' ? this.line : null;
+    return this.prompt + this.line;
   }
 
   print(text: string): void {
@@ -177,7 +192,21 @@ export class GuestShell {
       this.clearedBeforeSeq = this.dom.kernel.console.total;
       return;
     }
-    if (this.fg !== null) return; // typed ahead while a command runs: not kept
+    if (this.fg !== null) {
+      const fg = this.fg;
+      if (fg.keyHandler !== null) {
+        if (k.type === 'text') for (const ch of k.text) if (this.fg === fg && fg.keyHandler !== null) fg.keyHandler(ch);
+        return;
+      }
+      // Typed ahead: kept, and run when the command ends, as bash reads it from the terminal.
+      if (k.type === 'text') this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
+      else if (k.type === 'backspace') this.line = [...this.line].slice(0, -1).join('');
+      else if (k.type === 'enter' && this.pending.length < 32) {
+        this.pending.push(this.line);
+        this.line = '';
+      }
+      return;
+    }
     switch (k.type) {
       case 'text':
         this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
@@ -239,7 +268,11 @@ export class GuestShell {
       this.history.push(line);
       if (this.history.length > HISTORY_MAX) this.history.shift();
     }
-    this.run(line, true, () => this.reportFinished());
+    this.run(line, true, () => {
+      this.reportFinished();
+      const next = this.pending.shift();
+      if (next !== undefined && this.user !== null) this.enter(next);
+    });
   }
 
   /** Logs `name` in (any name, no password): the MOTD, a bash process, the home directory. */
@@ -260,6 +293,7 @@ export class GuestShell {
     this.bash = null;
     this.user = null;
     this.history.length = 0;
+    this.pending = [];
     this.print('');
     this.print(`Debian GNU/Linux 12 ${this.hostname} ${this.tty}`);
     this.print('');
@@ -332,6 +366,12 @@ export class GuestShell {
         job.addTimer(e);
       },
       onStop: (fn) => job.onStop(fn),
+      clear: () => {
+        if (job.running && isatty) shell.clearedBeforeSeq = k.console.total;
+      },
+      onKey: (fn) => {
+        job.keyHandler = fn;
+      },
       task: (name, kind, userFrac) => {
         // The job's first task is the process itself (same pid); more are its children.
         const t = k.spawn(name, kind, isatty ? shell.tty : null, userFrac, job.tasks.length === 0 ? job.pid : k.allocPid());

@@ -335,8 +335,10 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const k = host.domain(id)?.kernel;
     if (k === undefined) return { lines: [], total: 0, device: '' };
     const sh = shellFor(host, host.domain(id)!);
-    const ring = k.console.all();
     const live = state.historyAtNs === null;
+    // The pane is this guest's terminal: programs that ask its size (top) get the pane's.
+    if (live) sh.winsize = { rows: n, cols };
+    const ring = k.console.all();
     // Ctrl+L / clear: the terminal shows only what came after (scrolling back still reaches it).
     const from = back === 0 && live ? ring.findIndex((l) => l.seq >= sh.clearedBeforeSeq) : 0;
     const all = live ? (from > 0 ? ring.slice(from) : from < 0 ? [] : ring) : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);

@@ -148,6 +148,51 @@ describe('procps formats (golden layouts)', () => {
     expect(out[7]).toMatch(/^ {4}\d{3} root {6}20 {3}0 +\d+ +\d+ +\d+ R +\d+\.\d +\d+\.\d +\d+:\d\d\.\d\d cpuhog$/);
   });
 
+  it('top on the terminal is full screen: each frame redraws the screen, fits its rows, and q quits', () => {
+    const host = hostWith([spec({ name: 'g', workload: 'cpu', vcpus: 2 })]);
+    const { sh } = login(host, 'g');
+    const k = host.domains().find((x) => x.name === 'g')!.kernel;
+    sh.winsize = { rows: 12, cols: 80 };
+    sh.key({ type: 'text', text: 'top' });
+    sh.key({ type: 'enter' });
+    host.advance(7 * NS_PER_S); // three frames: at 0.2 s, 3.2 s and 6.2 s
+    expect(sh.fg).not.toBeNull();
+    const screen = (): string[] => k.console.all().filter((l) => l.seq >= sh.clearedBeforeSeq).map((l) => l.text);
+    const shown = screen();
+    // What is on the screen is one frame: its summary first, cut to the terminal's rows.
+    expect(shown[0]).toMatch(/^top - /);
+    expect(shown[2]).toMatch(/^%Cpu\(s\):.* st$/);
+    expect(shown.length).toBe(11);
+    expect(shown.filter((l) => l.startsWith('top - '))).toHaveLength(1);
+    expect(sh.inputLine).toBeNull();
+    sh.key({ type: 'text', text: 'x' }); // other keys go to top, not to the prompt
+    sh.key({ type: 'text', text: 'q' });
+    expect(sh.fg).toBeNull();
+    expect(sh.inputLine).toBe('root@g:~# ');
+    // With -b it prints frame after frame and takes no keys.
+    sh.key({ type: 'text', text: 'top -b -n 2 -d 1' });
+    sh.key({ type: 'enter' });
+    const from = k.console.total;
+    host.advance(2 * NS_PER_S);
+    expect(k.console.all().filter((l) => l.seq >= from && l.text.startsWith('top - '))).toHaveLength(2);
+  });
+
+  it('keeps what is typed while a command runs, and runs it when the command ends (type-ahead)', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { sh } = login(host, 'g');
+    const k = host.domains().find((x) => x.name === 'g')!.kernel;
+    sh.key({ type: 'text', text: 'sleep 2' });
+    sh.key({ type: 'enter' });
+    sh.key({ type: 'text', text: 'echo one' });
+    sh.key({ type: 'enter' });
+    sh.key({ type: 'text', text: 'echo tw' });
+    expect(sh.inputLine).toBe('echo tw'); // echoed by the terminal after the running command's output
+    host.advance(3 * NS_PER_S);
+    const texts = k.console.all().map((l) => l.text);
+    expect(texts.slice(-2)).toEqual(['root@g:~# echo one', 'one']);
+    expect(sh.inputLine).toBe('root@g:~# echo tw');
+  });
+
   it('uptime, date, ps and /proc files in the kernel\'s and tools\' formats', () => {
     const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
     const { run } = login(host, 'g');
