@@ -110,3 +110,31 @@ export function thousandGuests(n: number): string {
   }
   return dir;
 }
+
+/**
+ * Time to first frame, as a user sees it: from spawning the program in a 120x40 pty to the table
+ * header on screen. The median of `runs` launches, since one launch on a shared 2-core machine can
+ * catch the disk cache or the other core busy.
+ */
+export async function firstFrameMs(bin: string, args: string[], runs = 5): Promise<{ median: number; min: number; max: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(
+      await new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color' } });
+        let t = -1;
+        p.onData((d) => {
+          if (t < 0 && d.includes('NAME')) {
+            t = performance.now() - t0;
+            p.write('q');
+          }
+        });
+        p.onExit(() => resolve(t));
+      }),
+    );
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times[times.length - 1]! };
+}
+
