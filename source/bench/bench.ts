@@ -14,7 +14,7 @@ import { MODES } from '../model/modes.js';
 import { WORKLOAD_NAMES } from '../model/guest/workloads.js';
 import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
-import { firstFrameMs, runDashboard, thousandGuests } from './dashboard.js';
+import { firstFrameMs, keyLatencyMs, runDashboard, thousandGuests } from './dashboard.js';
 import type { DashboardFigures } from './dashboard.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -143,6 +143,8 @@ async function dashboard(): Promise<void> {
   const dir = thousandGuests(1000);
   const big = ['--guests', dir, '--pcpus', '64', '--host-mem', '1t'];
   show('(e) dashboard, 1,000 guests x 2 vCPUs on 64 pCPUs, 120x40 pty, 1 s refresh, 30 s steady', await runDashboard(bin, big, 30), await firstFrameMs(bin, big));
+  const k = await keyLatencyMs(bin, big);
+  console.log(`(e) scrolling 1,000 guests (j, and PgDn every tenth key): key to screen update median ${k.median.toFixed(1)} ms, p90 ${k.p90.toFixed(1)} ms, max ${k.max.toFixed(1)} ms`);
 }
 
 const which = process.argv[2] ?? 'all';

@@ -138,3 +138,35 @@ export async function firstFrameMs(bin: string, args: string[], runs = 5): Promi
   return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times[times.length - 1]! };
 }
 
+/**
+ * How fast the list follows the keys: after `settleMs` of running, `keys` presses of j (and every
+ * tenth a PgDn), 137 ms apart so they land at all phases of the refresh; the time from each key to
+ * the first byte of the screen's update. Median, p90 and max in ms.
+ */
+export async function keyLatencyMs(bin: string, args: string[], keys = 30, settleMs = 6000): Promise<{ median: number; p90: number; max: number }> {
+  const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color' } });
+  let bytes = 0;
+  let seen = false;
+  p.onData((d) => {
+    bytes += d.length;
+    if (d.includes('NAME')) seen = true;
+  });
+  const exited = new Promise<void>((r) => p.onExit(() => r()));
+  const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  while (!seen) await wait(10);
+  await wait(settleMs);
+  const lat: number[] = [];
+  for (let i = 0; i < keys; i++) {
+    const before = bytes;
+    const t0 = performance.now();
+    p.write(i % 10 === 9 ? '\x1b[6~' : 'j');
+    while (bytes === before) await wait(1);
+    lat.push(performance.now() - t0);
+    await wait(137);
+  }
+  p.write('q');
+  await exited;
+  lat.sort((a, b) => a - b);
+  return { median: lat[Math.floor(keys / 2)]!, p90: lat[Math.floor(keys * 0.9)]!, max: lat[keys - 1]! };
+}
+
