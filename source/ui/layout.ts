@@ -22,6 +22,9 @@ import {
   sparkline,
   summaryLines,
   vcpuLines,
+  vcpuLinesCompact,
+  VCPU_COMPACT_W,
+  VCPU_TABLE_W,
   visibleColumns,
   vmstatLine,
 } from './rows.js';
@@ -402,12 +405,11 @@ export function layout(input: LayoutInput): Line[] {
   out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}`.padEnd(cols).slice(0, cols), inverse: true });
   const prevDom = prevView?.byId.get(s.id)?.sample;
   const dt = prevView ? view.sample.tNs - prevView.sample.tNs : 0;
-  const right: string[] = ["the hypervisor's view", ...vcpuLines(s, prevDom, dt)];
-  const rightW = 58; // the vCPU table at its widest, so the layout does not flip as labels change
+  const full: string[] = ["the hypervisor's view", ...vcpuLines(s, prevDom, dt)];
   // vmstat's numbers outgrow their fields (a guest with gigabytes free pushes the line past 80
   // columns, as the real vmstat's does). When the KiB lines do not fit, beside the hypervisor's
   // view or at all, the memory columns are shown in MiB, as `vmstat -S M` would.
-  const widest = (ls: readonly string[]): number => Math.max(VMSTAT_HEADER_2.length, ...ls.map((l) => l.length));
+  const widest = (ls: readonly string[]): number => Math.max(VMSTAT_HEADER_1.length, VMSTAT_HEADER_2.length, ...ls.map((l) => l.length));
   const vmK = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat) : null));
   const vmM = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M') : null));
   // Decided on what the numbers can reach (free and cache up to the guest's memory), not on this
@@ -415,13 +417,18 @@ export function layout(input: LayoutInput): Line[] {
   const memDigits = String(Math.max(s.mem.totalKiB, s.mem.swapTotalKiB)).length;
   const wK = Math.max(widest(vmK), VMSTAT_HEADER_2.length + 2 * Math.max(0, memDigits - 6));
   const wM = widest(vmM);
+  // Side by side with the full vCPU table when it fits, else with the compact one (120 columns),
+  // else stacked. Widths are the tables' widest, so the layout does not flip as labels change.
+  const compact = cols < wM + 1 + VCPU_TABLE_W && cols >= wM + 1 + VCPU_COMPACT_W;
+  const right = compact ? ["the hypervisor's view, %", ...vcpuLinesCompact(s, prevDom, dt)] : full;
+  const rightW = compact ? VCPU_COMPACT_W : VCPU_TABLE_W;
   const sideBySide = cols >= wM + 1 + rightW;
   const inMiB = sideBySide ? cols < wK + 1 + rightW : cols < wK;
   const vm = inMiB ? recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M', sideBySide ? Infinity : cols) : null)) : vmK;
   const offsetMs = s.clockOffsetNs / 1e6;
   const title = `inside the guest (vmstat ${inMiB ? '-S M ' : ''}1${s.seesSteal ? '' : ': cannot see steal'})${offsetMs !== 0 ? `  clock ${offsetMs > 0 ? '+' : ''}${offsetMs.toFixed(1)} ms` : ''}`;
   const left = [title, VMSTAT_HEADER_1, VMSTAT_HEADER_2, ...vm];
-  const leftW = (inMiB ? wM : wK) + 1;
+  const leftW = inMiB ? wM : wK;
   const used = out.length + 2;
   const paneWant = sideBySide ? Math.max(left.length, right.length) : left.length + right.length;
   const paneRows = Math.max(6, Math.min(paneWant, Math.floor((budget - used) * 0.6)));

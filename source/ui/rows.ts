@@ -146,7 +146,7 @@ function meterStrip(v: HostView, width: number): string {
   return lines.join('\n');
 }
 
-export const VMSTAT_HEADER_1 = 'procs -----------memory---------- ---swap-- -----io---- -system-- -------cpu-------';
+export const VMSTAT_HEADER_1 = 'procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----';
 export const VMSTAT_HEADER_2 = ' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st';
 
 const VMSTAT_WIDTHS = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
@@ -190,6 +190,26 @@ export function vcpuLines(cur: DomainSample, prev: DomainSample | undefined, dtN
       `${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${(v.state === 0 ? String(v.processor) : '-').padStart(4)} ` +
         `${share(0).padStart(5)} ${share(1).padStart(6)} ${share(2).padStart(5)} ${share(3).padStart(5)} ${String(v.credit).padStart(6)} ${v.priority}`,
     );
+  }
+  return lines;
+}
+
+/** The vCPU table's width at its widest (PRI "PARKED"). */
+export const VCPU_TABLE_W = 58;
+/** The compact vCPU table's width: what fits beside vmstat on a 120-column terminal. */
+export const VCPU_COMPACT_W = 38;
+
+/**
+ * The hypervisor's view in 38 columns, for a terminal too narrow for the full table beside vmstat:
+ * whole percentages of the interval running, runnable (WAIT) and blocked; no pCPU number or OFF%
+ * (an offline vCPU says so in STATE).
+ */
+export function vcpuLinesCompact(cur: DomainSample, prev: DomainSample | undefined, dtNs: number): string[] {
+  const lines = ['VCPU STATE    RUN WAIT BLK CRED PRI'];
+  for (const v of cur.vcpus) {
+    const p = prev?.vcpus[v.id];
+    const share = (k: number): string => (p && dtNs > 0 ? (((v.runstateNs[k]! - p.runstateNs[k]!) / dtNs) * 100).toFixed(0) : '-');
+    lines.push(`${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${share(0).padStart(3)} ${share(1).padStart(4)} ${share(2).padStart(3)} ${String(v.credit).padStart(4)} ${v.priority}`.slice(0, VCPU_COMPACT_W));
   }
   return lines;
 }

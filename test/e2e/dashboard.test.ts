@@ -78,8 +78,11 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l.some((x) => x.startsWith(' Domain-0  PV  backend')), 'Domain-0 selected');
     s.press('jjj');
     await s.waitFor((l) => l.some((x) => x.startsWith(' crunch01  HVM  cpu')), 'crunch01 selected');
-    const l = await s.waitFor((x) => x.some((y) => y.startsWith('inside the guest (vmstat 1: cannot see steal)')), 'crunch01 guest view');
-    expect(l).toContain(' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st');
+    // At 120 columns the two views are side by side: vmstat (memory in MiB, as vmstat -S M) and
+    // the hypervisor's compact vCPU table.
+    const l = await s.waitFor((x) => x.some((y) => /^inside the guest \(vmstat -S M 1: cannot see steal\) +the hypervisor's view, %$/.test(y)), 'crunch01 guest view');
+    expect(l.some((y) => /^procs -+memory-+ ---swap-- -----io---- -system-- ------cpu----- +VCPU STATE +RUN WAIT BLK CRED PRI$/.test(y))).toBe(true);
+    expect(l.some((y) => y.startsWith(' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st'))).toBe(true);
     s.press('k');
     await s.waitFor((x) => x.some((y) => y.startsWith(' build01  PVHVM  build')), 'build01 selected');
   });

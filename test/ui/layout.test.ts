@@ -199,9 +199,12 @@ describe('layout', () => {
         const m = row.rates!.vmstat;
         const mib = title.includes('vmstat -S M 1');
         expect(last.map(Number)).toEqual([m.r, m.b, ...[m.swpd, m.free, m.buff, m.cache].map((k) => (mib ? Math.floor(k / 1024) : k)), m.si, m.so, m.bi, m.bo, m.in, m.cs, m.us, m.sy, m.id, m.wa, m.st]);
-        // 120 columns hold the KiB lines stacked, 200 beside the hypervisor's view; at 140 MiB is what
-        // puts the two views side by side.
-        if (cols === 120 || cols === 200) expect(mib).toBe(false);
+        // 200 columns hold the KiB lines beside the full vCPU table; from 120 up, the two views are
+        // side by side (MiB and the compact table at 120); below, stacked.
+        if (cols === 200) expect(mib).toBe(false);
+        const sideBySide = title.includes("the hypervisor's view");
+        expect(sideBySide).toBe(cols >= 120);
+        if (cols === 120) expect(l.some((x) => x.includes('VCPU STATE    RUN WAIT BLK CRED PRI'))).toBe(true);
       }
     }
   });
