@@ -49,7 +49,7 @@ export const HELP = `
         --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv
         --scenario FILE    Play a scenario: captions, commands and expectations on a timeline
                            (with --batch: exits 1 if an expectation fails)
-        --record FILE      Save seed, host, guest configs and every command with its time
+        --record FILE      Save seed, host, guest configs, every command and console key with its time
         --replay FILE      Run a recording again, exactly
     -c, --command CMD      An xl-style command applied at start, in order; repeatable
                            (e.g. -c 'mem-set web01 512m' -c 'vcpu-set db01 1'; -c help lists them)

@@ -16,6 +16,7 @@
 import { splitWords } from '../commands/words.js';
 import { COMMANDS } from '../commands/table.js';
 import { parseSizeKiB } from '../cli/size.js';
+import type { ShellKey } from '../shell/shell.js';
 
 export type Op = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export const METRICS = ['st', 'cpu', 'wait', 'us', 'sy', 'id', 'wa', 'in', 'cs', 'ops', 'native', 'mem', 'target', 'maxmem', 'vcpus', 'offset', 'spin', 'swap'] as const;
@@ -33,7 +34,9 @@ export type StepAction =
   | { readonly kind: 'pause'; readonly text: string }
   | { readonly kind: 'command'; readonly line: string }
   | { readonly kind: 'expect'; readonly expect: Expectation; readonly text: string }
-  | { readonly kind: 'end' };
+  | { readonly kind: 'end' }
+  /** A key typed into a guest's console (from a recording). */
+  | { readonly kind: 'type'; readonly domain: string; readonly key: ShellKey };
 
 export interface Step {
   readonly atNs: number;

@@ -4,6 +4,8 @@
  * the dashboard alike; in the dashboard a `pause` step stops the clock until the presenter goes on.
  */
 import { runCommand } from '../commands/run.js';
+import { shellFor } from '../shell/shell.js';
+import type { ShellKey } from '../shell/shell.js';
 import type { Host } from '../model/host.js';
 import { sampleHost } from '../model/sample.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
@@ -198,6 +200,12 @@ export class ScenarioPlayer {
         report({ text: a.line, output: [...r.out, ...r.err], refused: !r.ok });
         return;
       }
+      case 'type': {
+        const d = this.host.domains().find((x) => x.name === a.domain);
+        if (d !== undefined) shellFor(this.host, d).key(a.key);
+        report({ text: `console ${a.domain}: ${describeKey(a.key)}` });
+        return;
+      }
       case 'expect': {
         const e = a.expect;
         const cur = sampleHost(this.host);
@@ -211,4 +219,9 @@ export class ScenarioPlayer {
       }
     }
   }
+}
+
+/** A console key as a report line shows it: typed text quoted, other keys by name. */
+export function describeKey(k: ShellKey): string {
+  return k.type === 'text' ? JSON.stringify(k.text) : k.type;
 }

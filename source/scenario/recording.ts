@@ -5,7 +5,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { GuestText } from '../config/load.js';
+import type { ShellKey } from '../shell/shell.js';
 import type { Scenario } from './parse.js';
+
+/** A command line, or a key typed into a guest's console (its login shell), at a simulated time. */
+export type RecordedEvent = { readonly tNs: number; readonly line: string } | { readonly tNs: number; readonly console: string; readonly key: ShellKey };
 
 export interface Recording {
   readonly paratopRecording: 1;
@@ -13,11 +17,23 @@ export interface Recording {
   readonly pcpus: number;
   readonly hostMemMiB: number;
   readonly guests: readonly GuestText[];
-  readonly commands: readonly { readonly tNs: number; readonly line: string }[];
+  /** In the order they happened (keys and commands interleaved). */
+  readonly commands: readonly RecordedEvent[];
+}
+
+const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof']);
+
+function validEvent(e: unknown): e is RecordedEvent {
+  if (typeof e !== 'object' || e === null) return false;
+  const x = e as Record<string, unknown>;
+  if (typeof x.tNs !== 'number' || !Number.isFinite(x.tNs) || x.tNs < 0) return false;
+  if (typeof x.line === 'string') return true;
+  const k = x.key as Record<string, unknown> | undefined;
+  return typeof x.console === 'string' && typeof k === 'object' && k !== null && KEY_TYPES.has(String(k.type)) && (k.type !== 'text' || typeof k.text === 'string');
 }
 
 export class Recorder {
-  private readonly commands: { tNs: number; line: string }[] = [];
+  private readonly commands: RecordedEvent[] = [];
 
   constructor(
     private readonly base: Omit<Recording, 'commands' | 'paratopRecording'>,
@@ -26,6 +42,11 @@ export class Recorder {
 
   command(nowNs: number, line: string): void {
     this.commands.push({ tNs: nowNs - this.startNs, line });
+  }
+
+  /** A key typed into `domain`'s console: replayed at the same instant, into the same shell. */
+  consoleKey(nowNs: number, domain: string, key: ShellKey): void {
+    this.commands.push({ tNs: nowNs - this.startNs, console: domain, key });
   }
 
   save(file: string): void {
@@ -45,6 +66,8 @@ export function loadRecording(file: string): Recording | string {
   if (r.paratopRecording !== 1 || typeof r.seed !== 'number' || typeof r.pcpus !== 'number' || typeof r.hostMemMiB !== 'number' || !Array.isArray(r.guests) || !Array.isArray(r.commands)) {
     return `${file}: not a paratop recording (missing seed, pcpus, hostMemMiB, guests or commands)`;
   }
+  const bad = r.commands.findIndex((c) => !validEvent(c));
+  if (bad >= 0) return `${file}: not a paratop recording (commands[${bad}] is neither {tNs, line} nor {tNs, console, key})`;
   return r as Recording;
 }
 
@@ -58,6 +81,10 @@ export function recordingScenario(r: Recording, file: string): Scenario {
     hostMemMiB: r.hostMemMiB,
     seed: r.seed,
     windowNs: 5e9,
-    steps: r.commands.map((c, i) => ({ atNs: c.tNs, line: i + 1, action: { kind: 'command' as const, line: c.line } })),
+    steps: r.commands.map((c, i) => ({
+      atNs: c.tNs,
+      line: i + 1,
+      action: 'line' in c ? { kind: 'command' as const, line: c.line } : { kind: 'type' as const, domain: c.console, key: c.key },
+    })),
   };
 }

@@ -231,7 +231,10 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       flush();
     }
     if (keys.length === 0) return;
-    for (const k of keys) sh.key(k);
+    for (const k of keys) {
+      recorder?.consoleKey(host.now, dom.name, k);
+      sh.key(k);
+    }
     apply({ type: 'consoleTyped' });
   };
 

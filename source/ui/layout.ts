@@ -5,6 +5,7 @@
  */
 import type { ConsoleLine } from '../model/guest/console.js';
 import type { Step } from '../scenario/parse.js';
+import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { matchesFilter } from '../view/state.js';
@@ -72,7 +73,7 @@ export interface ScenarioBar {
 function describeStep(s: Step): string {
   const a = s.action;
   const at = `${(s.atNs / 1e9).toFixed(0)}s`;
-  const what = a.kind === 'caption' ? `caption` : a.kind === 'pause' ? 'pause' : a.kind === 'end' ? 'end' : a.kind === 'expect' ? `expect ${a.text}` : a.line;
+  const what = a.kind === 'caption' ? `caption` : a.kind === 'pause' ? 'pause' : a.kind === 'end' ? 'end' : a.kind === 'expect' ? `expect ${a.text}` : a.kind === 'type' ? `console ${a.domain}: ${describeKey(a.key)}` : a.line;
   return `at ${at}: ${what}`;
 }
 
