@@ -139,8 +139,9 @@ const top: Program = (ctx, args) => {
     const lines = topFrame(ctx.g, prev, cur, { pid: ctx.pid, tty: ctx.isatty ? ctx.shell.tty : '?' }, users);
     if (interactive) {
       ctx.clear();
-      // The last row is the cursor's; the task list is cut to the rows left, as top does.
-      for (const l of lines.slice(0, Math.max(8, ctx.shell.winsize.rows - 1))) ctx.out(l.slice(0, ctx.shell.winsize.cols));
+      // The frame is cut to the terminal's rows, as top does (on a short terminal the summary, with
+      // %Cpu's st, is what stays).
+      for (const l of lines.slice(0, Math.max(1, ctx.shell.winsize.rows))) ctx.out(l.slice(0, ctx.shell.winsize.cols));
     } else {
       if (frames > 0) ctx.out('');
       for (const l of lines) ctx.out(l);

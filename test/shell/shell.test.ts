@@ -162,7 +162,7 @@ describe('procps formats (golden layouts)', () => {
     // What is on the screen is one frame: its summary first, cut to the terminal's rows.
     expect(shown[0]).toMatch(/^top - /);
     expect(shown[2]).toMatch(/^%Cpu\(s\):.* st$/);
-    expect(shown.length).toBe(11);
+    expect(shown.length).toBe(12);
     expect(shown.filter((l) => l.startsWith('top - '))).toHaveLength(1);
     expect(sh.inputLine).toBeNull();
     sh.key({ type: 'text', text: 'x' }); // other keys go to top, not to the prompt
