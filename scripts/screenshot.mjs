@@ -16,7 +16,7 @@ const p = pty.spawn(process.execPath, [join(root, 'dist', 'paratop.js'), '--seed
   cols,
   rows,
   cwd: root,
-  env: { ...process.env, CI: '0', TERM: 'xterm-256color' },
+  env: { ...process.env, CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '' },
 });
 const screen = () => {
   const out = [];

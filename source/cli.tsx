@@ -80,6 +80,7 @@ function parse(argv: string[], exec = false): Parsed {
       record: cli.flags.record,
       replay: cli.flags.replay,
       theme: cli.flags.theme,
+      charset: cli.flags.charset,
     },
     exec ? false : process.stdout.isTTY === true,
     process.env,

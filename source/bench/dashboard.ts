@@ -47,7 +47,7 @@ export function runDashboard(bin: string, args: string[], seconds: number): Prom
     const p = pty.spawn(process.execPath, [bin, ...args], {
       cols: 120,
       rows: 40,
-      env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', PARATOP_STATS: statsFile },
+      env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', PARATOP_STATS: statsFile },
     });
     let firstFrameMs = -1;
     let bytes = 0;
@@ -122,7 +122,7 @@ export async function firstFrameMs(bin: string, args: string[], runs = 5): Promi
     times.push(
       await new Promise<number>((resolve) => {
         const t0 = performance.now();
-        const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color' } });
+        const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '' } });
         let t = -1;
         p.onData((d) => {
           if (t < 0 && d.includes('NAME')) {
@@ -144,7 +144,7 @@ export async function firstFrameMs(bin: string, args: string[], runs = 5): Promi
  * the first byte of the screen's update. Median, p90 and max in ms.
  */
 export async function keyLatencyMs(bin: string, args: string[], keys = 30, settleMs = 6000): Promise<{ median: number; p90: number; max: number }> {
-  const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color' } });
+  const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '' } });
   let bytes = 0;
   let seen = false;
   p.onData((d) => {

@@ -2,6 +2,7 @@
  * Command-line flags: one table for meow, --help and validation. A bad flag or value is one line
  * on stderr and exit status 2.
  */
+import { utf8Locale } from '../ui/charset.js';
 import { parseSizeKiB } from './size.js';
 
 export type Format = 'text' | 'json' | 'csv';
@@ -18,6 +19,8 @@ export interface Options {
   readonly hostMemMiB: number;
   readonly format: Format;
   readonly color: boolean;
+  /** Draw in ASCII only (a locale that is not UTF-8, or --charset ascii). */
+  readonly ascii: boolean;
   readonly contrast: boolean;
   /** xl-style commands applied in order at start (-c). */
   readonly commands: readonly string[];
@@ -55,6 +58,7 @@ export const HELP = `
                            (e.g. -c 'mem-set web01 512m' -c 'vcpu-set db01 1'; -c help lists them)
         --no-color         Monochrome dashboard (NO_COLOR is honoured too)
         --theme T          normal, or contrast: bold, high-contrast for projectors (T toggles it)
+        --charset C        utf8 or ascii line drawing (default: from LC_ALL, LC_CTYPE or LANG, as htop)
     -h, --help             Show this help
     -v, --version          Show the version
 
@@ -88,6 +92,7 @@ export const FLAGS = {
   record: { type: 'string' as const },
   replay: { type: 'string' as const },
   theme: { type: 'string' as const },
+  charset: { type: 'string' as const },
   help: { type: 'boolean' as const, shortFlag: 'h' },
   version: { type: 'boolean' as const, shortFlag: 'v' },
 };
@@ -159,6 +164,7 @@ export interface RawFlags {
   record?: string | undefined;
   replay?: string | undefined;
   theme?: string | undefined;
+  charset?: string | undefined;
 }
 
 export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessEnv): Options | string {
@@ -201,6 +207,10 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
   if (f.format !== 'text' && f.format !== 'json' && f.format !== 'csv') {
     return `invalid value for --format: ${JSON.stringify(f.format)} (expected text, json or csv)`;
   }
+  const charset = f.charset?.toLowerCase().replace('-', '');
+  if (charset !== undefined && charset !== 'utf8' && charset !== 'ascii') {
+    return `invalid value for --charset: ${JSON.stringify(f.charset)} (expected utf8 or ascii)`;
+  }
   const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
   return {
     batch: f.batch,
@@ -213,6 +223,7 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     hostMemMiB,
     format: f.format,
     color: f.color && !noColor,
+    ascii: charset === undefined ? !utf8Locale(env) : charset === 'ascii',
     contrast: f.theme === 'contrast',
     commands: f.command,
     scenario: f.scenario,

@@ -18,6 +18,7 @@ import type { ShellKey } from '../shell/shell.js';
 import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
+import { toAscii } from './charset.js';
 import { helpLines, helpPage, historyUpTo, layout, listHeight, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
@@ -37,6 +38,8 @@ export interface AppProps {
   readonly player?: ScenarioPlayer | null;
   readonly recorder?: Recorder | null;
   readonly contrast?: boolean;
+  /** Draw in ASCII only (the terminal's locale is not UTF-8). */
+  readonly ascii?: boolean;
 }
 
 const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magenta: 35, red: 31 };
@@ -63,7 +66,7 @@ function speedIndex(speed: number): number {
   return i < 0 ? SPEEDS.length - 1 : i;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
   const [state, dispatch] = useReducer(reduceView, undefined, () => ({ ...initialViewState(speedIndex(initialSpeed), refreshMs), contrast }));
@@ -353,7 +356,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   // to deal with instead of one per line.
   return (
     <Box flexDirection="column">
-      <Text>{lines.map((l) => styled(l, state.contrast)).join('\n')}</Text>
+      <Text>{lines.map((l) => styled(ascii ? { ...l, text: toAscii(l.text) } : l, state.contrast)).join('\n')}</Text>
     </Box>
   );
 }

@@ -105,6 +105,14 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l[0]!.startsWith('paratop keys'), 'help');
   });
 
+  it('draws in ASCII when the locale is not UTF-8, as htop does (sparklines, arrows and all)', async () => {
+    s = start([], 120, 40, { LANG: 'C' });
+    const l = await s.waitFor((x) => x.includes(TABLE_HEAD.replace('↓', 'v')), 'the table in ASCII');
+    await s.waitFor((x) => x.some((y) => /^batch01 .* [_.:\-=+*#]+$/.test(y)), 'an ASCII sparkline');
+    expect(l.join('\n')).toMatch(/^[\x00-\x7f]*$/);
+    expect(s.raw()).toMatch(/^[\x00-\x7f]*$/);
+  });
+
   it('--no-color draws without colour codes (selection and bars in reverse video)', async () => {
     s = start(['--no-color']);
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');

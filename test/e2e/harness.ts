@@ -21,7 +21,8 @@ export interface Session {
 
 export function start(args: string[], cols = 120, rows = 40, extraEnv: Record<string, string> = {}): Session {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', ...extraEnv };
+  // A UTF-8 locale, as on a desktop terminal: without one paratop draws in ASCII (tested on its own).
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', ...extraEnv };
   delete env['NO_COLOR'];
   const p = pty.spawn(process.execPath, [join(root, 'dist', 'paratop.js'), ...args], { cols, rows, cwd: root, env });
   let raw = '';
