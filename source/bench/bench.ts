@@ -137,7 +137,7 @@ async function dashboard(): Promise<void> {
       `${label}: first frame median ${first.median.toFixed(0)} ms over 5 launches (${first.min.toFixed(0)}-${first.max.toFixed(0)} ms); CPU per frame median ${f.cpuMsPerFrameMedian.toFixed(2)} ms, ` +
         `p95 ${f.cpuMsPerFrameP95.toFixed(2)} ms (${f.frames} frames), of which the UI (all but the model step) median ` +
         `${f.uiMsPerFrameMedian.toFixed(2)} ms, p95 ${f.uiMsPerFrameP95.toFixed(2)} ms; ${f.bytesPerSec.toFixed(0)} bytes/s written; ` +
-        `process CPU ${f.cpuPct.toFixed(2)} % of one core; peak RSS ${f.peakRssMiB.toFixed(0)} MiB`,
+        `process CPU ${f.cpuPct.toFixed(2)} % of one core (main thread ${f.mainMsPerS.toFixed(1)} ms/s, V8's GC and JIT threads ${f.helpersMsPerS.toFixed(1)} ms/s); peak RSS ${f.peakRssMiB.toFixed(0)} MiB`,
     );
   show('(d) dashboard, demo guests, 120x40 pty, 1 s refresh, 30 s steady', await runDashboard(bin, [], 30), await firstFrameMs(bin, []));
   const dir = thousandGuests(1000);
