@@ -119,8 +119,9 @@ function sortRows(view: HostView, state: ViewState): DomainRow[] {
     if (b.sample.id === 0) return 1;
     const x = col.sortValue(a);
     const y = col.sortValue(b);
-    // Names sort A-Z, numbers largest first (as xentop and htop do).
-    const c = typeof x === 'string' ? x.localeCompare(String(y)) : (y as number) - x;
+    // Names sort A-Z by code point, as xentop's strcmp does (and without waking ICU's collator,
+    // ~7 ms of start-up); numbers largest first (as xentop and htop do).
+    const c = typeof x === 'string' ? (x < String(y) ? -1 : x > String(y) ? 1 : 0) : (y as number) - x;
     return (state.reverse ? -c : c) || a.sample.id - b.sample.id;
   });
   return rows;
