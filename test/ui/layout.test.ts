@@ -134,6 +134,36 @@ describe('compare and profile screens at 80 columns', () => {
   });
 });
 
+describe('every screen at every size', () => {
+  it('fits: at most rows - 1 lines, none wider than the terminal', () => {
+    const h = views();
+    const base = initialViewState(3, 1000);
+    const longMsg = { title: 'xl list', lines: Array.from({ length: 80 }, (_, i) => `line ${i}\twith\ttabs ${'x'.repeat(i * 3)}`), error: false };
+    const states: Record<string, ReturnType<typeof initialViewState>> = {
+      main: base,
+      selected: { ...base, selectedId: 2 },
+      help: { ...base, help: true },
+      helpScrolled: { ...base, help: true, helpTop: 1000 },
+      profile: { ...base, screen: 'profile' },
+      compare: { ...base, screen: 'compare', compare: [0, 1, 2] },
+      message: { ...base, message: longMsg },
+      console: { ...base, focus: 'console', selectedId: 1 },
+      prompt: { ...base, prompt: { kind: 'command', text: 'mem-set web01 '.repeat(20), error: 'a long error '.repeat(20) } },
+      filtered: { ...base, filter: 'nothing-matches' },
+    };
+    const longConsole = () => ({ lines: Array.from({ length: 60 }, (_, i) => ({ seq: i, uptimeNs: i * 1e6, text: `${'y'.repeat(i * 7)}\tend`, tty: i % 2 === 0 })), total: 60, device: 'hvc0', input: 'root@web01:~# ' + 'z'.repeat(300) });
+    for (const [name, st] of Object.entries(states)) {
+      for (const [cols, rows] of [[80, 24], [81, 25], [100, 30], [119, 40], [120, 40], [139, 45], [200, 60]] as const) {
+        for (const live of [true, false]) {
+          const l = layout(input({ history: h, state: st, cols, rows, live, historyFrom: 0, historyTo: h[3]!.sample.tNs, console: longConsole }));
+          expect(l.length, `${name} ${cols}x${rows}`).toBeLessThanOrEqual(rows - 1);
+          for (const x of l) expect(x.text.length, `${name} ${cols}x${rows}: ${x.text}`).toBeLessThanOrEqual(cols);
+        }
+      }
+    }
+  });
+});
+
 describe('layout', () => {
   it('never draws more than rows - 1 lines', () => {
     for (const [cols, rows] of [[80, 24], [120, 40], [200, 60], [100, 30]] as const) {
