@@ -192,7 +192,11 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   if (p !== null) {
     const label = p.kind === 'filter' ? 'Filter: ' : p.kind === 'delay' ? 'Delay(sec): ' : ':';
     const err = p.error ? `   ${p.error}` : '';
-    return { key: 'bar', text: `${label}${sanitize(p.text)}_${err}`.slice(0, cols) };
+    // A line longer than the screen scrolls as a shell's does: the end, where the cursor is, stays.
+    const typed = `${sanitize(p.text)}_`;
+    const room = Math.max(2, cols - label.length);
+    const shown = typed.length > room ? `<${typed.slice(typed.length - room + 1)}` : typed;
+    return { key: 'bar', text: `${label}${shown}${err}`.slice(0, cols) };
   }
   const inConsole = input.state.focus === 'console';
   const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;

@@ -259,6 +259,16 @@ describe('layout', () => {
     expect(layout(input({ cols: 200 })).at(-1)!.text.trimEnd().split('  ')).toHaveLength(KEYMAP.filter((b) => b.bar !== null).length);
   });
 
+  it('keeps the end of a long prompt line in view, where the cursor is', () => {
+    const text = 'mem-set web01 512m; vcpu-set web01 2; mem-set db01 1g; sched-credit -d web01 -w 512 -c 50';
+    const st = { ...initialViewState(3, 1000), prompt: { kind: 'command' as const, text, error: null } };
+    const bar = layout(input({ state: st, cols: 80 })).at(-1)!.text;
+    expect(layout(input({ state: st, cols: 120 })).at(-1)!.text).toBe(`:${text}_`);
+    expect(bar.length).toBe(80);
+    expect(bar.startsWith(':<')).toBe(true);
+    expect(bar.endsWith('-w 512 -c 50_')).toBe(true);
+  });
+
   it('filters the list and says so in the key bar', () => {
     const st = { ...initialViewState(3, 1000), filter: 'web' };
     const l = layout(input({ state: st }));
