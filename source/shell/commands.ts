@@ -442,7 +442,7 @@ const PROGRAMS: Record<string, Program> = {
   cat,
   cd,
   clear: (ctx) => {
-    ctx.shell.clearedBeforeSeq = ctx.g.k.console.total;
+    ctx.clear();
     ctx.done(0);
   },
   date,
