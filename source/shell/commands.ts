@@ -562,6 +562,8 @@ function runOne(ctx: ProcessContext, w: string[]): void {
   const redirected: ProcessContext = {
     ...ctx,
     stdoutIsFile: true,
+    // Clearing is bytes on stdout: they go to the file, not to the screen.
+    clear: () => {},
     out: (l) => collected.push(l),
     done: (status) => {
       if (path !== '/dev/null' && collected.length > 0) {
