@@ -415,13 +415,15 @@ export function layout(input: LayoutInput): Line[] {
   // vmstat's numbers outgrow their fields (a guest with gigabytes free pushes the line past 80
   // columns, as the real vmstat's does). When the KiB lines do not fit, beside the hypervisor's
   // view or at all, the memory columns are shown in MiB, as `vmstat -S M` would.
-  const widest = (ls: readonly string[]): number => Math.max(VMSTAT_HEADER_1.length, VMSTAT_HEADER_2.length, ...ls.map((l) => l.length));
+  // At least one column past the header: an idle second's `id` of 100 overflows its field, and
+  // the layout should not flip between side by side and stacked each time a guest goes idle.
+  const widest = (ls: readonly string[]): number => Math.max(VMSTAT_HEADER_1.length + 1, VMSTAT_HEADER_2.length + 1, ...ls.map((l) => l.length));
   const vmK = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat) : null));
   const vmM = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M') : null));
   // Decided on what the numbers can reach (free and cache up to the guest's memory), not on this
   // second's values, so the units do not flip back and forth as free memory crosses a digit.
   const memDigits = String(Math.max(s.mem.totalKiB, s.mem.swapTotalKiB)).length;
-  const wK = Math.max(widest(vmK), VMSTAT_HEADER_2.length + 2 * Math.max(0, memDigits - 6));
+  const wK = Math.max(widest(vmK), VMSTAT_HEADER_2.length + 1 + 2 * Math.max(0, memDigits - 6));
   const wM = widest(vmM);
   // Side by side with the full vCPU table when it fits, else with the compact one (120 columns),
   // else stacked. Widths are the tables' widest, so the layout does not flip as labels change.
