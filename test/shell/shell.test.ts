@@ -177,6 +177,35 @@ describe('procps formats (golden layouts)', () => {
     expect(k.console.all().filter((l) => l.seq >= from && l.text.startsWith('top - '))).toHaveLength(2);
   });
 
+  it("top's and ps's figures are the kernel's: %CPU and TIME+ of a CPU hog, RSS of every task", () => {
+    const host = hostWith([spec({ name: 'g', workload: 'idle' })], { pcpus: 2 });
+    const { run } = login(host, 'g');
+    const k = host.domains().find((x) => x.name === 'g')!.kernel;
+    run('stress --cpu 1 &');
+    host.advance(10 * NS_PER_S);
+    const out = run('top -b -n 2 -d 5');
+    const frames = out.join('\n').split('\n\ntop - ');
+    expect(frames).toHaveLength(2);
+    const worker = (frame: string): string[] => frame.split('\n').find((l) => / R +[\d.]+ +[\d.]+ +[\d:.]+ stress$/.test(l))!.trim().split(/ +/);
+    const [a, b] = [worker(frames[0]!), worker(frames[1]!)];
+    // Alone on a pCPU, the hog gets all of its vCPU: ~100 % in top, and TIME+ moves 5 s in 5 s.
+    expect(Number(b[8])).toBeGreaterThan(95);
+    expect(Number(b[8])).toBeLessThanOrEqual(100);
+    const secs = (t: string): number => Number(t.split(':')[0]) * 60 + Number(t.split(':')[1]);
+    expect(secs(b[10]!) - secs(a[10]!)).toBeCloseTo(5, 0);
+    expect(Number(/^%Cpu\(s\): *([\d.]+) us/m.exec(frames[1]!)![1])).toBeGreaterThan(95);
+    // ps aux: every task's RSS is the kernel's, and the hog's %CPU is its CPU time over its age.
+    const ps = run('ps aux').slice(1).map((l) => l.trim().split(/ +/));
+    for (const t of k.tasks.filter((x) => !x.exited && x.name !== 'ps')) {
+      const row = ps.find((r) => Number(r[1]) === t.pid)!;
+      expect(Number(row[5]), t.name).toBe(t.rssKiB);
+    }
+    const hog = k.tasks.find((x) => x.name === 'stress' && x.cpuNs > NS_PER_S)!;
+    const row = ps.find((r) => Number(r[1]) === hog.pid)!;
+    expect(Number(row[2])).toBeCloseTo((hog.cpuNs / (host.now - hog.startNs)) * 100, 0);
+    expect(Number(row[2])).toBeGreaterThan(95);
+  });
+
   it('keeps what is typed while a command runs, and runs it when the command ends (type-ahead)', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { sh } = login(host, 'g');
