@@ -347,7 +347,7 @@ const sleep: Program = (ctx, args) => {
 
 const ps: Program = (ctx, args) => {
   const all = args.some((a) => /^-?[eA]|aux|^-ef$|^ax$/.test(a));
-  const rows = processes(ctx.g, { pid: ctx.pid, name: 'ps', tty: ctx.isatty ? ctx.shell.tty : '?' });
+  const rows = processes(ctx.g, { pid: ctx.pid, name: 'ps', tty: ctx.isatty ? ctx.shell.tty : '?', ppid: ctx.shell.bashPid });
   // Without -e: the processes on this terminal (none has one under exec, so ps lists itself).
   const selected = all ? rows : ctx.isatty ? rows.filter((r) => r.tty === ctx.shell.tty) : [];
   let lines: string[];

@@ -240,10 +240,11 @@ export interface ProcRow {
   readonly rssKiB: number;
   readonly name: string;
   readonly startNs: number;
+  readonly ppid: number;
 }
 
 /** The guest's processes, by pid: its tasks, plus the program doing the listing (running). */
-export function processes(g: Guest, self: { pid: number; name: string; tty: string } | null): ProcRow[] {
+export function processes(g: Guest, self: { pid: number; name: string; tty: string; ppid?: number } | null): ProcRow[] {
   const rows: ProcRow[] = g.k.tasks.map((t) => ({
     pid: t.pid,
     user: taskUser(t),
@@ -253,8 +254,9 @@ export function processes(g: Guest, self: { pid: number; name: string; tty: stri
     rssKiB: t.kernelThread && t.pid !== 1 ? 0 : Math.max(1024, Math.round(t.rssKiB)),
     name: t.name,
     startNs: t.startNs,
+    ppid: t.pid === 1 ? 0 : t.ppid,
   }));
-  if (self !== null && !rows.some((r) => r.pid === self.pid)) rows.push({ pid: self.pid, user: 'root', state: 'R', tty: self.tty, cpuNs: 0, rssKiB: 3500, name: self.name, startNs: g.host.now });
+  if (self !== null && !rows.some((r) => r.pid === self.pid)) rows.push({ pid: self.pid, user: 'root', state: 'R', tty: self.tty, cpuNs: 0, rssKiB: 3500, name: self.name, startNs: g.host.now, ppid: self.ppid ?? 1 });
   return rows.sort((a, b) => a.pid - b.pid);
 }
 
@@ -270,7 +272,7 @@ export function psFullLines(g: Guest, rows: readonly ProcRow[]): string[] {
     'UID          PID    PPID  C STIME TTY          TIME CMD',
     ...rows.map((r) => {
       const started = timeOfDay(bootS + (r.startNs - g.k.bootNs) / NS_PER_S).slice(0, 5);
-      const ppid = r.pid === 1 ? 0 : 1;
+      const ppid = r.ppid;
       const age = Math.max(1, g.host.now - r.startNs);
       const c = Math.min(99, Math.floor((r.cpuNs / age) * 100));
       return `${r.user.padEnd(8)} ${String(r.pid).padStart(7)} ${String(ppid).padStart(7)} ${String(c).padStart(2)} ${started} ${r.tty.padEnd(8)} ${psTime(r.cpuNs).padStart(8)} ${r.name}`;

@@ -153,6 +153,11 @@ export class GuestShell {
     return k.booted && !k.dead && !k.shuttingDown && this.dom.spec.guestOs === 'linux';
   }
 
+  /** The login shell's pid: the parent of what it runs (1 when nobody is logged in). */
+  get bashPid(): number {
+    return this.bash?.pid ?? 1;
+  }
+
   get home(): string {
     return this.user === 'root' || this.user === null ? '/root' : `/home/${this.user}`;
   }
@@ -375,6 +380,7 @@ export class GuestShell {
       task: (name, kind, userFrac) => {
         // The job's first task is the process itself (same pid); more are its children.
         const t = k.spawn(name, kind, isatty ? shell.tty : null, userFrac, job.tasks.length === 0 ? job.pid : k.allocPid());
+        t.ppid = t.pid === job.pid ? shell.bashPid : job.pid;
         job.tasks.push(t);
         return t;
       },

@@ -206,6 +206,23 @@ describe('procps formats (golden layouts)', () => {
     expect(Number(row[2])).toBeGreaterThan(95);
   });
 
+  it('ps -ef gives each process its real parent: the login shell, or the command that forked it', () => {
+    const host = hostWith([spec({ name: 'g', workload: 'idle' })], { pcpus: 2 });
+    const { run } = login(host, 'g');
+    run('sleep 30 &');
+    run('stress --cpu 1 &');
+    const rows = run('ps -ef').slice(1).map((l) => l.trim().split(/ +/));
+    const pid = (name: string): string[] => rows.filter((r) => r[7] === name).map((r) => r[1]!);
+    const ppid = (p: string): string => rows.find((r) => r[1] === p)![2]!;
+    const [bash] = pid('bash');
+    expect(ppid(pid('systemd')[0]!)).toBe('0');
+    expect(ppid(pid('sleep')[0]!)).toBe(bash);
+    expect(ppid(pid('ps')[0]!)).toBe(bash);
+    const [stress, worker] = pid('stress');
+    expect(ppid(stress!)).toBe(bash);
+    expect(ppid(worker!)).toBe(stress);
+  });
+
   it('keeps what is typed while a command runs, and runs it when the command ends (type-ahead)', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { sh } = login(host, 'g');

@@ -49,6 +49,8 @@ export class Task {
   hogUserFrac = 1;
   /** Started from a login shell: the terminal it runs on (ps's TTY column). */
   tty: string | null = null;
+  /** Its parent's pid (ps -ef's PPID): init's children unless a shell started it. */
+  ppid = 1;
 
   constructor(
     readonly pid: number,
