@@ -37,12 +37,18 @@ export function start(args: string[], cols = 120, rows = 40, extraEnv: Record<st
       if (complete) for (const w of [...waiters]) w();
     });
   });
+  // Exited once the emulator has parsed everything the program wrote: xterm parses writes
+  // asynchronously, so the last bytes (leaving the alternate screen) may still be queued when the
+  // pty reports the exit. An empty write's callback runs after every earlier write is parsed; a
+  // turn of the event loop first lets data the pty still holds arrive.
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => {
     p.onExit((e) => {
       setImmediate(() => {
-        for (const w of [...waiters]) w();
+        term.write('', () => {
+          for (const w of [...waiters]) w();
+          resolve(e);
+        });
       });
-      resolve(e);
     });
   });
   const screen = (): string[] => {
