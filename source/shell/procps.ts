@@ -45,7 +45,9 @@ export function vmstatSnapshot(g: Guest): VmstatSnapshot {
 
 const VMSTAT_HEADER = 'procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----';
 const VMSTAT_WIDE_HEADER = '--procs-- -----------------------memory---------------------- ---swap-- -----io---- -system-- ----------cpu----------';
-const NARROW = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
+/** vmstat's field widths ("%2u %2u %6lu …"); the dashboard's vmstat lines use them too. */
+export const VMSTAT_WIDTHS: readonly number[] = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
+const NARROW = VMSTAT_WIDTHS;
 const WIDE = [4, 4, 12, 12, 12, 12, 4, 4, 5, 5, 4, 4, 3, 3, 3, 3, 3, 3];
 const NAMES = ['r', 'b', 'swpd', 'free', 'buff', 'cache', 'si', 'so', 'bi', 'bo', 'in', 'cs', 'us', 'sy', 'id', 'wa', 'st', 'gu'];
 
@@ -58,8 +60,12 @@ export function vmstatHeader(wide: boolean): string[] {
   return [wide ? VMSTAT_WIDE_HEADER : VMSTAT_HEADER, columns(NAMES, wide ? WIDE : NARROW)];
 }
 
-/** CPU shares as vmstat computes them: (100·x + Div/2) / Div over us+sy+id+wa+st, in integers. */
-function shares(d: readonly number[]): number[] {
+/**
+ * CPU shares as vmstat computes them from tick deltas (user nice system idle iowait irq softirq
+ * steal): (100·x + Div/2) / Div over us+sy+id+wa+st, in integers; us sy id wa st gu. The dashboard's
+ * vmstat lines come from here too.
+ */
+export function vmstatShares(d: readonly number[]): number[] {
   const us = d[0]! + d[1]!;
   const sy = d[2]! + d[5]! + d[6]!;
   let id = d[3]!;
@@ -83,7 +89,7 @@ export function vmstatFirstLine(s: VmstatSnapshot, wide: boolean): string {
   const rate = (x: number): number => Math.floor((x * USER_HZ + half) / div);
   const m = s.mem;
   return columns(
-    [s.running, s.blocked, m.swapTotal - m.swapFree, m.free, m.buffers, m.cached + m.sReclaimable, rate(s.pswpin * 4), rate(s.pswpout * 4), rate(s.pgpgin), rate(s.pgpgout), rate(s.intr), rate(s.ctxt), ...shares(t)],
+    [s.running, s.blocked, m.swapTotal - m.swapFree, m.free, m.buffers, m.cached + m.sReclaimable, rate(s.pswpin * 4), rate(s.pswpout * 4), rate(s.pgpgin), rate(s.pgpgout), rate(s.intr), rate(s.ctxt), ...vmstatShares(t)],
     wide ? WIDE : NARROW,
   );
 }
@@ -108,7 +114,7 @@ export function vmstatLine(prev: VmstatSnapshot, cur: VmstatSnapshot, delayS: nu
       per(cur.pgpgout - prev.pgpgout),
       per(cur.intr - prev.intr),
       per(cur.ctxt - prev.ctxt),
-      ...shares(d),
+      ...vmstatShares(d),
     ],
     wide ? WIDE : NARROW,
   );

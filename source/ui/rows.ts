@@ -7,6 +7,7 @@ import { formatConsole } from '../model/guest/console.js';
 import type { ConsoleLine } from '../model/guest/console.js';
 import { RUNSTATE_NAMES } from '../model/vcpu.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
+import { VMSTAT_WIDTHS, vmstatHeader } from '../shell/procps.js';
 import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
 import type { DomainSample } from '../model/sample.js';
 import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
@@ -146,10 +147,8 @@ function meterStrip(v: HostView, width: number): string {
   return lines.join('\n');
 }
 
-export const VMSTAT_HEADER_1 = 'procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----';
-export const VMSTAT_HEADER_2 = ' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st';
-
-const VMSTAT_WIDTHS = [2, 2, 6, 6, 6, 6, 4, 4, 5, 5, 4, 4, 2, 2, 2, 2, 2];
+/** vmstat's two header lines, as the guest's own vmstat prints them. */
+export const [VMSTAT_HEADER_1, VMSTAT_HEADER_2] = vmstatHeader(false) as [string, string];
 const VMSTAT_MEM = new Set<string>(['swpd', 'free', 'buff', 'cache']);
 
 /**

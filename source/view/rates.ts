@@ -5,6 +5,7 @@
  */
 import { NS_PER_S } from '../model/clock.js';
 import { jiffies } from '../model/guest/guest-cpu.js';
+import { vmstatShares } from '../shell/procps.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 
 
@@ -70,18 +71,10 @@ export interface HostView {
 }
 
 
-/** procps-ng vmstat: each share is (100·x + Div/2) / Div in integers, over us+sy+id+wa+st. */
-function vmstatShares(prev: readonly number[], cur: readonly number[]): Pick<Vmstat, 'us' | 'sy' | 'id' | 'wa' | 'st'> {
-  const d = (i: number): number => Math.max(0, jiffies(cur[i]!) - jiffies(prev[i]!));
-  const us = d(0) + d(1);
-  const sy = d(2) + d(5) + d(6);
-  const id = d(3);
-  const wa = d(4);
-  const st = d(7);
-  const div = us + sy + id + wa + st;
-  if (div === 0) return { us: 0, sy: 0, id: 100, wa: 0, st: 0 };
-  const pct = (x: number): number => Math.floor((100 * x + Math.floor(div / 2)) / div);
-  return { us: pct(us), sy: pct(sy), id: pct(id), wa: pct(wa), st: pct(st) };
+/** vmstat's CPU shares between two /proc/stat readings (ns), in ticks as the guest's vmstat sees them. */
+function shares(prev: readonly number[], cur: readonly number[]): Pick<Vmstat, 'us' | 'sy' | 'id' | 'wa' | 'st'> {
+  const [us, sy, id, wa, st] = vmstatShares(cur.map((x, i) => Math.max(0, jiffies(x) - jiffies(prev[i]!)))) as [number, number, number, number, number];
+  return { us, sy, id, wa, st };
 }
 
 export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number): DomainRates {
@@ -95,7 +88,7 @@ export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number
   }
   const pctOf = (x: number): number => (x / (dtNs * n)) * 100;
   const runstatePct = { running: pctOf(runstate[0]!), runnable: pctOf(runstate[1]!), blocked: pctOf(runstate[2]!), offline: pctOf(runstate[3]!) };
-  const shares = vmstatShares(prev.statNs, cur.statNs);
+  const cpu = shares(prev.statNs, cur.statNs);
   const rate = (a: number, b: number): number => Math.max(0, Math.round((b - a) / dtS));
   const vmstat: Vmstat = {
     r: cur.runnableTasks,
@@ -110,7 +103,7 @@ export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number
     bo: rate(prev.boKiB, cur.boKiB),
     in: rate(prev.interrupts, cur.interrupts),
     cs: rate(prev.ctxSwitches, cur.ctxSwitches),
-    ...shares,
+    ...cpu,
   };
   let statTotal = 0;
   for (let i = 0; i < 8; i++) statTotal += cur.statNs[i]! - prev.statNs[i]!;
