@@ -5,6 +5,7 @@
 import { NS_PER_S } from '../model/clock.js';
 import type { Host } from '../model/host.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
+import { LINUX_BUILD, LINUX_RELEASE } from '../model/guest/boot-log.js';
 import { Runstate } from '../model/vcpu.js';
 
 const REASON_LETTERS: Record<string, string> = { poweroff: '-', reboot: 'r', suspend: 's', crash: 'c', watchdog: 'w', soft_reset: 'S' };
@@ -34,11 +35,16 @@ export function cpuMap(cpus: readonly number[] | null, pcpus: number): string {
   if (cpus === null) return 'all';
   const set = [...new Set(cpus.filter((c) => c < pcpus))].sort((a, b) => a - b);
   if (set.length === pcpus) return 'all';
+  return cpuList(set);
+}
+
+/** "0-3", "0,2-3": sorted CPU ids as ranges, the kernel's cpulist format (and xl's cpumap). */
+export function cpuList(ids: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < set.length; ) {
+  for (let i = 0; i < ids.length; ) {
     let j = i;
-    while (j + 1 < set.length && set[j + 1] === set[j]! + 1) j++;
-    parts.push(i === j ? String(set[i]) : `${set[i]}-${set[j]}`);
+    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
+    parts.push(i === j ? `${ids[i]}` : `${ids[i]}-${ids[j]}`);
     i = j + 1;
   }
   return parts.join(',');
@@ -74,8 +80,8 @@ export function xlInfo(host: Host, s: HostSample): string[] {
   const [major, minor, ...extra] = host.xenVersion.split('.');
   const kv: [string, string][] = [
     ['host', 'paratop'],
-    ['release', '6.1.0-27-amd64'],
-    ['version', '#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1'],
+    ['release', LINUX_RELEASE],
+    ['version', LINUX_BUILD],
     ['machine', 'x86_64'],
     ['nr_cpus', String(s.pcpus.length)],
     ['max_cpu_id', String(s.pcpus.length - 1)],

@@ -8,6 +8,8 @@
  * trailing `&` (handled by the shell). No pipes, no variables, no globbing.
  */
 import { NS_PER_S } from '../model/clock.js';
+import { LINUX_BUILD, LINUX_BUILD_DATE, LINUX_RELEASE } from '../model/guest/boot-log.js';
+import { formatDmesg } from '../model/guest/console.js';
 import { OPERATOR, splitWords } from '../commands/words.js';
 import { guestClockS, listDir, memInfo, readFile, resolvePath, uptimeNs, writeFile } from './procfs.js';
 import { dateText, freeOutput, isoText, processes, psAuxLines, psFullLines, psLines, topFrame, topSnapshot, uptimePretty, uptimeText, vmstatFirstLine, vmstatHeader, vmstatLine, vmstatSnapshot } from './procps.js';
@@ -396,17 +398,13 @@ const kill: Program = (ctx, args) => {
 };
 
 const dmesg: Program = (ctx) => {
-  for (const l of ctx.g.k.console.all()) {
-    if (l.tty) continue;
-    const us = Math.floor(l.uptimeNs / 1000);
-    ctx.out(`[${String(Math.floor(us / 1e6)).padStart(5)}.${String(us % 1e6).padStart(6, '0')}] ${l.text}`);
-  }
+  for (const l of ctx.g.k.console.all()) if (!l.tty) ctx.out(formatDmesg(l));
   ctx.done(0);
 };
 
 const uname: Program = (ctx, args) => {
   const h = ctx.shell.hostname;
-  const parts: Record<string, string> = { s: 'Linux', n: h, r: '6.1.0-27-amd64', v: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)', m: 'x86_64', o: 'GNU/Linux' };
+  const parts: Record<string, string> = { s: 'Linux', n: h, r: LINUX_RELEASE, v: `${LINUX_BUILD} (${LINUX_BUILD_DATE})`, m: 'x86_64', o: 'GNU/Linux' };
   const flags = args.join('').replace(/-/g, '');
   if (flags.includes('a')) ctx.out(`${parts['s']} ${h} ${parts['r']} ${parts['v']} ${parts['m']} ${parts['o']}`);
   else if (flags === '') ctx.out('Linux');

@@ -10,6 +10,8 @@
 import { NS_PER_S } from '../model/clock.js';
 import type { Domain } from '../model/domain.js';
 import { USER_HZ, jiffies } from '../model/guest/guest-cpu.js';
+import { cpuList } from '../commands/formats.js';
+import { procVersion } from '../model/guest/boot-log.js';
 import type { GuestKernel } from '../model/guest/kernel.js';
 import type { Host } from '../model/host.js';
 
@@ -230,17 +232,6 @@ function cpuinfoFile(g: Guest): string {
     .concat('\n');
 }
 
-/** "0-3", "0,2-3": the kernel's cpulist format. */
-export function cpuList(ids: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ids.length; ) {
-    let j = i;
-    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
-    parts.push(i === j ? `${ids[i]}` : `${ids[i]}-${ids[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
 
 const CPU_DIR = '/sys/devices/system/cpu';
 const XEN_MEM_DIR = '/sys/devices/system/xen_memory/xen_memory0';
@@ -257,7 +248,7 @@ function files(g: Guest): Map<string, () => string> {
     ['/proc/loadavg', () => loadavgFile(g)],
     ['/proc/uptime', () => uptimeFile(g)],
     ['/proc/cpuinfo', () => cpuinfoFile(g)],
-    ['/proc/version', () => 'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\n'],
+    ['/proc/version', () => `${procVersion()}\n`],
     ['/etc/hostname', () => `${g.k.hostname}\n`],
     ['/etc/debian_version', () => '12.8\n'],
     [`${CPU_DIR}/online`, () => `${cpuList(g.k.cpus.filter((c) => c.online).map((c) => c.vcpu.id))}\n`],

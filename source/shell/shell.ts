@@ -11,6 +11,7 @@
 import { EventPriority } from '../model/clock.js';
 import type { SimEvent } from '../model/clock.js';
 import type { Domain } from '../model/domain.js';
+import { LINUX_BUILD, LINUX_BUILD_DATE, LINUX_RELEASE } from '../model/guest/boot-log.js';
 import type { Task } from '../model/guest/task.js';
 import type { Host } from '../model/host.js';
 import { COMMAND_NAMES, runCommandLine } from './commands.js';
@@ -284,7 +285,7 @@ export class GuestShell {
   login(name: string): void {
     this.user = name;
     this.cwd = this.home;
-    this.print(`Linux ${this.hostname} 6.1.0-27-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01) x86_64`);
+    this.print(`Linux ${this.hostname} ${LINUX_RELEASE} ${LINUX_BUILD} (${LINUX_BUILD_DATE}) x86_64`);
     this.print('');
     for (const l of MOTD) this.print(l);
     this.bash = this.dom.kernel.spawn('bash', 'sleeper', this.tty);

@@ -5,6 +5,12 @@
 import type { Mode } from '../modes.js';
 import type { GuestSpec } from '../guest-spec.js';
 
+/** The Linux guests' kernel (Debian 12's): its banner, /proc/version, uname and xl info all say so. */
+export const LINUX_RELEASE = '6.1.0-27-amd64';
+export const LINUX_BUILD = '#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1';
+export const LINUX_BUILD_DATE = '2024-11-01';
+const LINUX_BUILT_BY = '(debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0';
+
 export interface BootContext {
   readonly spec: GuestSpec;
   readonly mode: Mode;
@@ -22,7 +28,7 @@ function hex(n: number, width: number): string {
 
 function kernelBanner(c: BootContext): string {
   if (c.spec.guestOs === 'windows') return 'Windows Boot Manager: starting Windows Server 2019 (build 17763)';
-  return 'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1';
+  return `Linux version ${LINUX_RELEASE} ${LINUX_BUILT_BY}) ${LINUX_BUILD}`;
 }
 
 function smpLines(c: BootContext, at: number): Line[] {
@@ -147,6 +153,11 @@ function hybridLines(c: BootContext): Line[] {
 }
 
 /** Lines in boot order with the uptime (µs) at which they appear. */
+/** /proc/version: the banner with the linker and the build date. */
+export function procVersion(): string {
+  return `Linux version ${LINUX_RELEASE} ${LINUX_BUILT_BY}, GNU ld (GNU Binutils for Debian) 2.40) ${LINUX_BUILD} (${LINUX_BUILD_DATE})`;
+}
+
 export function bootLog(c: BootContext): Line[] {
   const lines = c.mode === 'pv' ? pvLines(c) : c.mode === 'hybrid' ? hybridLines(c) : fullLines(c);
   if (c.spec.guestOs === 'linux') {
