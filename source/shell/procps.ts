@@ -266,6 +266,18 @@ export function processes(g: Guest, self: { pid: number; name: string; tty: stri
   return rows.sort((a, b) => a.pid - b.pid);
 }
 
+/** A process's virtual size, KiB: its resident memory plus mapped-but-untouched space (ps VSZ, top VIRT). */
+const virtKiB = (r: ProcRow): number => (r.rssKiB === 0 ? 0 : r.rssKiB * 3 + 5000);
+
+/** Started when, by the guest's clock: ps's STIME and START ("09:00"). */
+function startedAt(g: Guest, r: ProcRow): string {
+  const bootS = guestClockS(g) - uptimeNs(g) / NS_PER_S;
+  return timeOfDay(bootS + (r.startNs - g.k.bootNs) / NS_PER_S).slice(0, 5);
+}
+
+/** CPU time over lifetime, % (ps's %CPU and C). */
+const lifetimeCpuPct = (g: Guest, r: ProcRow): number => (r.cpuNs / Math.max(1, g.host.now - r.startNs)) * 100;
+
 /** procps ps default format: PID TTY TIME CMD. */
 export function psLines(rows: readonly ProcRow[]): string[] {
   return ['    PID TTY          TIME CMD', ...rows.map((r) => `${String(r.pid).padStart(7)} ${r.tty.padEnd(8)} ${psTime(r.cpuNs).padStart(8)} ${r.name}`)];
@@ -273,15 +285,11 @@ export function psLines(rows: readonly ProcRow[]): string[] {
 
 /** ps -ef: UID PID PPID C STIME TTY TIME CMD. */
 export function psFullLines(g: Guest, rows: readonly ProcRow[]): string[] {
-  const bootS = guestClockS(g) - uptimeNs(g) / NS_PER_S;
   return [
     'UID          PID    PPID  C STIME TTY          TIME CMD',
     ...rows.map((r) => {
-      const started = timeOfDay(bootS + (r.startNs - g.k.bootNs) / NS_PER_S).slice(0, 5);
-      const ppid = r.ppid;
-      const age = Math.max(1, g.host.now - r.startNs);
-      const c = Math.min(99, Math.floor((r.cpuNs / age) * 100));
-      return `${r.user.padEnd(8)} ${String(r.pid).padStart(7)} ${String(ppid).padStart(7)} ${String(c).padStart(2)} ${started} ${r.tty.padEnd(8)} ${psTime(r.cpuNs).padStart(8)} ${r.name}`;
+      const c = Math.min(99, Math.floor(lifetimeCpuPct(g, r)));
+      return `${r.user.padEnd(8)} ${String(r.pid).padStart(7)} ${String(r.ppid).padStart(7)} ${String(c).padStart(2)} ${startedAt(g, r)} ${r.tty.padEnd(8)} ${psTime(r.cpuNs).padStart(8)} ${r.name}`;
     }),
   ];
 }
@@ -289,18 +297,14 @@ export function psFullLines(g: Guest, rows: readonly ProcRow[]): string[] {
 /** ps aux: USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND. */
 export function psAuxLines(g: Guest, rows: readonly ProcRow[]): string[] {
   const total = memInfo(g).total;
-  const bootS = guestClockS(g) - uptimeNs(g) / NS_PER_S;
   return [
     'USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND',
     ...rows.map((r) => {
-      const age = Math.max(1, g.host.now - r.startNs);
-      const cpu = ((r.cpuNs / age) * 100).toFixed(1);
+      const cpu = lifetimeCpuPct(g, r).toFixed(1);
       const mem = ((r.rssKiB / total) * 100).toFixed(1);
-      const vsz = r.rssKiB === 0 ? 0 : r.rssKiB * 3 + 5000;
-      const start = timeOfDay(bootS + (r.startNs - g.k.bootNs) / NS_PER_S).slice(0, 5);
       const s = Math.floor(r.cpuNs / NS_PER_S);
       const time = `${Math.floor(s / 60)}:${two(s % 60)}`;
-      return `${r.user.padEnd(8)} ${String(r.pid).padStart(7)} ${cpu.padStart(4)} ${mem.padStart(4)} ${String(vsz).padStart(6)} ${String(r.rssKiB).padStart(5)} ${r.tty.padEnd(8)} ${r.state.padEnd(4)} ${start} ${time.padStart(6)} ${r.name}`;
+      return `${r.user.padEnd(8)} ${String(r.pid).padStart(7)} ${cpu.padStart(4)} ${mem.padStart(4)} ${String(virtKiB(r)).padStart(6)} ${String(r.rssKiB).padStart(5)} ${r.tty.padEnd(8)} ${r.state.padEnd(4)} ${startedAt(g, r)} ${time.padStart(6)} ${r.name}`;
     }),
   ];
 }
@@ -345,9 +349,8 @@ export function topFrame(g: Guest, prev: TopSnapshot, cur: TopSnapshot, self: { 
     '',
     '    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND',
     ...sorted.map(({ r, cpu }) => {
-      const virt = r.rssKiB === 0 ? 0 : r.rssKiB * 3 + 5000;
       const shr = Math.round(r.rssKiB * 0.6);
-      return `${String(r.pid).padStart(7)} ${r.user.padEnd(8).slice(0, 8)} ${'20'.padStart(3)} ${'0'.padStart(3)} ${String(virt).padStart(7)} ${String(r.rssKiB).padStart(6)} ${String(shr).padStart(6)} ${r.state} ${pct(cpu)} ${pct((r.rssKiB / m.total) * 100)} ${topTime(r.cpuNs).padStart(9)} ${r.name}`;
+      return `${String(r.pid).padStart(7)} ${r.user.padEnd(8).slice(0, 8)} ${'20'.padStart(3)} ${'0'.padStart(3)} ${String(virtKiB(r)).padStart(7)} ${String(r.rssKiB).padStart(6)} ${String(shr).padStart(6)} ${r.state} ${pct(cpu)} ${pct((r.rssKiB / m.total) * 100)} ${topTime(r.cpuNs).padStart(9)} ${r.name}`;
     }),
   ];
 }
