@@ -48,15 +48,20 @@ const pctile = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
 };
 
+/** The built program in a 120x40 pty, as on a desktop terminal: UTF-8 locale, Ink's non-CI output. */
+function spawnDashboard(bin: string, args: string[], env: Record<string, string> = {}): pty.IPty {
+  return pty.spawn(process.execPath, [bin, ...args], {
+    cols: 120,
+    rows: 40,
+    env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', ...env },
+  });
+}
+
 export function runDashboard(bin: string, args: string[], seconds: number): Promise<DashboardFigures> {
   const statsFile = join(mkdtempSync(join(tmpdir(), 'paratop-bench-')), 'stats.json');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = pty.spawn(process.execPath, [bin, ...args], {
-      cols: 120,
-      rows: 40,
-      env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', PARATOP_STATS: statsFile },
-    });
+    const p = spawnDashboard(bin, args, { PARATOP_STATS: statsFile });
     let firstFrameMs = -1;
     let bytes = 0;
     let bytesAtStart = 0;
@@ -135,7 +140,7 @@ export async function firstFrameMs(bin: string, args: string[], runs = 5): Promi
     times.push(
       await new Promise<number>((resolve) => {
         const t0 = performance.now();
-        const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '' } });
+        const p = spawnDashboard(bin, args);
         let t = -1;
         p.onData((d) => {
           if (t < 0 && d.includes('NAME')) {
@@ -157,7 +162,7 @@ export async function firstFrameMs(bin: string, args: string[], runs = 5): Promi
  * the first byte of the screen's update. Median, p90 and max in ms.
  */
 export async function keyLatencyMs(bin: string, args: string[], keys = 30, settleMs = 6000): Promise<{ median: number; p90: number; max: number }> {
-  const p = pty.spawn(process.execPath, [bin, ...args], { cols: 120, rows: 40, env: { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '' } });
+  const p = spawnDashboard(bin, args);
   let bytes = 0;
   let seen = false;
   p.onData((d) => {
