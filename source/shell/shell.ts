@@ -198,28 +198,30 @@ export class GuestShell {
       this.clearedBeforeSeq = this.dom.kernel.console.total;
       return;
     }
-    if (this.fg !== null) {
-      const fg = this.fg;
-      if (fg.keyHandler !== null) {
-        if (k.type === 'text') for (const ch of k.text) if (this.fg === fg && fg.keyHandler !== null) fg.keyHandler(ch);
-        return;
-      }
-      // Typed ahead: kept, and run when the command ends, as bash reads it from the terminal.
-      if (k.type === 'text') this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
-      else if (k.type === 'backspace') this.line = [...this.line].slice(0, -1).join('');
-      else if (k.type === 'enter' && this.pending.length < 32) {
+    const fg = this.fg;
+    if (fg !== null && fg.keyHandler !== null) {
+      // A full-screen program (top) reads the keys itself.
+      if (k.type === 'text') for (const ch of k.text) if (this.fg === fg && fg.keyHandler !== null) fg.keyHandler(ch);
+      return;
+    }
+    // Editing the line works the same while a command runs (what is typed ahead is kept).
+    if (k.type === 'text') {
+      this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
+      return;
+    }
+    if (k.type === 'backspace') {
+      this.line = [...this.line].slice(0, -1).join('');
+      return;
+    }
+    if (fg !== null) {
+      // Typed ahead: an entered line runs when the command ends, as bash reads it from the terminal.
+      if (k.type === 'enter' && this.pending.length < 32) {
         this.pending.push(this.line);
         this.line = '';
       }
       return;
     }
     switch (k.type) {
-      case 'text':
-        this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
-        return;
-      case 'backspace':
-        this.line = [...this.line].slice(0, -1).join('');
-        return;
       case 'up':
       case 'down': {
         if (this.user === null || this.history.length === 0) return;

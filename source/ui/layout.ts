@@ -418,8 +418,9 @@ export function layout(input: LayoutInput): Line[] {
   // At least one column past the header: an idle second's `id` of 100 overflows its field, and
   // the layout should not flip between side by side and stacked each time a guest goes idle.
   const widest = (ls: readonly string[]): number => Math.max(VMSTAT_HEADER_1.length + 1, VMSTAT_HEADER_2.length + 1, ...ls.map((l) => l.length));
-  const vmK = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat) : null));
-  const vmM = recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M') : null));
+  const vmLines = (unit: 'K' | 'M', maxWidth = Infinity): string[] => recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, unit, maxWidth) : null));
+  const vmK = vmLines('K');
+  const vmM = vmLines('M');
   // Decided on what the numbers can reach (free and cache up to the guest's memory), not on this
   // second's values, so the units do not flip back and forth as free memory crosses a digit.
   const memDigits = String(Math.max(s.mem.totalKiB, s.mem.swapTotalKiB)).length;
@@ -432,7 +433,8 @@ export function layout(input: LayoutInput): Line[] {
   const rightW = compact ? VCPU_COMPACT_W : VCPU_TABLE_W;
   const sideBySide = cols >= wM + 1 + rightW;
   const inMiB = sideBySide ? cols < wK + 1 + rightW : cols < wK;
-  const vm = inMiB ? recent(history, s.id, 8, (r) => (r.rates ? vmstatLine(r.rates.vmstat, 'M', sideBySide ? Infinity : cols) : null)) : vmK;
+  // Stacked, a MiB line that still overflows is squeezed into the width (side by side it has room).
+  const vm = !inMiB ? vmK : sideBySide ? vmM : vmLines('M', cols);
   const offsetMs = s.clockOffsetNs / 1e6;
   const title = `inside the guest (vmstat ${inMiB ? '-S M ' : ''}1${s.seesSteal ? '' : ': cannot see steal'})${offsetMs !== 0 ? `  clock ${offsetMs > 0 ? '+' : ''}${offsetMs.toFixed(1)} ms` : ''}`;
   const left = [title, VMSTAT_HEADER_1, VMSTAT_HEADER_2, ...vm];
