@@ -29,16 +29,18 @@ export function splitWords(line: string, operator: (line: string, i: number) => 
       if (inWord) out.push(cur);
       cur = '';
       inWord = false;
-    } else if (operator(line, i) !== null) {
-      const op = operator(line, i)!;
-      if (inWord) out.push(cur);
-      out.push(OPERATOR + op);
-      i += op.length - 1;
-      cur = '';
-      inWord = false;
     } else {
-      cur += c;
-      inWord = true;
+      const op = operator(line, i);
+      if (op !== null) {
+        if (inWord) out.push(cur);
+        out.push(OPERATOR + op);
+        i += op.length - 1;
+        cur = '';
+        inWord = false;
+      } else {
+        cur += c;
+        inWord = true;
+      }
     }
   }
   if (quote !== null) return `unterminated ${quote} quote`;
