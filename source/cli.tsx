@@ -7,7 +7,7 @@ import { runBatch } from './batch.js';
 import { dirname, resolve } from 'node:path';
 import { loadRecording } from './scenario/recording.js';
 import { readScenario, startSession } from './session.js';
-import { FLAGS, HELP, repeatedFlag, unknownFlag, validate } from './cli/flags.js';
+import { FLAGS, HELP, VALUE_FLAG_NAMES, repeatedFlag, unknownFlag, validate } from './cli/flags.js';
 import type { Scenario } from './scenario/parse.js';
 import type { Recording } from './scenario/recording.js';
 import type { Options } from './cli/flags.js';
@@ -131,7 +131,8 @@ function splitExec(argv: string[]): { domain: string; flags: string[]; command: 
   const dash = argv.indexOf('--');
   const before = dash < 0 ? argv.slice(1) : argv.slice(1, dash);
   const command = dash < 0 ? [] : argv.slice(dash + 1);
-  const domain = before.find((a, i) => !a.startsWith('-') && !(i > 0 && /^(-c|--command|--seed|--guests|--pcpus|--host-mem|--speed|-d|--delay|-i|--iterations|--format|--theme|--scenario|--record|--replay)$/.test(before[i - 1]!)));
+  // The domain is the first word that is neither a flag nor a flag's value.
+  const domain = before.find((a, i) => !a.startsWith('-') && !(i > 0 && VALUE_FLAG_NAMES.has(before[i - 1]!)));
   if (domain === undefined) fail('exec: which domain? (paratop exec DOMAIN -- COMMAND [ARGS...])');
   if (dash < 0) fail('exec: put the command after "--" (paratop exec DOMAIN -- COMMAND [ARGS...])');
   return { domain, flags: before.filter((a) => a !== domain), command };

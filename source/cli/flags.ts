@@ -116,6 +116,13 @@ const KNOWN = new Set(
   ]),
 );
 
+/** Every spelling of a flag that takes a value (`--seed`, `-c`, …): the word after it is its value. */
+export const VALUE_FLAG_NAMES: ReadonlySet<string> = new Set(
+  Object.entries(FLAGS)
+    .filter(([, d]) => d.type === 'string')
+    .flatMap(([name, d]) => [flagName(name), ...('shortFlag' in d ? [`-${d.shortFlag}`] : [])]),
+);
+
 /** A single-value flag given twice (meow would throw), as an error line, or null. */
 export function repeatedFlag(argv: readonly string[]): string | null {
   const names = new Map<string, string>();

@@ -120,5 +120,13 @@ describe('paratop exec', () => {
     expect(none.err).toBe('paratop: exec: nope is an invalid domain identifier (rc=-6)\n');
     expect(run(['exec', 'win2019', '--', 'ls']).err).toMatch(/win2019 runs windows: its console has no login shell/);
   });
+
+  it('tells the domain from the values of the flags before it, whichever flags they are', () => {
+    for (const flags of [['--charset', 'ascii'], ['--theme', 'contrast'], ['--seed', '7'], ['-c', 'list']]) {
+      const r = run(['exec', ...flags, 'web01', '--', 'hostname']);
+      expect(r.out, flags.join(' ')).toBe('web01\n');
+      expect(r.code).toBe(0);
+    }
+  });
 });
 
