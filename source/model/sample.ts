@@ -126,31 +126,294 @@ function nativeOps(d: Domain, online: number, hit: number): number {
   return value;
 }
 
-function sampleDomain(host: Host, d: Domain): DomainSample {
+/**
+ * Where a domain's numbers sit in the host sample's one Float64Array. A sample holds no object per
+ * number: with 1,000 guests the dashboard keeps a minute of samples, and a number kept as a field
+ * of its own would be an object for the garbage collector to trace, 60,000 times over.
+ */
+const enum D {
+  Id, Weight, Cap, MemKiB, TargetKiB, MaxmemKiB, VcpusOnline, VcpusMax, CpuNs,
+  Stat, // 8 slots: /proc/stat's user nice system idle iowait irq softirq steal
+  Interrupts = Stat + 8, CtxSwitches, RunnableTasks, BlockedTasks,
+  Mem, // 8 slots, in GuestMemSample's order: total free buffers cache swapUsed swapTotal si so
+  BiKiB = Mem + 8, BoKiB, OpsDone, NativeOps, NetTxKiB, NetRxKiB, VbdRdReqs, VbdWrReqs, Nets, Vbds,
+  ClockOffsetNs, ConsoleSeq, UserNs, KernelNs, HvNs, Dom0Ns, SpinNs, Flags,
+  Vcpus, // then VCPU_SLOTS per vCPU
+}
+
+/** Per vCPU: up, runstate, processor, 4 runstate times, credit, priority (index into PRIORITIES). */
+const enum V {
+  Up, State, Processor, Running, Runnable, Blocked, Offline, Credit, Priority,
+  Slots,
+}
+
+const enum Flag {
+  Dying = 1, Shutdown = 2, Blocked = 4, Crashed = 8, Paused = 16, Running = 32, SeesSteal = 64,
+}
+
+/** The 64 combinations of xentop's state flags, made once: samples share them. */
+const FLAG_SETS: readonly DomainFlags[] = Array.from({ length: 64 }, (_, m) =>
+  Object.freeze({
+    dying: (m & Flag.Dying) !== 0,
+    shutdown: (m & Flag.Shutdown) !== 0,
+    blocked: (m & Flag.Blocked) !== 0,
+    crashed: (m & Flag.Crashed) !== 0,
+    paused: (m & Flag.Paused) !== 0,
+    running: (m & Flag.Running) !== 0,
+  }),
+);
+
+/** Scheduler priority names seen so far (a sample stores the index). */
+const PRIORITIES: string[] = [];
+function priorityIndex(name: string): number {
+  let i = PRIORITIES.indexOf(name);
+  if (i < 0) i = PRIORITIES.push(name) - 1;
+  return i;
+}
+
+class PackedVcpu implements VcpuSample {
+  constructor(
+    private readonly f: Float64Array,
+    private readonly o: number,
+    readonly id: number,
+    readonly affinity: readonly number[] | null,
+  ) {}
+  get up(): boolean {
+    return this.f[this.o + V.Up] === 1;
+  }
+  get state(): Runstate {
+    return this.f[this.o + V.State] as Runstate;
+  }
+  get processor(): number {
+    return this.f[this.o + V.Processor]!;
+  }
+  get runstateNs(): readonly [number, number, number, number] {
+    const f = this.f;
+    const o = this.o;
+    return [f[o + V.Running]!, f[o + V.Runnable]!, f[o + V.Blocked]!, f[o + V.Offline]!];
+  }
+  get credit(): number {
+    return this.f[this.o + V.Credit]!;
+  }
+  get priority(): string {
+    return PRIORITIES[this.f[this.o + V.Priority]!]!;
+  }
+}
+
+class PackedMem implements GuestMemSample {
+  constructor(
+    private readonly f: Float64Array,
+    private readonly o: number,
+  ) {}
+  get totalKiB(): number {
+    return this.f[this.o + 0]!;
+  }
+  get freeKiB(): number {
+    return this.f[this.o + 1]!;
+  }
+  get buffersKiB(): number {
+    return this.f[this.o + 2]!;
+  }
+  get cacheKiB(): number {
+    return this.f[this.o + 3]!;
+  }
+  get swapUsedKiB(): number {
+    return this.f[this.o + 4]!;
+  }
+  get swapTotalKiB(): number {
+    return this.f[this.o + 5]!;
+  }
+  get siKiB(): number {
+    return this.f[this.o + 6]!;
+  }
+  get soKiB(): number {
+    return this.f[this.o + 7]!;
+  }
+}
+
+class PackedDomain implements DomainSample {
+  private vcpuList: readonly VcpuSample[] | null = null;
+
+  constructor(
+    /** The host sample's numbers, and where this domain's begin. */
+    readonly f: Float64Array,
+    readonly o: number,
+    readonly name: string,
+    readonly mode: Mode,
+    readonly workload: string,
+    readonly opUnit: string,
+    /** Each vCPU's hard affinity, or null when none has one. */
+    private readonly affinities: readonly (readonly number[] | null)[] | null,
+  ) {}
+
+  get id(): number {
+    return this.f[this.o + D.Id]!;
+  }
+  get modeLabel(): string {
+    return MODE_LABEL[this.mode];
+  }
+  get flags(): DomainFlags {
+    return FLAG_SETS[this.f[this.o + D.Flags]! & 63]!;
+  }
+  get weight(): number {
+    return this.f[this.o + D.Weight]!;
+  }
+  get cap(): number {
+    return this.f[this.o + D.Cap]!;
+  }
+  get memKiB(): number {
+    return this.f[this.o + D.MemKiB]!;
+  }
+  get targetKiB(): number {
+    return this.f[this.o + D.TargetKiB]!;
+  }
+  get maxmemKiB(): number {
+    return this.f[this.o + D.MaxmemKiB]!;
+  }
+  get vcpusOnline(): number {
+    return this.f[this.o + D.VcpusOnline]!;
+  }
+  get vcpusMax(): number {
+    return this.f[this.o + D.VcpusMax]!;
+  }
+  get cpuNs(): number {
+    return this.f[this.o + D.CpuNs]!;
+  }
+  get vcpus(): readonly VcpuSample[] {
+    if (this.vcpuList === null) {
+      const list: VcpuSample[] = [];
+      for (let i = 0; i < this.vcpusMax; i++) list.push(new PackedVcpu(this.f, this.o + D.Vcpus + i * V.Slots, i, this.affinities?.[i] ?? null));
+      this.vcpuList = list;
+    }
+    return this.vcpuList;
+  }
+  get statNs(): readonly number[] {
+    return Array.from(this.f.subarray(this.o + D.Stat, this.o + D.Stat + 8));
+  }
+  get interrupts(): number {
+    return this.f[this.o + D.Interrupts]!;
+  }
+  get ctxSwitches(): number {
+    return this.f[this.o + D.CtxSwitches]!;
+  }
+  get runnableTasks(): number {
+    return this.f[this.o + D.RunnableTasks]!;
+  }
+  get blockedTasks(): number {
+    return this.f[this.o + D.BlockedTasks]!;
+  }
+  get mem(): GuestMemSample {
+    return new PackedMem(this.f, this.o + D.Mem);
+  }
+  get biKiB(): number {
+    return this.f[this.o + D.BiKiB]!;
+  }
+  get boKiB(): number {
+    return this.f[this.o + D.BoKiB]!;
+  }
+  get opsDone(): number {
+    return this.f[this.o + D.OpsDone]!;
+  }
+  get nativeOpsPerSec(): number {
+    return this.f[this.o + D.NativeOps]!;
+  }
+  get netTxKiB(): number {
+    return this.f[this.o + D.NetTxKiB]!;
+  }
+  get netRxKiB(): number {
+    return this.f[this.o + D.NetRxKiB]!;
+  }
+  get vbdRdReqs(): number {
+    return this.f[this.o + D.VbdRdReqs]!;
+  }
+  get vbdWrReqs(): number {
+    return this.f[this.o + D.VbdWrReqs]!;
+  }
+  get nets(): number {
+    return this.f[this.o + D.Nets]!;
+  }
+  get vbds(): number {
+    return this.f[this.o + D.Vbds]!;
+  }
+  get clockOffsetNs(): number {
+    return this.f[this.o + D.ClockOffsetNs]!;
+  }
+  get seesSteal(): boolean {
+    return (this.f[this.o + D.Flags]! & Flag.SeesSteal) !== 0;
+  }
+  get consoleSeq(): number {
+    return this.f[this.o + D.ConsoleSeq]!;
+  }
+  get prof(): DomainSample['prof'] {
+    const f = this.f;
+    const o = this.o;
+    return { userNs: f[o + D.UserNs]!, kernelNs: f[o + D.KernelNs]!, hvNs: f[o + D.HvNs]!, dom0Ns: f[o + D.Dom0Ns]! };
+  }
+  get spinNs(): number {
+    return this.f[this.o + D.SpinNs]!;
+  }
+}
+
+/**
+ * Raw access for the rates, which read every domain every refresh: the numbers of a sample made
+ * here, or null for a sample made some other way.
+ */
+export function packed(d: DomainSample): { readonly f: Float64Array; readonly o: number } | null {
+  return d instanceof PackedDomain ? d : null;
+}
+
+/** Offsets into a packed domain sample, for the rates. */
+export const PACKED = {
+  cpuNs: D.CpuNs,
+  stat: D.Stat,
+  interrupts: D.Interrupts,
+  ctxSwitches: D.CtxSwitches,
+  runnableTasks: D.RunnableTasks,
+  blockedTasks: D.BlockedTasks,
+  mem: D.Mem,
+  biKiB: D.BiKiB,
+  boKiB: D.BoKiB,
+  opsDone: D.OpsDone,
+  nativeOps: D.NativeOps,
+  vcpusOnline: D.VcpusOnline,
+  vcpusMax: D.VcpusMax,
+  flags: D.Flags,
+  seesSteal: Flag.SeesSteal,
+  vcpus: D.Vcpus,
+  vcpuSlots: V.Slots,
+  vcpuRunstate: V.Running,
+} as const;
+
+function domainSlots(d: Domain): number {
+  return D.Vcpus + d.vcpus.length * V.Slots;
+}
+
+function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): PackedDomain {
   const now = host.now;
   const k = d.kernel;
-  const statNs = [0, 0, 0, 0, 0, 0, 0, 0];
-  for (const row of k.statNs(now)) for (let i = 0; i < 8; i++) statNs[i]! += row[i]!;
+  k.addStatNs(now, f, o + D.Stat);
   let anyRunning = false;
   let cpuNs = 0;
   let online = 0;
-  const vcpus: VcpuSample[] = [];
-  for (const v of d.vcpus) {
+  let affinities: (readonly number[] | null)[] | null = null;
+  const vcpus = d.vcpus;
+  for (let i = 0; i < vcpus.length; i++) {
+    const v = vcpus[i]!;
     const info = host.scheduler.info(v);
-    const runstateNs = v.runstateNs(now);
-    cpuNs += runstateNs[0];
+    const b = o + D.Vcpus + i * V.Slots;
+    v.writeRunstateNs(now, f, b + V.Running);
+    cpuNs += f[b + V.Running]!;
     if (v.state === 0) anyRunning = true;
     if (v.up) online++;
-    vcpus.push({
-      id: v.id,
-      up: v.up,
-      state: v.state,
-      processor: v.processor,
-      runstateNs,
-      credit: info.credit,
-      priority: info.priority,
-      affinity: v.affinity,
-    });
+    f[b + V.Up] = v.up ? 1 : 0;
+    f[b + V.State] = v.state;
+    f[b + V.Processor] = v.processor;
+    f[b + V.Credit] = info.credit;
+    f[b + V.Priority] = priorityIndex(info.priority);
+    if (v.affinity !== null) {
+      affinities ??= vcpus.map(() => null);
+      affinities[i] = v.affinity;
+    }
   }
   const m = k.memory;
   const ds = k.profile.datasetMiB * 1024;
@@ -158,64 +421,68 @@ function sampleDomain(host: Host, d: Domain): DomainSample {
   let spinNs = 0;
   for (const c of k.cpus) spinNs += c.spinNs + (c.spinning && c.vcpu.state === 0 ? now - c.runSinceNs : 0);
   const prof = k.prof;
-  return {
-    id: d.id,
-    name: d.name,
-    mode: d.mode,
-    modeLabel: MODE_LABEL[d.mode],
-    workload: d.id === 0 ? 'backend' : d.spec.workload,
-    opUnit: k.profile.opUnit,
-    flags: {
-      dying: d.dying,
-      shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
-      blocked: !anyRunning && !d.paused,
-      crashed: d.shutdownReason === 'crash',
-      paused: d.paused,
-      running: anyRunning,
-    },
-    weight: d.weight,
-    cap: d.cap,
-    memKiB: d.memKiB,
-    targetKiB: d.targetKiB,
-    maxmemKiB: d.maxmemKiB,
-    vcpusOnline: online,
-    vcpusMax: d.vcpus.length,
-    cpuNs,
-    vcpus,
-    statNs,
-    interrupts: k.interrupts,
-    ctxSwitches: k.ctxSwitches,
-    runnableTasks: k.runnableTasks(),
-    blockedTasks: k.blockedTasks(),
-    mem: {
-      totalKiB: m.totalKiB,
-      freeKiB: m.freeKiB,
-      buffersKiB: m.buffersKiB,
-      cacheKiB: m.cacheKiB,
-      swapUsedKiB: m.swapUsedKiB,
-      swapTotalKiB: m.swapTotalKiB,
-      siKiB: m.siKiB,
-      soKiB: m.soKiB,
-    },
-    biKiB: k.biKiB,
-    boKiB: k.boKiB,
-    opsDone: k.opsDone,
-    nativeOpsPerSec: nativeOps(d, online, hit),
-    netTxKiB: k.netTxKiB,
-    netRxKiB: k.netRxKiB,
-    vbdRdReqs: k.vbdRdReqs,
-    vbdWrReqs: k.vbdWrReqs,
-    nets: d.spec.vifs.length,
-    vbds: d.spec.disks.length,
-    clockOffsetNs: k.clockOffsetNs(now),
-    seesSteal: k.traits.seesSteal,
-    consoleSeq: k.console.total,
-    prof: { userNs: prof.userNs, kernelNs: prof.kernelNs, hvNs: prof.hvNs, dom0Ns: prof.dom0Ns },
-    spinNs,
-  };
+  const flags =
+    (d.dying ? Flag.Dying : 0) |
+    (d.shutdownReason !== null && d.shutdownReason !== 'crash' ? Flag.Shutdown : 0) |
+    (!anyRunning && !d.paused ? Flag.Blocked : 0) |
+    (d.shutdownReason === 'crash' ? Flag.Crashed : 0) |
+    (d.paused ? Flag.Paused : 0) |
+    (anyRunning ? Flag.Running : 0) |
+    (k.traits.seesSteal ? Flag.SeesSteal : 0);
+  f[o + D.Id] = d.id;
+  f[o + D.Weight] = d.weight;
+  f[o + D.Cap] = d.cap;
+  f[o + D.MemKiB] = d.memKiB;
+  f[o + D.TargetKiB] = d.targetKiB;
+  f[o + D.MaxmemKiB] = d.maxmemKiB;
+  f[o + D.VcpusOnline] = online;
+  f[o + D.VcpusMax] = vcpus.length;
+  f[o + D.CpuNs] = cpuNs;
+  f[o + D.Interrupts] = k.interrupts;
+  f[o + D.CtxSwitches] = k.ctxSwitches;
+  f[o + D.RunnableTasks] = k.runnableTasks();
+  f[o + D.BlockedTasks] = k.blockedTasks();
+  f[o + D.Mem + 0] = m.totalKiB;
+  f[o + D.Mem + 1] = m.freeKiB;
+  f[o + D.Mem + 2] = m.buffersKiB;
+  f[o + D.Mem + 3] = m.cacheKiB;
+  f[o + D.Mem + 4] = m.swapUsedKiB;
+  f[o + D.Mem + 5] = m.swapTotalKiB;
+  f[o + D.Mem + 6] = m.siKiB;
+  f[o + D.Mem + 7] = m.soKiB;
+  f[o + D.BiKiB] = k.biKiB;
+  f[o + D.BoKiB] = k.boKiB;
+  f[o + D.OpsDone] = k.opsDone;
+  f[o + D.NativeOps] = nativeOps(d, online, hit);
+  f[o + D.NetTxKiB] = k.netTxKiB;
+  f[o + D.NetRxKiB] = k.netRxKiB;
+  f[o + D.VbdRdReqs] = k.vbdRdReqs;
+  f[o + D.VbdWrReqs] = k.vbdWrReqs;
+  f[o + D.Nets] = d.spec.vifs.length;
+  f[o + D.Vbds] = d.spec.disks.length;
+  f[o + D.ClockOffsetNs] = k.clockOffsetNs(now);
+  f[o + D.ConsoleSeq] = k.console.total;
+  f[o + D.UserNs] = prof.userNs;
+  f[o + D.KernelNs] = prof.kernelNs;
+  f[o + D.HvNs] = prof.hvNs;
+  f[o + D.Dom0Ns] = prof.dom0Ns;
+  f[o + D.SpinNs] = spinNs;
+  f[o + D.Flags] = flags;
+  return new PackedDomain(f, o, d.name, d.mode, d.id === 0 ? 'backend' : d.spec.workload, k.profile.opUnit, affinities);
 }
 
 export function sampleHost(host: Host): HostSample {
+  const doms = host.domains();
+  let slots = 0;
+  for (let i = 0; i < doms.length; i++) slots += domainSlots(doms[i]!);
+  const f = new Float64Array(slots);
+  const domains: DomainSample[] = [];
+  let o = 0;
+  for (let i = 0; i < doms.length; i++) {
+    const d = doms[i]!;
+    domains.push(sampleDomain(host, d, f, o));
+    o += domainSlots(d);
+  }
   return {
     tNs: host.now,
     xenVersion: host.xenVersion,
@@ -227,6 +494,6 @@ export function sampleHost(host: Host): HostSample {
     }),
     memKiB: host.totalKiB,
     freeKiB: host.freeKiB,
-    domains: host.domains().map((d) => sampleDomain(host, d)),
+    domains,
   };
 }

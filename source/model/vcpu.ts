@@ -87,6 +87,12 @@ export class VCpu {
     return t;
   }
 
+  /** The same, written into `out` from `at` (running, runnable, blocked, offline). */
+  writeRunstateNs(nowNs: number, out: Float64Array, at: number): void {
+    for (let i = 0; i < 4; i++) out[at + i] = this.timeNs[i]!;
+    out[at + this.state] = out[at + this.state]! + (nowNs - this.stateSinceNs);
+  }
+
   allows(pcpu: number): boolean {
     return this.affinity === null || this.affinity.includes(pcpu);
   }

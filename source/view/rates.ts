@@ -6,6 +6,7 @@
 import { NS_PER_S } from '../model/clock.js';
 import { jiffies } from '../model/guest/guest-cpu.js';
 import { vmstatShares } from '../shell/procps.js';
+import { PACKED, packed } from '../model/sample.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 
 
@@ -71,57 +72,130 @@ export interface HostView {
 }
 
 
-/** vmstat's CPU shares between two /proc/stat readings (ns), in ticks as the guest's vmstat sees them. */
-function shares(prev: readonly number[], cur: readonly number[]): Pick<Vmstat, 'us' | 'sy' | 'id' | 'wa' | 'st'> {
-  const [us, sy, id, wa, st] = vmstatShares(cur.map((x, i) => Math.max(0, jiffies(x) - jiffies(prev[i]!)))) as [number, number, number, number, number];
-  return { us, sy, id, wa, st };
+/**
+ * Where a domain's rates sit in the view's one Float64Array (a rate that does not exist is NaN
+ * there and null to readers). As with samples, no object per number: see sample.ts.
+ */
+const enum R {
+  CpuPct, Running, Runnable, Blocked, Offline, GuestSt, WaitPct, Ops, Native,
+  Vmstat, // VMSTAT_FIELDS.length slots, in that order
+  Slots = Vmstat + 17,
+}
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+class PackedRates implements DomainRates {
+  private vm: Vmstat | null = null;
+
+  constructor(
+    private readonly f: Float64Array,
+    private readonly o: number,
+  ) {}
+
+  get cpuPct(): number {
+    return this.f[this.o + R.CpuPct]!;
+  }
+  get runstatePct(): RunstatePct {
+    const f = this.f;
+    const o = this.o;
+    return { running: f[o + R.Running]!, runnable: f[o + R.Runnable]!, blocked: f[o + R.Blocked]!, offline: f[o + R.Offline]! };
+  }
+  get vmstat(): Vmstat {
+    if (this.vm === null) {
+      const v: Record<string, number> = {};
+      for (let i = 0; i < VMSTAT_FIELDS.length; i++) v[VMSTAT_FIELDS[i]!] = this.f[this.o + R.Vmstat + i]!;
+      this.vm = v as unknown as Vmstat;
+    }
+    return this.vm;
+  }
+  get guestStPct(): number | null {
+    return orNull(this.f[this.o + R.GuestSt]!);
+  }
+  get waitPct(): number {
+    return this.f[this.o + R.WaitPct]!;
+  }
+  get opsPerSec(): number | null {
+    return orNull(this.f[this.o + R.Ops]!);
+  }
+  get nativePct(): number | null {
+    return orNull(this.f[this.o + R.Native]!);
+  }
+}
+
+/** Scratch for the tick deltas vmstat's shares are computed from. */
+const tickDeltas = [0, 0, 0, 0, 0, 0, 0, 0];
+
+/**
+ * The rates between two samples of one domain, written into `out` at `at` (R.Slots numbers).
+ * vmstat's CPU shares are in ticks as the guest's vmstat sees them.
+ */
+function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Float64Array, at: number): void {
+  const P = packed(prev)!;
+  const C = packed(cur)!;
+  const pf = P.f;
+  const po = P.o;
+  const cf = C.f;
+  const co = C.o;
+  const dtS = dtNs / NS_PER_S;
+  const n = cf[co + PACKED.vcpusMax]!;
+  const pn = pf[po + PACKED.vcpusMax]!;
+  let running = 0;
+  let runnable = 0;
+  let blocked = 0;
+  let offline = 0;
+  for (let i = 0; i < n; i++) {
+    const b = co + PACKED.vcpus + i * PACKED.vcpuSlots + PACKED.vcpuRunstate;
+    const a = po + PACKED.vcpus + i * PACKED.vcpuSlots + PACKED.vcpuRunstate;
+    const had = i < pn;
+    running += cf[b]! - (had ? pf[a]! : 0);
+    runnable += cf[b + 1]! - (had ? pf[a + 1]! : 0);
+    blocked += cf[b + 2]! - (had ? pf[a + 2]! : 0);
+    offline += cf[b + 3]! - (had ? pf[a + 3]! : 0);
+  }
+  const per = dtNs * Math.max(1, n);
+  out[at + R.Running] = (running / per) * 100;
+  out[at + R.Runnable] = (runnable / per) * 100;
+  out[at + R.Blocked] = (blocked / per) * 100;
+  out[at + R.Offline] = (offline / per) * 100;
+  const cs = co + PACKED.stat;
+  const ps = po + PACKED.stat;
+  let statTotal = 0;
+  for (let i = 0; i < 8; i++) {
+    tickDeltas[i] = Math.max(0, jiffies(cf[cs + i]!) - jiffies(pf[ps + i]!));
+    statTotal += cf[cs + i]! - pf[ps + i]!;
+  }
+  const rate = (k: number): number => Math.max(0, Math.round((cf[co + k]! - pf[po + k]!) / dtS));
+  const v = at + R.Vmstat;
+  const m = co + PACKED.mem;
+  out[v + 0] = cf[co + PACKED.runnableTasks]!;
+  out[v + 1] = cf[co + PACKED.blockedTasks]!;
+  out[v + 2] = Math.round(cf[m + 4]!); // swpd: swap used
+  out[v + 3] = Math.round(cf[m + 1]!); // free
+  out[v + 4] = Math.round(cf[m + 2]!); // buff
+  out[v + 5] = Math.round(cf[m + 3]!); // cache
+  out[v + 6] = rate(PACKED.mem + 6); // si
+  out[v + 7] = rate(PACKED.mem + 7); // so
+  out[v + 8] = rate(PACKED.biKiB);
+  out[v + 9] = rate(PACKED.boKiB);
+  out[v + 10] = rate(PACKED.interrupts);
+  out[v + 11] = rate(PACKED.ctxSwitches);
+  const sh = vmstatShares(tickDeltas);
+  for (let i = 0; i < 5; i++) out[v + 12 + i] = sh[i]!;
+  const stealNs = cf[cs + 7]! - pf[ps + 7]!;
+  out[at + R.GuestSt] = (cf[co + PACKED.flags]! & PACKED.seesSteal) !== 0 ? (statTotal > 0 ? (stealNs / statTotal) * 100 : 0) : NaN;
+  const ops = cur.opUnit !== '' ? (cf[co + PACKED.opsDone]! - pf[po + PACKED.opsDone]!) / dtS : NaN;
+  out[at + R.Ops] = ops;
+  const native = cf[co + PACKED.nativeOps]!;
+  out[at + R.Native] = !Number.isNaN(ops) && native > 0 ? (ops / native) * 100 : NaN;
+  out[at + R.CpuPct] = ((cf[co + PACKED.cpuNs]! - pf[po + PACKED.cpuNs]!) / dtNs) * 100;
+  // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).
+  out[at + R.WaitPct] = (runnable / (dtNs * Math.max(1, cf[co + PACKED.vcpusOnline]!))) * 100;
 }
 
 export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number): DomainRates {
-  const dtS = dtNs / NS_PER_S;
-  const runstate = [0, 0, 0, 0];
-  const n = Math.max(1, cur.vcpus.length);
-  for (let i = 0; i < cur.vcpus.length; i++) {
-    const a = prev.vcpus[i]?.runstateNs ?? [0, 0, 0, 0];
-    const b = cur.vcpus[i]!.runstateNs;
-    for (let k = 0; k < 4; k++) runstate[k]! += b[k]! - a[k]!;
-  }
-  const pctOf = (x: number): number => (x / (dtNs * n)) * 100;
-  const runstatePct = { running: pctOf(runstate[0]!), runnable: pctOf(runstate[1]!), blocked: pctOf(runstate[2]!), offline: pctOf(runstate[3]!) };
-  const cpu = shares(prev.statNs, cur.statNs);
-  const rate = (a: number, b: number): number => Math.max(0, Math.round((b - a) / dtS));
-  const vmstat: Vmstat = {
-    r: cur.runnableTasks,
-    b: cur.blockedTasks,
-    swpd: Math.round(cur.mem.swapUsedKiB),
-    free: Math.round(cur.mem.freeKiB),
-    buff: Math.round(cur.mem.buffersKiB),
-    cache: Math.round(cur.mem.cacheKiB),
-    si: rate(prev.mem.siKiB, cur.mem.siKiB),
-    so: rate(prev.mem.soKiB, cur.mem.soKiB),
-    bi: rate(prev.biKiB, cur.biKiB),
-    bo: rate(prev.boKiB, cur.boKiB),
-    in: rate(prev.interrupts, cur.interrupts),
-    cs: rate(prev.ctxSwitches, cur.ctxSwitches),
-    ...cpu,
-  };
-  let statTotal = 0;
-  for (let i = 0; i < 8; i++) statTotal += cur.statNs[i]! - prev.statNs[i]!;
-  const stealNs = cur.statNs[7]! - prev.statNs[7]!;
-  const guestStPct = cur.seesSteal ? (statTotal > 0 ? (stealNs / statTotal) * 100 : 0) : null;
-  const hasOps = cur.opUnit !== '';
-  const opsPerSec = hasOps ? (cur.opsDone - prev.opsDone) / dtS : null;
-  const nativePct = opsPerSec !== null && cur.nativeOpsPerSec > 0 ? (opsPerSec / cur.nativeOpsPerSec) * 100 : null;
-  return {
-    cpuPct: ((cur.cpuNs - prev.cpuNs) / dtNs) * 100,
-    runstatePct,
-    vmstat,
-    guestStPct,
-    // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).
-    waitPct: (runstate[1]! / (dtNs * Math.max(1, cur.vcpusOnline))) * 100,
-    opsPerSec,
-    nativePct,
-  };
+  const f = new Float64Array(R.Slots);
+  deriveInto(prev, cur, dtNs, f, 0);
+  return new PackedRates(f, 0);
 }
 
 export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
@@ -129,9 +203,15 @@ export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
   const prevById = new Map<number, DomainSample>();
   if (prev !== null) for (const d of prev.domains) prevById.set(d.id, d);
   const byId = new Map<number, DomainRow>();
-  const rows = cur.domains.map((d): DomainRow => {
+  const f = dt > 0 ? new Float64Array(cur.domains.length * R.Slots) : null;
+  const rows = cur.domains.map((d, i): DomainRow => {
     const p = prevById.get(d.id);
-    const row = { sample: d, rates: p !== undefined && dt > 0 ? deriveDomain(p, d, dt) : null };
+    let rates: DomainRates | null = null;
+    if (p !== undefined && f !== null) {
+      deriveInto(p, d, dt, f, i * R.Slots);
+      rates = new PackedRates(f, i * R.Slots);
+    }
+    const row = { sample: d, rates };
     byId.set(d.id, row);
     return row;
   });

@@ -67,7 +67,8 @@ describe('compare screen', () => {
 describe('the VM list cells', () => {
   it('never cut a number: five-digit domain ids, and memory past 99,999 MiB in GiB', () => {
     const row = views()[3]!.rows[1]!;
-    const big = { ...row, sample: { ...row.sample, id: 32752, memKiB: 1024 ** 3, maxmemKiB: 2 * 1024 ** 3 } };
+    const sample = Object.create(row.sample, { id: { value: 32752 }, memKiB: { value: 1024 ** 3 }, maxmemKiB: { value: 2 * 1024 ** 3 } }) as typeof row.sample;
+    const big = { ...row, sample };
     const cells = rowLine(COLUMNS, big).trim().split(/ +/);
     expect(cells[1]).toBe('32752');
     expect(cells).toContain('1024G');

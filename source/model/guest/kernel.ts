@@ -854,6 +854,15 @@ export class GuestKernel {
     });
   }
 
+  /** The same summed over CPUs, added into `out` from `at` (a sample's slots; no array is made). */
+  addStatNs(nowNs: number, out: Float64Array, at: number): void {
+    for (const c of this.cpus) {
+      this.time.accountTo(c, nowNs);
+      const s = c.stat;
+      for (let i = 0; i < 8; i++) out[at + i] = out[at + i]! + s[i]!;
+    }
+  }
+
   /** Guest clock minus host clock, ns: 0 for a kernel that reads Xen's clock. */
   clockOffsetNs(nowNs: number): number {
     return this.time.clockOffsetNs(nowNs);

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { NS_PER_S } from '../../source/model/clock.js';
+import { sampleHost } from '../../source/model/sample.js';
+import { deriveHost } from '../../source/view/rates.js';
+import { hostWith, spec } from '../helpers.js';
+
+describe('samples and rates', () => {
+  const host = hostWith([
+    spec({ name: 'hog', workload: 'cpu', vcpus: 2 }),
+    spec({ name: 'full', mode: 'full', type: 'hvm', workload: 'web' }),
+    spec({ name: 'idle' }),
+  ], { pcpus: 2 });
+  host.advance(5 * NS_PER_S);
+  const a = sampleHost(host);
+  host.advance(2 * NS_PER_S);
+  const b = sampleHost(host);
+  const frozen = JSON.stringify(b.domains.map((d) => [d.cpuNs, d.statNs, d.vcpus.map((v) => v.runstateNs), d.mem.freeKiB, d.opsDone]));
+  host.advance(3 * NS_PER_S);
+  sampleHost(host);
+
+  it('a sample is a snapshot: the model running on leaves it as it was', () => {
+    expect(JSON.stringify(b.domains.map((d) => [d.cpuNs, d.statNs, d.vcpus.map((v) => v.runstateNs), d.mem.freeKiB, d.opsDone]))).toBe(frozen);
+    expect(b.tNs - a.tNs).toBe(2 * NS_PER_S);
+  });
+
+  it('each vCPU accounts for all its time, and a domain\'s CPU time is its vCPUs\' running time', () => {
+    for (const d of b.domains) {
+      let running = 0;
+      for (const v of d.vcpus) {
+        running += v.runstateNs[0];
+        if (v.up) expect(v.runstateNs.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+      }
+      expect(d.cpuNs).toBe(running);
+    }
+  });
+
+  it('rates are the differences of two samples over the time between them', () => {
+    const view = deriveHost(a, b);
+    const dt = b.tNs - a.tNs;
+    for (const row of view.rows) {
+      const d = row.sample;
+      const p = a.domains.find((x) => x.id === d.id)!;
+      const r = row.rates!;
+      expect(r.cpuPct).toBeCloseTo(((d.cpuNs - p.cpuNs) / dt) * 100, 9);
+      const rs = r.runstatePct;
+      expect(rs.running + rs.runnable + rs.blocked + rs.offline).toBeCloseTo(100, 6);
+      expect(r.vmstat.free).toBe(Math.round(d.mem.freeKiB));
+      expect(r.vmstat.us + r.vmstat.sy + r.vmstat.id + r.vmstat.wa + r.vmstat.st).toBeGreaterThanOrEqual(98);
+      expect(r.vmstat.in).toBe(Math.max(0, Math.round((d.interrupts - p.interrupts) / 2)));
+      // Steal: a number for a guest that reads its runstate, null (shown "–") for one that cannot.
+      if (d.name === 'full') expect(r.guestStPct).toBeNull();
+      else expect(r.guestStPct).not.toBeNull();
+      if (d.name === 'hog') expect(r.opsPerSec).toBeGreaterThan(0);
+    }
+    expect(deriveHost(null, b).rows.every((row) => row.rates === null)).toBe(true);
+  });
+
+  it('the hog, two vCPUs on a two-pCPU host shared with others, is busy and sees steal', () => {
+    const hog = deriveHost(a, b).rows.find((r) => r.sample.name === 'hog')!;
+    expect(hog.rates!.cpuPct).toBeGreaterThan(100);
+    expect(hog.sample.flags.running || hog.sample.flags.blocked).toBe(true);
+    expect(hog.sample.vcpusOnline).toBe(2);
+    expect(hog.rates!.guestStPct).toBeGreaterThan(0);
+    expect(hog.rates!.vmstat.st).toBeGreaterThan(0);
+  });
+});
