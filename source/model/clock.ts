@@ -80,6 +80,20 @@ function siftDown(h: SimEvent[], from: number, ev: SimEvent): void {
   h[i] = ev;
 }
 
+/**
+ * Inserts `ev` into `a`, which is kept latest first, so the next event to run is the last element
+ * (taken with pop). A bucket holds a handful of events, so insertion beats a heap here.
+ */
+function sortedInsert(a: SimEvent[], ev: SimEvent): void {
+  let j = a.length;
+  a.push(ev);
+  while (j > 0 && before(a[j - 1]!, ev)) {
+    a[j] = a[j - 1]!;
+    j--;
+  }
+  a[j] = ev;
+}
+
 /** Bucket width of the timing wheel (2^18 ns, about 0.26 ms) and its number of buckets (about 1 s). */
 const BUCKET_NS = 2 ** 18;
 /** Multiplying by a power of two's reciprocal is exact, and cheaper than dividing. */
@@ -89,18 +103,18 @@ const MASK = BUCKETS - 1;
 
 /**
  * A timing wheel in front of a heap. Most events are due within a second, so they go into the
- * wheel's ~0.26 ms buckets (an O(1) append); only the bucket being run is kept as a heap, built when
- * the clock reaches it. Events further out wait in an overflow heap and move into the wheel as it
- * turns. The order events run in is exactly the heap's (time, priority, seq).
+ * wheel's ~0.26 ms buckets (an O(1) append); only the bucket being run is kept sorted, when the
+ * clock reaches it. Events further out wait in an overflow heap and move into the wheel as it
+ * turns. The order events run in is exactly (time, priority, seq).
  */
 export class EventQueue {
   /** Each bucket is a singly linked list (appending allocates nothing); null when empty. */
   private readonly wheel: (SimEvent | null)[] = new Array<SimEvent | null>(BUCKETS).fill(null);
-  /** The bucket being run, as a heap; `heapBucket` is its absolute number. */
+  /** The bucket being run, latest first (see sortedInsert); `currentBucket` is its absolute number. */
   private readonly current: SimEvent[] = objectArray<SimEvent>();
   private base = 0;
-  private heapBucket = -1;
-  /** Events in the wheel's lists and the current heap, live or cancelled. */
+  private currentBucket = -1;
+  /** Events in the wheel's lists and the current bucket, live or cancelled. */
   private inWheel = 0;
   private readonly overflow: SimEvent[] = objectArray<SimEvent>();
   /** First bucket number of the overflow heap's top (Infinity when empty): the wheel checks it as it turns. */
@@ -143,8 +157,8 @@ export class EventQueue {
       return;
     }
     this.inWheel++;
-    if (bn === this.heapBucket) {
-      heapPush(this.current, ev);
+    if (bn === this.currentBucket) {
+      sortedInsert(this.current, ev);
       return;
     }
     const i = bn & MASK;
@@ -167,33 +181,32 @@ export class EventQueue {
     const lastBucket = Math.floor(untilNs * PER_BUCKET);
     const h = this.current;
     for (;;) {
-      if (this.heapBucket !== this.base) {
-        // Entering a bucket: its list becomes the heap.
+      if (this.currentBucket !== this.base) {
+        // Entering a bucket: its list becomes the sorted current bucket.
         const i = this.base & MASK;
         let ev = this.wheel[i]!;
         this.wheel[i] = null;
         while (ev !== null) {
           const next = ev.next;
           ev.next = null;
-          h.push(ev);
+          sortedInsert(h, ev);
           ev = next!;
         }
-        for (let j = (h.length >> 1) - 1; j >= 0; j--) siftDown(h, j, h[j]!);
-        this.heapBucket = this.base;
+        this.currentBucket = this.base;
       }
       while (h.length > 0) {
-        const top = h[0]!;
+        const top = h[h.length - 1]!;
         if (!top.cancelled) {
           if (top.timeNs > untilNs) {
             if (untilNs > this.nowNs) this.nowNs = untilNs;
             return;
           }
-          heapPop(h);
+          h.pop();
           this.inWheel--;
           this.nowNs = top.timeNs;
           top.run();
         } else {
-          heapPop(h);
+          h.pop();
           this.inWheel--;
         }
         this.recycle(top);
