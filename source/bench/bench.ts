@@ -135,7 +135,8 @@ async function dashboard(): Promise<void> {
   const show = (label: string, f: DashboardFigures, first: { median: number; min: number; max: number }): void =>
     console.log(
       `${label}: first frame median ${first.median.toFixed(0)} ms over 5 launches (${first.min.toFixed(0)}-${first.max.toFixed(0)} ms); CPU per frame median ${f.cpuMsPerFrameMedian.toFixed(2)} ms, ` +
-        `p95 ${f.cpuMsPerFrameP95.toFixed(2)} ms (${f.frames} frames), of which the UI (all but the model step) median ` +
+        `p95 ${f.cpuMsPerFrameP95.toFixed(2)} ms (${f.frames} frames): the simulated host's own step median ${f.modelMsPerFrameMedian.toFixed(2)} ms, ` +
+        `the dashboard's work (sampling the host, rates, layout, render, diff, write) median ` +
         `${f.uiMsPerFrameMedian.toFixed(2)} ms, p95 ${f.uiMsPerFrameP95.toFixed(2)} ms; ${f.bytesPerSec.toFixed(0)} bytes/s written; ` +
         `process CPU ${f.cpuPct.toFixed(2)} % of one core (main thread ${f.mainMsPerS.toFixed(1)} ms/s, V8's GC and JIT threads ${f.helpersMsPerS.toFixed(1)} ms/s); peak RSS ${f.peakRssMiB.toFixed(0)} MiB`,
     );

@@ -23,7 +23,7 @@ export class FrameStats {
     this.startUs = u.user + u.system;
   }
 
-  /** The model has stepped and been sampled; what follows is the UI's work. */
+  /** The model has stepped; what follows (sampling it, rates, layout, render, diff, write) is the dashboard's work. */
   modelDone(): void {
     if (this.file === undefined || this.startUs === null) return;
     const u = process.cpuUsage();

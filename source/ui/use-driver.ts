@@ -55,8 +55,9 @@ export function useDriver(host: Host, refreshMs: number, speed: number, paused: 
       if (player.state === 'paused') player.resume();
       if (player.advanceTo(host.now + step) === 'paused') pauseRef.current();
     } else host.advance(step);
-    const s = sampleHost(host);
+    // Up to here the simulated host did its own work; reading it is the dashboard's.
     hooksRef.current.onModelStepped?.();
+    const s = sampleHost(host);
     setHistory((h) => trim([...h, deriveHost(h[h.length - 1]!.sample, s)]));
   };
   const tickRef = useRef(tick);
