@@ -354,12 +354,10 @@ class PackedDomain implements DomainSample {
   }
 }
 
-/**
- * Raw access for the rates, which read every domain every refresh: the numbers of a sample made
- * here, or null for a sample made some other way.
- */
-export function packed(d: DomainSample): { readonly f: Float64Array; readonly o: number } | null {
-  return d instanceof PackedDomain ? d : null;
+/** Raw access for the rates, which read every domain every refresh: where a sample's numbers are. */
+export function packed(d: DomainSample): { readonly f: Float64Array; readonly o: number } {
+  if (!(d instanceof PackedDomain)) throw new Error(`domain sample of ${d.name} was not made by sampleHost`);
+  return d;
 }
 
 /** Offsets into a packed domain sample, for the rates. */

@@ -78,9 +78,11 @@ export interface HostView {
  */
 const enum R {
   CpuPct, Running, Runnable, Blocked, Offline, GuestSt, WaitPct, Ops, Native,
-  Vmstat, // VMSTAT_FIELDS.length slots, in that order
+  Vmstat, // VMSTAT_FIELDS.length (17) slots, in that order: r b swpd free buff cache si so bi bo in cs us sy id wa st
   Slots = Vmstat + 17,
 }
+
+if (R.Slots - R.Vmstat !== VMSTAT_FIELDS.length) throw new Error('rates: the vmstat slots do not match VMSTAT_FIELDS');
 
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
@@ -130,8 +132,8 @@ const tickDeltas = [0, 0, 0, 0, 0, 0, 0, 0];
  * vmstat's CPU shares are in ticks as the guest's vmstat sees them.
  */
 function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Float64Array, at: number): void {
-  const P = packed(prev)!;
-  const C = packed(cur)!;
+  const P = packed(prev);
+  const C = packed(cur);
   const pf = P.f;
   const po = P.o;
   const cf = C.f;
