@@ -131,35 +131,40 @@ function nativeOps(d: Domain, online: number, hit: number): number {
  * number: with 1,000 guests the dashboard keeps a minute of samples, and a number kept as a field
  * of its own would be an object for the garbage collector to trace, 60,000 times over.
  */
-const enum D {
+export const enum DomainSlot {
   Id, Weight, Cap, MemKiB, TargetKiB, MaxmemKiB, VcpusOnline, VcpusMax, CpuNs,
   Stat, // 8 slots: /proc/stat's user nice system idle iowait irq softirq steal
   Interrupts = Stat + 8, CtxSwitches, RunnableTasks, BlockedTasks,
-  Mem, // 8 slots, in GuestMemSample's order: total free buffers cache swapUsed swapTotal si so
+  Mem, // 8 slots, at MemSlot offsets
   BiKiB = Mem + 8, BoKiB, OpsDone, NativeOps, NetTxKiB, NetRxKiB, VbdRdReqs, VbdWrReqs, Nets, Vbds,
   ClockOffsetNs, ConsoleSeq, UserNs, KernelNs, HvNs, Dom0Ns, SpinNs, Flags,
-  Vcpus, // then VCPU_SLOTS per vCPU
+  Vcpus, // then VcpuSlot.Slots per vCPU
+}
+
+/** A guest's memory figures, from DomainSlot.Mem. */
+export const enum MemSlot {
+  Total, Free, Buffers, Cache, SwapUsed, SwapTotal, Si, So,
 }
 
 /** Per vCPU: up, runstate, processor, 4 runstate times, credit, priority (index into PRIORITIES). */
-const enum V {
+export const enum VcpuSlot {
   Up, State, Processor, Running, Runnable, Blocked, Offline, Credit, Priority,
   Slots,
 }
 
-const enum Flag {
+export const enum SampleFlag {
   Dying = 1, Shutdown = 2, Blocked = 4, Crashed = 8, Paused = 16, Running = 32, SeesSteal = 64,
 }
 
 /** The 64 combinations of xentop's state flags, made once: samples share them. */
 const FLAG_SETS: readonly DomainFlags[] = Array.from({ length: 64 }, (_, m) =>
   Object.freeze({
-    dying: (m & Flag.Dying) !== 0,
-    shutdown: (m & Flag.Shutdown) !== 0,
-    blocked: (m & Flag.Blocked) !== 0,
-    crashed: (m & Flag.Crashed) !== 0,
-    paused: (m & Flag.Paused) !== 0,
-    running: (m & Flag.Running) !== 0,
+    dying: (m & SampleFlag.Dying) !== 0,
+    shutdown: (m & SampleFlag.Shutdown) !== 0,
+    blocked: (m & SampleFlag.Blocked) !== 0,
+    crashed: (m & SampleFlag.Crashed) !== 0,
+    paused: (m & SampleFlag.Paused) !== 0,
+    running: (m & SampleFlag.Running) !== 0,
   }),
 );
 
@@ -179,24 +184,24 @@ class PackedVcpu implements VcpuSample {
     readonly affinity: readonly number[] | null,
   ) {}
   get up(): boolean {
-    return this.f[this.o + V.Up] === 1;
+    return this.f[this.o + VcpuSlot.Up] === 1;
   }
   get state(): Runstate {
-    return this.f[this.o + V.State] as Runstate;
+    return this.f[this.o + VcpuSlot.State] as Runstate;
   }
   get processor(): number {
-    return this.f[this.o + V.Processor]!;
+    return this.f[this.o + VcpuSlot.Processor]!;
   }
   get runstateNs(): readonly [number, number, number, number] {
     const f = this.f;
     const o = this.o;
-    return [f[o + V.Running]!, f[o + V.Runnable]!, f[o + V.Blocked]!, f[o + V.Offline]!];
+    return [f[o + VcpuSlot.Running]!, f[o + VcpuSlot.Runnable]!, f[o + VcpuSlot.Blocked]!, f[o + VcpuSlot.Offline]!];
   }
   get credit(): number {
-    return this.f[this.o + V.Credit]!;
+    return this.f[this.o + VcpuSlot.Credit]!;
   }
   get priority(): string {
-    return PRIORITIES[this.f[this.o + V.Priority]!]!;
+    return PRIORITIES[this.f[this.o + VcpuSlot.Priority]!]!;
   }
 }
 
@@ -206,28 +211,28 @@ class PackedMem implements GuestMemSample {
     private readonly o: number,
   ) {}
   get totalKiB(): number {
-    return this.f[this.o + 0]!;
+    return this.f[this.o + MemSlot.Total]!;
   }
   get freeKiB(): number {
-    return this.f[this.o + 1]!;
+    return this.f[this.o + MemSlot.Free]!;
   }
   get buffersKiB(): number {
-    return this.f[this.o + 2]!;
+    return this.f[this.o + MemSlot.Buffers]!;
   }
   get cacheKiB(): number {
-    return this.f[this.o + 3]!;
+    return this.f[this.o + MemSlot.Cache]!;
   }
   get swapUsedKiB(): number {
-    return this.f[this.o + 4]!;
+    return this.f[this.o + MemSlot.SwapUsed]!;
   }
   get swapTotalKiB(): number {
-    return this.f[this.o + 5]!;
+    return this.f[this.o + MemSlot.SwapTotal]!;
   }
   get siKiB(): number {
-    return this.f[this.o + 6]!;
+    return this.f[this.o + MemSlot.Si]!;
   }
   get soKiB(): number {
-    return this.f[this.o + 7]!;
+    return this.f[this.o + MemSlot.So]!;
   }
 }
 
@@ -247,110 +252,110 @@ class PackedDomain implements DomainSample {
   ) {}
 
   get id(): number {
-    return this.f[this.o + D.Id]!;
+    return this.f[this.o + DomainSlot.Id]!;
   }
   get modeLabel(): string {
     return MODE_LABEL[this.mode];
   }
   get flags(): DomainFlags {
-    return FLAG_SETS[this.f[this.o + D.Flags]! & 63]!;
+    return FLAG_SETS[this.f[this.o + DomainSlot.Flags]! & 63]!;
   }
   get weight(): number {
-    return this.f[this.o + D.Weight]!;
+    return this.f[this.o + DomainSlot.Weight]!;
   }
   get cap(): number {
-    return this.f[this.o + D.Cap]!;
+    return this.f[this.o + DomainSlot.Cap]!;
   }
   get memKiB(): number {
-    return this.f[this.o + D.MemKiB]!;
+    return this.f[this.o + DomainSlot.MemKiB]!;
   }
   get targetKiB(): number {
-    return this.f[this.o + D.TargetKiB]!;
+    return this.f[this.o + DomainSlot.TargetKiB]!;
   }
   get maxmemKiB(): number {
-    return this.f[this.o + D.MaxmemKiB]!;
+    return this.f[this.o + DomainSlot.MaxmemKiB]!;
   }
   get vcpusOnline(): number {
-    return this.f[this.o + D.VcpusOnline]!;
+    return this.f[this.o + DomainSlot.VcpusOnline]!;
   }
   get vcpusMax(): number {
-    return this.f[this.o + D.VcpusMax]!;
+    return this.f[this.o + DomainSlot.VcpusMax]!;
   }
   get cpuNs(): number {
-    return this.f[this.o + D.CpuNs]!;
+    return this.f[this.o + DomainSlot.CpuNs]!;
   }
   get vcpus(): readonly VcpuSample[] {
     if (this.vcpuList === null) {
       const list: VcpuSample[] = [];
-      for (let i = 0; i < this.vcpusMax; i++) list.push(new PackedVcpu(this.f, this.o + D.Vcpus + i * V.Slots, i, this.affinities?.[i] ?? null));
+      for (let i = 0; i < this.vcpusMax; i++) list.push(new PackedVcpu(this.f, this.o + DomainSlot.Vcpus + i * VcpuSlot.Slots, i, this.affinities?.[i] ?? null));
       this.vcpuList = list;
     }
     return this.vcpuList;
   }
   get statNs(): readonly number[] {
-    return Array.from(this.f.subarray(this.o + D.Stat, this.o + D.Stat + 8));
+    return Array.from(this.f.subarray(this.o + DomainSlot.Stat, this.o + DomainSlot.Stat + 8));
   }
   get interrupts(): number {
-    return this.f[this.o + D.Interrupts]!;
+    return this.f[this.o + DomainSlot.Interrupts]!;
   }
   get ctxSwitches(): number {
-    return this.f[this.o + D.CtxSwitches]!;
+    return this.f[this.o + DomainSlot.CtxSwitches]!;
   }
   get runnableTasks(): number {
-    return this.f[this.o + D.RunnableTasks]!;
+    return this.f[this.o + DomainSlot.RunnableTasks]!;
   }
   get blockedTasks(): number {
-    return this.f[this.o + D.BlockedTasks]!;
+    return this.f[this.o + DomainSlot.BlockedTasks]!;
   }
   get mem(): GuestMemSample {
-    return new PackedMem(this.f, this.o + D.Mem);
+    return new PackedMem(this.f, this.o + DomainSlot.Mem);
   }
   get biKiB(): number {
-    return this.f[this.o + D.BiKiB]!;
+    return this.f[this.o + DomainSlot.BiKiB]!;
   }
   get boKiB(): number {
-    return this.f[this.o + D.BoKiB]!;
+    return this.f[this.o + DomainSlot.BoKiB]!;
   }
   get opsDone(): number {
-    return this.f[this.o + D.OpsDone]!;
+    return this.f[this.o + DomainSlot.OpsDone]!;
   }
   get nativeOpsPerSec(): number {
-    return this.f[this.o + D.NativeOps]!;
+    return this.f[this.o + DomainSlot.NativeOps]!;
   }
   get netTxKiB(): number {
-    return this.f[this.o + D.NetTxKiB]!;
+    return this.f[this.o + DomainSlot.NetTxKiB]!;
   }
   get netRxKiB(): number {
-    return this.f[this.o + D.NetRxKiB]!;
+    return this.f[this.o + DomainSlot.NetRxKiB]!;
   }
   get vbdRdReqs(): number {
-    return this.f[this.o + D.VbdRdReqs]!;
+    return this.f[this.o + DomainSlot.VbdRdReqs]!;
   }
   get vbdWrReqs(): number {
-    return this.f[this.o + D.VbdWrReqs]!;
+    return this.f[this.o + DomainSlot.VbdWrReqs]!;
   }
   get nets(): number {
-    return this.f[this.o + D.Nets]!;
+    return this.f[this.o + DomainSlot.Nets]!;
   }
   get vbds(): number {
-    return this.f[this.o + D.Vbds]!;
+    return this.f[this.o + DomainSlot.Vbds]!;
   }
   get clockOffsetNs(): number {
-    return this.f[this.o + D.ClockOffsetNs]!;
+    return this.f[this.o + DomainSlot.ClockOffsetNs]!;
   }
   get seesSteal(): boolean {
-    return (this.f[this.o + D.Flags]! & Flag.SeesSteal) !== 0;
+    return (this.f[this.o + DomainSlot.Flags]! & SampleFlag.SeesSteal) !== 0;
   }
   get consoleSeq(): number {
-    return this.f[this.o + D.ConsoleSeq]!;
+    return this.f[this.o + DomainSlot.ConsoleSeq]!;
   }
   get prof(): DomainSample['prof'] {
     const f = this.f;
     const o = this.o;
-    return { userNs: f[o + D.UserNs]!, kernelNs: f[o + D.KernelNs]!, hvNs: f[o + D.HvNs]!, dom0Ns: f[o + D.Dom0Ns]! };
+    return { userNs: f[o + DomainSlot.UserNs]!, kernelNs: f[o + DomainSlot.KernelNs]!, hvNs: f[o + DomainSlot.HvNs]!, dom0Ns: f[o + DomainSlot.Dom0Ns]! };
   }
   get spinNs(): number {
-    return this.f[this.o + D.SpinNs]!;
+    return this.f[this.o + DomainSlot.SpinNs]!;
   }
 }
 
@@ -360,36 +365,14 @@ export function packed(d: DomainSample): { readonly f: Float64Array; readonly o:
   return d;
 }
 
-/** Offsets into a packed domain sample, for the rates. */
-export const PACKED = {
-  cpuNs: D.CpuNs,
-  stat: D.Stat,
-  interrupts: D.Interrupts,
-  ctxSwitches: D.CtxSwitches,
-  runnableTasks: D.RunnableTasks,
-  blockedTasks: D.BlockedTasks,
-  mem: D.Mem,
-  biKiB: D.BiKiB,
-  boKiB: D.BoKiB,
-  opsDone: D.OpsDone,
-  nativeOps: D.NativeOps,
-  vcpusOnline: D.VcpusOnline,
-  vcpusMax: D.VcpusMax,
-  flags: D.Flags,
-  seesSteal: Flag.SeesSteal,
-  vcpus: D.Vcpus,
-  vcpuSlots: V.Slots,
-  vcpuRunstate: V.Running,
-} as const;
-
 function domainSlots(d: Domain): number {
-  return D.Vcpus + d.vcpus.length * V.Slots;
+  return DomainSlot.Vcpus + d.vcpus.length * VcpuSlot.Slots;
 }
 
 function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): PackedDomain {
   const now = host.now;
   const k = d.kernel;
-  k.addStatNs(now, f, o + D.Stat);
+  k.addStatNs(now, f, o + DomainSlot.Stat);
   let anyRunning = false;
   let cpuNs = 0;
   let online = 0;
@@ -398,16 +381,16 @@ function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): Packed
   for (let i = 0; i < vcpus.length; i++) {
     const v = vcpus[i]!;
     const info = host.scheduler.info(v);
-    const b = o + D.Vcpus + i * V.Slots;
-    v.writeRunstateNs(now, f, b + V.Running);
-    cpuNs += f[b + V.Running]!;
+    const b = o + DomainSlot.Vcpus + i * VcpuSlot.Slots;
+    v.writeRunstateNs(now, f, b + VcpuSlot.Running);
+    cpuNs += f[b + VcpuSlot.Running]!;
     if (v.state === 0) anyRunning = true;
     if (v.up) online++;
-    f[b + V.Up] = v.up ? 1 : 0;
-    f[b + V.State] = v.state;
-    f[b + V.Processor] = v.processor;
-    f[b + V.Credit] = info.credit;
-    f[b + V.Priority] = priorityIndex(info.priority);
+    f[b + VcpuSlot.Up] = v.up ? 1 : 0;
+    f[b + VcpuSlot.State] = v.state;
+    f[b + VcpuSlot.Processor] = v.processor;
+    f[b + VcpuSlot.Credit] = info.credit;
+    f[b + VcpuSlot.Priority] = priorityIndex(info.priority);
     if (v.affinity !== null) {
       affinities ??= vcpus.map(() => null);
       affinities[i] = v.affinity;
@@ -420,52 +403,52 @@ function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): Packed
   for (const c of k.cpus) spinNs += c.spinNs + (c.spinning && c.vcpu.state === 0 ? now - c.runSinceNs : 0);
   const prof = k.prof;
   const flags =
-    (d.dying ? Flag.Dying : 0) |
-    (d.shutdownReason !== null && d.shutdownReason !== 'crash' ? Flag.Shutdown : 0) |
-    (!anyRunning && !d.paused ? Flag.Blocked : 0) |
-    (d.shutdownReason === 'crash' ? Flag.Crashed : 0) |
-    (d.paused ? Flag.Paused : 0) |
-    (anyRunning ? Flag.Running : 0) |
-    (k.traits.seesSteal ? Flag.SeesSteal : 0);
-  f[o + D.Id] = d.id;
-  f[o + D.Weight] = d.weight;
-  f[o + D.Cap] = d.cap;
-  f[o + D.MemKiB] = d.memKiB;
-  f[o + D.TargetKiB] = d.targetKiB;
-  f[o + D.MaxmemKiB] = d.maxmemKiB;
-  f[o + D.VcpusOnline] = online;
-  f[o + D.VcpusMax] = vcpus.length;
-  f[o + D.CpuNs] = cpuNs;
-  f[o + D.Interrupts] = k.interrupts;
-  f[o + D.CtxSwitches] = k.ctxSwitches;
-  f[o + D.RunnableTasks] = k.runnableTasks();
-  f[o + D.BlockedTasks] = k.blockedTasks();
-  f[o + D.Mem + 0] = m.totalKiB;
-  f[o + D.Mem + 1] = m.freeKiB;
-  f[o + D.Mem + 2] = m.buffersKiB;
-  f[o + D.Mem + 3] = m.cacheKiB;
-  f[o + D.Mem + 4] = m.swapUsedKiB;
-  f[o + D.Mem + 5] = m.swapTotalKiB;
-  f[o + D.Mem + 6] = m.siKiB;
-  f[o + D.Mem + 7] = m.soKiB;
-  f[o + D.BiKiB] = k.biKiB;
-  f[o + D.BoKiB] = k.boKiB;
-  f[o + D.OpsDone] = k.opsDone;
-  f[o + D.NativeOps] = nativeOps(d, online, hit);
-  f[o + D.NetTxKiB] = k.netTxKiB;
-  f[o + D.NetRxKiB] = k.netRxKiB;
-  f[o + D.VbdRdReqs] = k.vbdRdReqs;
-  f[o + D.VbdWrReqs] = k.vbdWrReqs;
-  f[o + D.Nets] = d.spec.vifs.length;
-  f[o + D.Vbds] = d.spec.disks.length;
-  f[o + D.ClockOffsetNs] = k.clockOffsetNs(now);
-  f[o + D.ConsoleSeq] = k.console.total;
-  f[o + D.UserNs] = prof.userNs;
-  f[o + D.KernelNs] = prof.kernelNs;
-  f[o + D.HvNs] = prof.hvNs;
-  f[o + D.Dom0Ns] = prof.dom0Ns;
-  f[o + D.SpinNs] = spinNs;
-  f[o + D.Flags] = flags;
+    (d.dying ? SampleFlag.Dying : 0) |
+    (d.shutdownReason !== null && d.shutdownReason !== 'crash' ? SampleFlag.Shutdown : 0) |
+    (!anyRunning && !d.paused ? SampleFlag.Blocked : 0) |
+    (d.shutdownReason === 'crash' ? SampleFlag.Crashed : 0) |
+    (d.paused ? SampleFlag.Paused : 0) |
+    (anyRunning ? SampleFlag.Running : 0) |
+    (k.traits.seesSteal ? SampleFlag.SeesSteal : 0);
+  f[o + DomainSlot.Id] = d.id;
+  f[o + DomainSlot.Weight] = d.weight;
+  f[o + DomainSlot.Cap] = d.cap;
+  f[o + DomainSlot.MemKiB] = d.memKiB;
+  f[o + DomainSlot.TargetKiB] = d.targetKiB;
+  f[o + DomainSlot.MaxmemKiB] = d.maxmemKiB;
+  f[o + DomainSlot.VcpusOnline] = online;
+  f[o + DomainSlot.VcpusMax] = vcpus.length;
+  f[o + DomainSlot.CpuNs] = cpuNs;
+  f[o + DomainSlot.Interrupts] = k.interrupts;
+  f[o + DomainSlot.CtxSwitches] = k.ctxSwitches;
+  f[o + DomainSlot.RunnableTasks] = k.runnableTasks();
+  f[o + DomainSlot.BlockedTasks] = k.blockedTasks();
+  f[o + DomainSlot.Mem + MemSlot.Total] = m.totalKiB;
+  f[o + DomainSlot.Mem + MemSlot.Free] = m.freeKiB;
+  f[o + DomainSlot.Mem + MemSlot.Buffers] = m.buffersKiB;
+  f[o + DomainSlot.Mem + MemSlot.Cache] = m.cacheKiB;
+  f[o + DomainSlot.Mem + MemSlot.SwapUsed] = m.swapUsedKiB;
+  f[o + DomainSlot.Mem + MemSlot.SwapTotal] = m.swapTotalKiB;
+  f[o + DomainSlot.Mem + MemSlot.Si] = m.siKiB;
+  f[o + DomainSlot.Mem + MemSlot.So] = m.soKiB;
+  f[o + DomainSlot.BiKiB] = k.biKiB;
+  f[o + DomainSlot.BoKiB] = k.boKiB;
+  f[o + DomainSlot.OpsDone] = k.opsDone;
+  f[o + DomainSlot.NativeOps] = nativeOps(d, online, hit);
+  f[o + DomainSlot.NetTxKiB] = k.netTxKiB;
+  f[o + DomainSlot.NetRxKiB] = k.netRxKiB;
+  f[o + DomainSlot.VbdRdReqs] = k.vbdRdReqs;
+  f[o + DomainSlot.VbdWrReqs] = k.vbdWrReqs;
+  f[o + DomainSlot.Nets] = d.spec.vifs.length;
+  f[o + DomainSlot.Vbds] = d.spec.disks.length;
+  f[o + DomainSlot.ClockOffsetNs] = k.clockOffsetNs(now);
+  f[o + DomainSlot.ConsoleSeq] = k.console.total;
+  f[o + DomainSlot.UserNs] = prof.userNs;
+  f[o + DomainSlot.KernelNs] = prof.kernelNs;
+  f[o + DomainSlot.HvNs] = prof.hvNs;
+  f[o + DomainSlot.Dom0Ns] = prof.dom0Ns;
+  f[o + DomainSlot.SpinNs] = spinNs;
+  f[o + DomainSlot.Flags] = flags;
   return new PackedDomain(f, o, d.name, d.mode, d.id === 0 ? 'backend' : d.spec.workload, k.profile.opUnit, affinities);
 }
 

@@ -4,9 +4,9 @@
  * ("-" on screen), never 0.
  */
 import { NS_PER_S } from '../model/clock.js';
-import { jiffies } from '../model/guest/guest-cpu.js';
+import { Stat, jiffies } from '../model/guest/guest-cpu.js';
 import { vmstatShares } from '../shell/procps.js';
-import { PACKED, packed } from '../model/sample.js';
+import { DomainSlot, MemSlot, SampleFlag, VcpuSlot, packed } from '../model/sample.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 
 
@@ -139,28 +139,28 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
   const cf = C.f;
   const co = C.o;
   const dtS = dtNs / NS_PER_S;
-  const n = cf[co + PACKED.vcpusMax]!;
-  const pn = pf[po + PACKED.vcpusMax]!;
+  const n = cf[co + DomainSlot.VcpusMax]!;
+  const pn = pf[po + DomainSlot.VcpusMax]!;
   let running = 0;
   let runnable = 0;
   let blocked = 0;
   let offline = 0;
   for (let i = 0; i < n; i++) {
-    const b = co + PACKED.vcpus + i * PACKED.vcpuSlots + PACKED.vcpuRunstate;
-    const a = po + PACKED.vcpus + i * PACKED.vcpuSlots + PACKED.vcpuRunstate;
+    const b = co + DomainSlot.Vcpus + i * VcpuSlot.Slots;
+    const a = po + DomainSlot.Vcpus + i * VcpuSlot.Slots;
     const had = i < pn;
-    running += cf[b]! - (had ? pf[a]! : 0);
-    runnable += cf[b + 1]! - (had ? pf[a + 1]! : 0);
-    blocked += cf[b + 2]! - (had ? pf[a + 2]! : 0);
-    offline += cf[b + 3]! - (had ? pf[a + 3]! : 0);
+    running += cf[b + VcpuSlot.Running]! - (had ? pf[a + VcpuSlot.Running]! : 0);
+    runnable += cf[b + VcpuSlot.Runnable]! - (had ? pf[a + VcpuSlot.Runnable]! : 0);
+    blocked += cf[b + VcpuSlot.Blocked]! - (had ? pf[a + VcpuSlot.Blocked]! : 0);
+    offline += cf[b + VcpuSlot.Offline]! - (had ? pf[a + VcpuSlot.Offline]! : 0);
   }
   const per = dtNs * Math.max(1, n);
   out[at + R.Running] = (running / per) * 100;
   out[at + R.Runnable] = (runnable / per) * 100;
   out[at + R.Blocked] = (blocked / per) * 100;
   out[at + R.Offline] = (offline / per) * 100;
-  const cs = co + PACKED.stat;
-  const ps = po + PACKED.stat;
+  const cs = co + DomainSlot.Stat;
+  const ps = po + DomainSlot.Stat;
   let statTotal = 0;
   for (let i = 0; i < 8; i++) {
     tickDeltas[i] = Math.max(0, jiffies(cf[cs + i]!) - jiffies(pf[ps + i]!));
@@ -168,30 +168,30 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
   }
   const rate = (k: number): number => Math.max(0, Math.round((cf[co + k]! - pf[po + k]!) / dtS));
   const v = at + R.Vmstat;
-  const m = co + PACKED.mem;
-  out[v + 0] = cf[co + PACKED.runnableTasks]!;
-  out[v + 1] = cf[co + PACKED.blockedTasks]!;
-  out[v + 2] = Math.round(cf[m + 4]!); // swpd: swap used
-  out[v + 3] = Math.round(cf[m + 1]!); // free
-  out[v + 4] = Math.round(cf[m + 2]!); // buff
-  out[v + 5] = Math.round(cf[m + 3]!); // cache
-  out[v + 6] = rate(PACKED.mem + 6); // si
-  out[v + 7] = rate(PACKED.mem + 7); // so
-  out[v + 8] = rate(PACKED.biKiB);
-  out[v + 9] = rate(PACKED.boKiB);
-  out[v + 10] = rate(PACKED.interrupts);
-  out[v + 11] = rate(PACKED.ctxSwitches);
+  const m = co + DomainSlot.Mem;
+  out[v + 0] = cf[co + DomainSlot.RunnableTasks]!;
+  out[v + 1] = cf[co + DomainSlot.BlockedTasks]!;
+  out[v + 2] = Math.round(cf[m + MemSlot.SwapUsed]!); // swpd
+  out[v + 3] = Math.round(cf[m + MemSlot.Free]!);
+  out[v + 4] = Math.round(cf[m + MemSlot.Buffers]!);
+  out[v + 5] = Math.round(cf[m + MemSlot.Cache]!);
+  out[v + 6] = rate(DomainSlot.Mem + MemSlot.Si);
+  out[v + 7] = rate(DomainSlot.Mem + MemSlot.So);
+  out[v + 8] = rate(DomainSlot.BiKiB);
+  out[v + 9] = rate(DomainSlot.BoKiB);
+  out[v + 10] = rate(DomainSlot.Interrupts);
+  out[v + 11] = rate(DomainSlot.CtxSwitches);
   const sh = vmstatShares(tickDeltas);
   for (let i = 0; i < 5; i++) out[v + 12 + i] = sh[i]!;
-  const stealNs = cf[cs + 7]! - pf[ps + 7]!;
-  out[at + R.GuestSt] = (cf[co + PACKED.flags]! & PACKED.seesSteal) !== 0 ? (statTotal > 0 ? (stealNs / statTotal) * 100 : 0) : NaN;
-  const ops = cur.opUnit !== '' ? (cf[co + PACKED.opsDone]! - pf[po + PACKED.opsDone]!) / dtS : NaN;
+  const stealNs = cf[cs + Stat.Steal]! - pf[ps + Stat.Steal]!;
+  out[at + R.GuestSt] = (cf[co + DomainSlot.Flags]! & SampleFlag.SeesSteal) !== 0 ? (statTotal > 0 ? (stealNs / statTotal) * 100 : 0) : NaN;
+  const ops = cur.opUnit !== '' ? (cf[co + DomainSlot.OpsDone]! - pf[po + DomainSlot.OpsDone]!) / dtS : NaN;
   out[at + R.Ops] = ops;
-  const native = cf[co + PACKED.nativeOps]!;
+  const native = cf[co + DomainSlot.NativeOps]!;
   out[at + R.Native] = !Number.isNaN(ops) && native > 0 ? (ops / native) * 100 : NaN;
-  out[at + R.CpuPct] = ((cf[co + PACKED.cpuNs]! - pf[po + PACKED.cpuNs]!) / dtNs) * 100;
+  out[at + R.CpuPct] = ((cf[co + DomainSlot.CpuNs]! - pf[po + DomainSlot.CpuNs]!) / dtNs) * 100;
   // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).
-  out[at + R.WaitPct] = (runnable / (dtNs * Math.max(1, cf[co + PACKED.vcpusOnline]!))) * 100;
+  out[at + R.WaitPct] = (runnable / (dtNs * Math.max(1, cf[co + DomainSlot.VcpusOnline]!))) * 100;
 }
 
 export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number): DomainRates {
