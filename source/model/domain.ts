@@ -15,8 +15,8 @@ export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'watc
 export class Domain {
   weight: number;
   cap: number;
-  /** vCPUs on the credit scheduler's active list. */
-  activeVcpus = 0;
+  /** Index of this domain in the scheduler's per-domain arrays. */
+  schedSlot = -1;
   readonly vcpus: VCpu[] = [];
   memKiB: number;
   targetKiB: number;

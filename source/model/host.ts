@@ -57,7 +57,7 @@ export class Host implements HypervisorPort, SchedHooks {
     this.pcpus = Array.from({ length: n }, (_, i) => new PCpu(i));
     this.totalKiB = (opts.memMiB ?? DEFAULT_HOST_MEM_MIB) * 1024;
     this.xenKiB = Math.round(64 * 1024 + this.totalKiB * 0.005);
-    this.scheduler = new CreditScheduler({ queue: this.queue, pcpus: this.pcpus, domains: () => this.doms }, this);
+    this.scheduler = new CreditScheduler({ queue: this.queue, pcpus: this.pcpus }, this);
     const dom0Mem = opts.dom0MemMiB ?? Math.min(2048, Math.floor(this.totalKiB / 1024 / 8));
     const dom0Vcpus = opts.dom0Vcpus ?? Math.min(4, n);
     const made = this.create(
@@ -148,6 +148,7 @@ export class Host implements HypervisorPort, SchedHooks {
       dom.vcpus.push(v);
     }
     this.doms.push(dom);
+    this.scheduler.addDomain(dom);
     dom.kernel = new GuestKernel(dom, this, this.rng.fork(`dom:${spec.name}`), backend);
     for (let i = 0; i < spec.vcpus; i++) {
       const v = dom.vcpus[i]!;
@@ -175,8 +176,8 @@ export class Host implements HypervisorPort, SchedHooks {
       v.up = false;
       v.pauseCount++;
       this.scheduler.sleep(v);
-      this.scheduler.removeVcpu(v);
     }
+    this.scheduler.removeDomain(dom);
     dom.kernel.stop();
     this.doms.splice(this.doms.indexOf(dom), 1);
     this.xenLog(`d${dom.id}: destroyed`);

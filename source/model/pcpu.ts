@@ -4,13 +4,13 @@
  * Guarantees: busyGuestNs + busyDom0Ns <= elapsed time; the run queue holds only runnable vCPUs
  * that are not running, ordered by priority (highest first) and FIFO within a priority.
  */
-import { objectArray } from './arrays.js';
 import type { SimEvent } from './clock.js';
 import type { VCpu } from './vcpu.js';
 
 export class PCpu {
   curr: VCpu | null = null;
-  readonly runq: VCpu[] = objectArray<VCpu>();
+  /** Queued vCPUs, by their scheduler slot (`VCpu.schedSlot`): the scheduler scans priorities in its own arrays. */
+  readonly runq: number[] = [];
   /** When `curr` was last scheduled in (for the ratelimit). */
   runStartNs = 0;
   /** Up to when `curr`'s time has been added to the busy counters. */

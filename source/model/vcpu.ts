@@ -42,13 +42,10 @@ export class VCpu {
   blocked = false;
   /** Pause count: domain pause, parking by a cap. */
   pauseCount = 0;
-  parked = false;
 
-  // credit1 bookkeeping (owned by the scheduler)
-  credit = 0;
-  pri = PRI_UNDER;
-  activeInAcct = false;
-  lastBurnNs = 0;
+  // Scheduler bookkeeping. credit1 keeps credit, priority and the rest in its own arrays.
+  /** Index of this vCPU in the scheduler's per-vCPU arrays. */
+  schedSlot = -1;
   yieldFlag = false;
   /** Index in its pCPU's run queue, -1 when not queued. */
   queuedOn = -1;

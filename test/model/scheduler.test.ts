@@ -24,6 +24,27 @@ describe('credit scheduler', () => {
     expect(cpuPct(a, b, 'hog')).toBeLessThan(52);
   });
 
+  it('gives a guest created after another was destroyed a clean start (the scheduler reuses its slots)', () => {
+    const host = hostWith(
+      [spec({ name: 'old', workload: 'cpu', weight: 512, cap: 30 }), spec({ name: 'light', workload: 'cpu', weight: 256 })],
+      { pcpus: 1 },
+    );
+    host.advance(5 * NS_PER_S);
+    host.destroy(host.domains().find((d) => d.name === 'old')!);
+    const r = host.create(spec({ name: 'heavy', workload: 'cpu', weight: 512 }));
+    expect(r.ok).toBe(true);
+    const fresh = sampleHost(host).domains.find((d) => d.name === 'heavy')!.vcpus[0]!;
+    // Booting woke it with credit in hand: BOOST, never the old guest's OVER or PARKED.
+    expect([fresh.credit, fresh.priority]).toEqual([0, 'BOOST']);
+    // Neither the old guest's cap nor its weight nor its place in a run queue carries over.
+    const [a, b] = measure(host, 5, 30);
+    const heavy = cpuPct(a, b, 'heavy');
+    const light = cpuPct(a, b, 'light');
+    expect(heavy / light).toBeGreaterThan(2 * 0.97);
+    expect(heavy / light).toBeLessThan(2 * 1.03);
+    expect(heavy + light).toBeGreaterThan(97);
+  });
+
   it('lets an uncapped hog have a whole idle pCPU', () => {
     const host = hostWith([spec({ name: 'hog', workload: 'cpu' })], { pcpus: 2 });
     const [a, b] = measure(host, 5, 10);

@@ -7,7 +7,6 @@
  * parked (their vCPUs go offline) once they are a cap's worth in debt, and a vCPU woken with
  * credit left is BOOSTed until the next tick that finds it running.
  */
-import { objectArray } from '../arrays.js';
 import { EventPriority, NS_PER_MS, NS_PER_US } from '../clock.js';
 import type { EventQueue } from '../clock.js';
 import type { Domain } from '../domain.js';
@@ -22,10 +21,20 @@ export const CSCHED_DEFAULT_TSLICE_MS = 30;
 export const CSCHED_CREDITS_PER_MSEC = 10;
 export const SCHED_DEFAULT_RATELIMIT_US = 1000;
 
+const INITIAL_SLOTS = 64;
+
+type Slots = Float64Array | Int32Array | Int8Array | Uint8Array;
+
+/** `a` copied into a new array of the same kind and `n` elements. */
+function grown<A extends Slots>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(n);
+  b.set(a);
+  return b;
+}
+
 export interface CreditHost {
   readonly queue: EventQueue;
   readonly pcpus: readonly PCpu[];
-  domains(): readonly Domain[];
 }
 
 export class CreditScheduler implements Scheduler {
@@ -37,8 +46,34 @@ export class CreditScheduler implements Scheduler {
   private readonly tickNs: number;
   private readonly ratelimitNs: number;
   private readonly creditsPerTslice: number;
-  /** Reused by account() for its list of active domains (it runs every 30 ms). */
-  private readonly activeScratch: Domain[] = objectArray<Domain>();
+  /**
+   * Credit state as a structure of arrays: account() walks every domain every 30 ms, and with
+   * 1,000 guests reading it through the vCPU and domain objects was a cache miss per field.
+   * Per vCPU, by its `schedSlot`; a domain's vCPUs hold the slots dBase .. dBase + dCount - 1.
+   */
+  private vCredit = new Float64Array(INITIAL_SLOTS);
+  private vLastBurn = new Float64Array(INITIAL_SLOTS);
+  private vPri = new Int8Array(INITIAL_SLOTS);
+  private vActive = new Uint8Array(INITIAL_SLOTS);
+  /** Parked by its domain's cap (paused until account() finds it back in credit). */
+  private vParked = new Uint8Array(INITIAL_SLOTS);
+  private vcpuSlots = 0;
+  /** Freed runs of vCPU slots by length (a restarted guest takes back its predecessor's). */
+  private readonly freeRuns = new Map<number, number[]>();
+  /** Per domain, by its `schedSlot`: weight, cap, active vCPUs, first vCPU slot, vCPU count. */
+  private dWeight = new Float64Array(INITIAL_SLOTS);
+  private dCap = new Float64Array(INITIAL_SLOTS);
+  private dActive = new Int32Array(INITIAL_SLOTS);
+  private dBase = new Int32Array(INITIAL_SLOTS);
+  private dCount = new Int32Array(INITIAL_SLOTS);
+  private readonly freeDomSlots: number[] = [];
+  private domSlots = 0;
+  /** Domain slots in the host's domain order (the order account() hands out credit in). */
+  private readonly order: number[] = [];
+  /** Reused by account() for the slots of the active domains. */
+  private readonly activeScratch: number[] = [];
+  /** The vCPU in each slot (the run queues and account() go from slot to object). */
+  private readonly vcpuAt: (VCpu | null)[] = [];
 
   constructor(
     private readonly host: CreditHost,
@@ -78,7 +113,8 @@ export class CreditScheduler implements Scheduler {
   wake(v: VCpu): void {
     if (v.state === Runstate.Running || v.queuedOn >= 0 || !v.runnable) return;
     const now = this.host.queue.now;
-    if (v.pri === PRI_UNDER && !v.parked) v.pri = PRI_BOOST;
+    const s = v.schedSlot;
+    if (this.vPri[s] === PRI_UNDER && this.vParked[s] === 0) this.vPri[s] = PRI_BOOST;
     const p = this.pickCpu(v);
     this.runqInsert(p, v, false);
     this.hooks.setRunstate(v, now, Runstate.Runnable);
@@ -101,7 +137,68 @@ export class CreditScheduler implements Scheduler {
     if (v.state === Runstate.Running) this.schedule(this.host.pcpus[v.processor]!);
   }
 
-  removeVcpu(v: VCpu): void {
+  addDomain(dom: Domain): void {
+    const n = dom.vcpus.length;
+    let base = this.freeRuns.get(n)?.pop();
+    if (base === undefined) {
+      base = this.vcpuSlots;
+      this.vcpuSlots += n;
+      if (this.vcpuSlots > this.vCredit.length) {
+        const cap = Math.max(this.vcpuSlots, 2 * this.vCredit.length);
+        this.vCredit = grown(this.vCredit, cap);
+        this.vLastBurn = grown(this.vLastBurn, cap);
+        this.vPri = grown(this.vPri, cap);
+        this.vActive = grown(this.vActive, cap);
+        this.vParked = grown(this.vParked, cap);
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const s = base + k;
+      this.vCredit[s] = 0;
+      this.vLastBurn[s] = 0;
+      this.vPri[s] = PRI_UNDER;
+      this.vActive[s] = 0;
+      this.vParked[s] = 0;
+      this.vcpuAt[s] = dom.vcpus[k]!;
+      dom.vcpus[k]!.schedSlot = s;
+    }
+    let d = this.freeDomSlots.pop();
+    if (d === undefined) {
+      d = this.domSlots++;
+      if (d >= this.dWeight.length) {
+        const cap = 2 * this.dWeight.length;
+        this.dWeight = grown(this.dWeight, cap);
+        this.dCap = grown(this.dCap, cap);
+        this.dActive = grown(this.dActive, cap);
+        this.dBase = grown(this.dBase, cap);
+        this.dCount = grown(this.dCount, cap);
+      }
+    }
+    dom.schedSlot = d;
+    this.dWeight[d] = dom.weight;
+    this.dCap[d] = dom.cap;
+    this.dActive[d] = 0;
+    this.dBase[d] = base;
+    this.dCount[d] = n;
+    this.order.push(d);
+  }
+
+  removeDomain(dom: Domain): void {
+    for (const v of dom.vcpus) this.removeVcpu(v);
+    const d = dom.schedSlot;
+    const i = this.order.indexOf(d);
+    if (i < 0) return;
+    this.order.splice(i, 1);
+    this.freeDomSlots.push(d);
+    const n = this.dCount[d]!;
+    const base = this.dBase[d]!;
+    for (let k = 0; k < n; k++) this.vcpuAt[base + k] = null;
+    let runs = this.freeRuns.get(n);
+    if (runs === undefined) this.freeRuns.set(n, (runs = []));
+    runs.push(base);
+  }
+
+  private removeVcpu(v: VCpu): void {
     if (v.queuedOn >= 0) this.runqRemove(v);
     this.deactivate(v);
   }
@@ -109,17 +206,25 @@ export class CreditScheduler implements Scheduler {
   setParams(dom: Domain, weight: number, cap: number): void {
     dom.weight = weight;
     dom.cap = cap;
+    this.dWeight[dom.schedSlot] = weight;
+    this.dCap[dom.schedSlot] = cap;
   }
 
   info(v: VCpu): VcpuSchedInfo {
-    const priority = v.parked
+    const pri = this.vPri[v.schedSlot]!;
+    const priority = this.vParked[v.schedSlot] === 1
       ? 'PARKED'
-      : v.pri === PRI_BOOST
+      : pri === PRI_BOOST
         ? 'BOOST'
-        : v.pri === PRI_UNDER
+        : pri === PRI_UNDER
           ? 'UNDER'
           : 'OVER';
-    return { credit: Math.round(v.credit), priority };
+    return { credit: Math.round(this.vCredit[v.schedSlot]!), priority };
+  }
+
+  /** The vCPU's credit1 priority (PRI_BOOST, PRI_UNDER, PRI_OVER). */
+  private pri(v: VCpu): number {
+    return this.vPri[v.schedSlot]!;
   }
 
   /** csched_schedule: pick what runs next on `p`. */
@@ -142,12 +247,12 @@ export class CreditScheduler implements Scheduler {
     if (cur !== null) cur.yieldFlag = false;
 
     let next: VCpu | null = null;
-    const head = p.runq[0];
-    if (head !== undefined && head.pri > PRI_OVER) {
+    const head = p.runq.length > 0 ? this.vcpuAt[p.runq[0]!]! : null;
+    if (head !== null && this.pri(head) > PRI_OVER) {
       next = this.runqRemove(head);
     } else {
-      next = this.steal(p, head === undefined ? PRI_IDLE : head.pri);
-      if (next === null && head !== undefined) next = this.runqRemove(head);
+      next = this.steal(p, head === null ? PRI_IDLE : this.pri(head));
+      if (next === null && head !== null) next = this.runqRemove(head);
     }
 
     if (next !== cur) {
@@ -162,7 +267,7 @@ export class CreditScheduler implements Scheduler {
         next.processor = p.id;
         p.runStartNs = now;
         p.chargedToNs = now;
-        next.lastBurnNs = now;
+        this.vLastBurn[next.schedSlot] = now;
         this.hooks.setRunstate(next, now, Runstate.Running);
         this.hooks.started(next, now);
       }
@@ -200,7 +305,7 @@ export class CreditScheduler implements Scheduler {
       return;
     }
     if (p.curr === null) at = Math.max(q.now, p.reservedUntilNs);
-    else if (v.pri > p.curr.pri) at = Math.max(q.now, p.runStartNs + this.ratelimitNs);
+    else if (this.pri(v) > this.pri(p.curr)) at = Math.max(q.now, p.runStartNs + this.ratelimitNs);
     else return;
     // Due now and safe to do in place: preempt without a trip through the event queue. Not while
     // the vCPU to be preempted is the one whose guest code is running (it is mid-completion).
@@ -236,8 +341,9 @@ export class CreditScheduler implements Scheduler {
     const n = pcpus.length;
     for (let i = 1; i < n; i++) {
       const peer = pcpus[(p.id + i) % n]!;
-      for (const v of peer.runq) {
-        if (v.pri <= minPri) break;
+      for (const s of peer.runq) {
+        if (this.vPri[s]! <= minPri) break;
+        const v = this.vcpuAt[s]!;
         if (v.allows(p.id)) return this.runqRemove(v);
       }
     }
@@ -246,27 +352,31 @@ export class CreditScheduler implements Scheduler {
 
   private runqInsert(p: PCpu, v: VCpu, yielding: boolean): void {
     const rq = p.runq;
+    const pri = this.vPri;
+    const slot = v.schedSlot;
+    const vp = pri[slot]!;
     let i = 0;
-    while (i < rq.length && rq[i]!.pri >= v.pri) i++;
+    while (i < rq.length && pri[rq[i]!]! >= vp) i++;
     // A yielding vCPU goes behind one lower-priority vCPU, if there is one.
     if (yielding && i < rq.length) i++;
     // Shift by hand: splice allocates an array for what it removes, and queues are short.
     let j = rq.length;
-    rq.push(v);
+    rq.push(slot);
     while (j > i) {
       rq[j] = rq[j - 1]!;
       j--;
     }
-    rq[i] = v;
+    rq[i] = slot;
     v.queuedOn = p.id;
   }
 
   private runqRemove(v: VCpu): VCpu {
     const p = this.host.pcpus[v.queuedOn]!;
     const rq = p.runq;
+    const slot = v.schedSlot;
     const n = rq.length;
     let i = 0;
-    while (i < n && rq[i] !== v) i++;
+    while (i < n && rq[i] !== slot) i++;
     if (i < n) {
       for (let j = i + 1; j < n; j++) rq[j - 1] = rq[j]!;
       rq.pop();
@@ -276,29 +386,31 @@ export class CreditScheduler implements Scheduler {
   }
 
   private burn(v: VCpu, now: number): void {
-    const d = now - v.lastBurnNs;
+    const s = v.schedSlot;
+    const d = now - this.vLastBurn[s]!;
     if (d > 0) {
-      v.credit -= (d * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
-      v.lastBurnNs = now;
+      this.vCredit[s] = this.vCredit[s]! - (d * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
+      this.vLastBurn[s] = now;
     }
   }
 
   /** Charges a short run that happened outside the normal switch path (an idle tick handled in place). */
   burnShortRun(v: VCpu, ns: number): void {
-    v.credit -= (ns * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
+    const s = v.schedSlot;
+    this.vCredit[s] = this.vCredit[s]! - (ns * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
   }
 
   private activate(v: VCpu): void {
-    if (!v.activeInAcct) {
-      v.activeInAcct = true;
-      v.dom.activeVcpus++;
+    if (this.vActive[v.schedSlot] === 0) {
+      this.vActive[v.schedSlot] = 1;
+      this.dActive[v.dom.schedSlot]!++;
     }
   }
 
   private deactivate(v: VCpu): void {
-    if (v.activeInAcct) {
-      v.activeInAcct = false;
-      v.dom.activeVcpus--;
+    if (this.vActive[v.schedSlot] === 1) {
+      this.vActive[v.schedSlot] = 0;
+      this.dActive[v.dom.schedSlot]!--;
     }
   }
 
@@ -309,22 +421,23 @@ export class CreditScheduler implements Scheduler {
       const c = p.curr;
       if (c === null) continue;
       this.burn(c, now);
-      if (c.pri === PRI_BOOST) c.pri = PRI_UNDER;
+      if (this.vPri[c.schedSlot] === PRI_BOOST) this.vPri[c.schedSlot] = PRI_UNDER;
       this.activate(c);
     }
   }
 
   /** csched_acct: hand out a timeslice's worth of credit by weight. */
   private account(): void {
+    const { dWeight, dCap, dActive, dBase, dCount, vCredit, vPri, vActive, vParked, order } = this;
     let weightTotal = 0;
     const active = this.activeScratch;
     active.length = 0;
-    const doms = this.host.domains();
-    for (let i = 0; i < doms.length; i++) {
-      const d = doms[i]!;
-      if (d.activeVcpus > 0) {
+    for (let i = 0; i < order.length; i++) {
+      const d = order[i]!;
+      const n = dActive[d]!;
+      if (n > 0) {
         active.push(d);
-        weightTotal += d.weight * d.activeVcpus;
+        weightTotal += dWeight[d]! * n;
       }
     }
     if (weightTotal === 0) return;
@@ -333,36 +446,38 @@ export class CreditScheduler implements Scheduler {
     let weightLeft = weightTotal;
     for (let a = 0; a < active.length; a++) {
       const d = active[a]!;
-      const n = d.activeVcpus;
-      weightLeft -= d.weight * n;
+      const n = dActive[d]!;
+      const weight = dWeight[d]!;
+      const cap = dCap[d]!;
+      weightLeft -= weight * n;
       let peak = n * perTslice;
       let capPerVcpu = 0;
-      if (d.cap !== 0) {
-        const capCredit = Math.ceil((d.cap * perTslice) / 100);
+      if (cap !== 0) {
+        const capCredit = Math.ceil((cap * perTslice) / 100);
         if (capCredit < peak) peak = capCredit;
         capPerVcpu = Math.ceil(capCredit / n);
       }
-      let fair = Math.ceil((creditTotal * d.weight * n) / weightTotal);
+      let fair = Math.ceil((creditTotal * weight * n) / weightTotal);
       if (fair >= peak) {
         if (weightLeft !== 0) creditTotal += Math.ceil(((fair - peak) * weightTotal) / weightLeft);
         fair = peak;
       }
       const fairPerVcpu = Math.ceil(fair / n);
-      const vcpus = d.vcpus;
-      for (let k = 0; k < vcpus.length; k++) {
-        const v = vcpus[k]!;
-        if (!v.activeInAcct) continue;
-        v.credit += fairPerVcpu;
-        if (v.credit < 0) {
-          v.pri = PRI_OVER;
-          if (d.cap !== 0 && v.credit < -capPerVcpu && !v.parked) this.park(v);
-          if (v.credit < -perTslice) v.credit = -perTslice;
+      for (let s = dBase[d]!, end = s + dCount[d]!; s < end; s++) {
+        if (vActive[s] === 0) continue;
+        const credit = vCredit[s]! + fairPerVcpu;
+        vCredit[s] = credit;
+        if (credit < 0) {
+          vPri[s] = PRI_OVER;
+          if (cap !== 0 && credit < -capPerVcpu && vParked[s] === 0) this.park(this.vcpuAt[s]!);
+          if (vCredit[s]! < -perTslice) vCredit[s] = -perTslice;
         } else {
-          v.pri = PRI_UNDER;
-          if (v.parked) this.unpark(v);
-          if (v.credit > perTslice) {
-            this.deactivate(v);
-            v.credit /= 2;
+          vPri[s] = PRI_UNDER;
+          if (vParked[s] === 1) this.unpark(this.vcpuAt[s]!);
+          if (vCredit[s]! > perTslice) {
+            vActive[s] = 0;
+            dActive[d]!--;
+            vCredit[s] = vCredit[s]! / 2;
           }
         }
       }
@@ -372,19 +487,21 @@ export class CreditScheduler implements Scheduler {
 
   private sortRunq(p: PCpu): void {
     const rq = p.runq;
+    const pri = this.vPri;
     for (let i = 1; i < rq.length; i++) {
-      const v = rq[i]!;
+      const slot = rq[i]!;
+      const vp = pri[slot]!;
       let j = i - 1;
-      while (j >= 0 && rq[j]!.pri < v.pri) {
+      while (j >= 0 && pri[rq[j]!]! < vp) {
         rq[j + 1] = rq[j]!;
         j--;
       }
-      rq[j + 1] = v;
+      rq[j + 1] = slot;
     }
   }
 
   private park(v: VCpu): void {
-    v.parked = true;
+    this.vParked[v.schedSlot] = 1;
     v.pauseCount++;
     this.sleep(v);
   }
@@ -392,6 +509,6 @@ export class CreditScheduler implements Scheduler {
   private unpark(v: VCpu): void {
     v.pauseCount--;
     this.wake(v);
-    v.parked = false;
+    this.vParked[v.schedSlot] = 0;
   }
 }

@@ -34,7 +34,10 @@ export interface Scheduler {
   sleep(v: VCpu): void;
   /** `v` gives up its pCPU but stays runnable. */
   yield(v: VCpu): void;
-  removeVcpu(v: VCpu): void;
+  /** A new domain and its vCPUs (before any of them is woken). */
+  addDomain(dom: Domain): void;
+  /** The domain is being destroyed: its vCPUs (already asleep) leave the scheduler. */
+  removeDomain(dom: Domain): void;
   setParams(dom: Domain, weight: number, cap: number): void;
   info(v: VCpu): VcpuSchedInfo;
 }
