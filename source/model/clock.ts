@@ -20,79 +20,7 @@ export const enum EventPriority {
   Accounting = 3,
 }
 
-/**
- * A scheduled event. Event objects are recycled once popped from the queue, so a holder must drop
- * its reference when the event runs or when it cancels it (every holder in the model does).
- */
-export interface SimEvent {
-  timeNs: number;
-  priority: number;
-  seq: number;
-  cancelled: boolean;
-  run: () => void;
-  /** The next event in the same wheel bucket (the queue's own link). */
-  next: SimEvent | null;
-}
-
 const NOOP = (): void => {};
-const POOL_MAX = 4096;
-
-/** (time, priority, seq) order: true if `a` runs before `b`. */
-function before(a: SimEvent, b: SimEvent): boolean {
-  if (a.timeNs !== b.timeNs) return a.timeNs < b.timeNs;
-  if (a.priority !== b.priority) return a.priority < b.priority;
-  return a.seq < b.seq;
-}
-
-function heapPush(h: SimEvent[], ev: SimEvent): void {
-  let i = h.length;
-  h.push(ev);
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    const p = h[parent]!;
-    if (!before(ev, p)) break;
-    h[i] = p;
-    i = parent;
-  }
-  h[i] = ev;
-}
-
-/** Removes the first event of heap `h` (the caller has read it as h[0]). */
-function heapPop(h: SimEvent[]): void {
-  const last = h.pop()!;
-  const n = h.length;
-  if (n === 0) return;
-  siftDown(h, 0, last);
-}
-
-function siftDown(h: SimEvent[], from: number, ev: SimEvent): void {
-  const n = h.length;
-  let i = from;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= n) break;
-    const r = l + 1;
-    const c = r < n && before(h[r]!, h[l]!) ? r : l;
-    if (!before(h[c]!, ev)) break;
-    h[i] = h[c]!;
-    i = c;
-  }
-  h[i] = ev;
-}
-
-/**
- * Inserts `ev` into `a`, which is kept latest first, so the next event to run is the last element
- * (taken with pop). A bucket holds a handful of events, so insertion beats a heap here.
- */
-function sortedInsert(a: SimEvent[], ev: SimEvent): void {
-  let j = a.length;
-  a.push(ev);
-  while (j > 0 && before(a[j - 1]!, ev)) {
-    a[j] = a[j - 1]!;
-    j--;
-  }
-  a[j] = ev;
-}
 
 /** Bucket width of the timing wheel (2^18 ns, about 0.26 ms) and its number of buckets (about 1 s). */
 const BUCKET_NS = 2 ** 18;
@@ -100,26 +28,68 @@ const BUCKET_NS = 2 ** 18;
 const PER_BUCKET = 1 / BUCKET_NS;
 const BUCKETS = 4096;
 const MASK = BUCKETS - 1;
+/** An event's order among events at the same instant: priority, then sequence (exact in a double below 2^53). */
+const PRIORITY_UNIT = 2 ** 50;
+const NONE = -1;
+
+/**
+ * A scheduled event, as its holder sees it: when it is due, and a flag to cancel it. The queue
+ * keeps events' times and order in its own typed arrays (ordering them reads no object), and each
+ * event slot has one of these handles for its life. Handles are recycled once their event has run
+ * or been skipped, so a holder must drop its reference when the event runs or when it cancels it
+ * (every holder in the model does).
+ */
+export class SimEvent {
+  constructor(
+    private readonly q: EventQueue,
+    readonly id: number,
+  ) {}
+
+  get timeNs(): number {
+    return this.q.timeOf(this.id);
+  }
+
+  get cancelled(): boolean {
+    return this.q.isCancelled(this.id);
+  }
+
+  set cancelled(yes: boolean) {
+    this.q.setCancelled(this.id, yes);
+  }
+}
 
 /**
  * A timing wheel in front of a heap. Most events are due within a second, so they go into the
  * wheel's ~0.26 ms buckets (an O(1) append); only the bucket being run is kept sorted, when the
  * clock reaches it. Events further out wait in an overflow heap and move into the wheel as it
  * turns. The order events run in is exactly (time, priority, seq).
+ *
+ * Events are slots in a structure of arrays (time, order, list link, cancelled flag, handler), so
+ * with thousands of events pending, sorting a bucket and walking it touch a few contiguous arrays
+ * rather than one scattered object per event.
  */
 export class EventQueue {
-  /** Each bucket is a singly linked list (appending allocates nothing); null when empty. */
-  private readonly wheel: (SimEvent | null)[] = new Array<SimEvent | null>(BUCKETS).fill(null);
+  private timeNs = new Float64Array(1024);
+  /** priority * PRIORITY_UNIT + seq. */
+  private order = new Float64Array(1024);
+  /** The next event in the same wheel bucket, or NONE. */
+  private link = new Int32Array(1024);
+  private dead = new Uint8Array(1024);
+  private readonly runs: (() => void)[] = [];
+  private readonly handles: SimEvent[] = [];
+  private readonly freeSlots: number[] = [];
+  /** Each bucket is a singly linked list of slots (appending allocates nothing); NONE when empty. */
+  private readonly wheel = new Int32Array(BUCKETS).fill(NONE);
   /** The bucket being run, latest first (see sortedInsert); `currentBucket` is its absolute number. */
-  private readonly current: SimEvent[] = objectArray<SimEvent>();
+  private readonly current: number[] = [];
   private base = 0;
   private currentBucket = -1;
   /** Events in the wheel's lists and the current bucket, live or cancelled. */
   private inWheel = 0;
-  private readonly overflow: SimEvent[] = objectArray<SimEvent>();
+  /** A heap of slots, earliest first. */
+  private readonly overflow: number[] = [];
   /** First bucket number of the overflow heap's top (Infinity when empty): the wheel checks it as it turns. */
   private overflowBucket = Infinity;
-  private readonly pool: SimEvent[] = objectArray<SimEvent>();
   private seqCounter = 0;
   private nowNs = 0;
 
@@ -131,48 +101,130 @@ export class EventQueue {
     return this.inWheel + this.overflow.length;
   }
 
+  timeOf(id: number): number {
+    return this.timeNs[id]!;
+  }
+
+  isCancelled(id: number): boolean {
+    return this.dead[id] === 1;
+  }
+
+  setCancelled(id: number, yes: boolean): void {
+    this.dead[id] = yes ? 1 : 0;
+  }
+
   schedule(timeNs: number, priority: number, run: () => void): SimEvent {
     const t = Math.ceil(timeNs);
     const at = t < this.nowNs ? this.nowNs : t;
-    const seq = this.seqCounter++;
-    let event = this.pool.pop();
-    if (event === undefined) {
-      event = { timeNs: at, priority, seq, cancelled: false, run, next: null };
-    } else {
-      event.timeNs = at;
-      event.priority = priority;
-      event.seq = seq;
-      event.cancelled = false;
-      event.run = run;
-    }
-    this.insert(event);
-    return event;
+    let id = this.freeSlots.pop();
+    if (id === undefined) id = this.newSlot();
+    this.timeNs[id] = at;
+    this.order[id] = priority * PRIORITY_UNIT + this.seqCounter++;
+    this.dead[id] = 0;
+    this.runs[id] = run;
+    this.insert(id);
+    return this.handles[id]!;
   }
 
-  private insert(ev: SimEvent): void {
-    const bn = Math.floor(ev.timeNs * PER_BUCKET);
+  private newSlot(): number {
+    const id = this.handles.length;
+    if (id >= this.timeNs.length) {
+      const n = 2 * this.timeNs.length;
+      const t = new Float64Array(n);
+      t.set(this.timeNs);
+      this.timeNs = t;
+      const o = new Float64Array(n);
+      o.set(this.order);
+      this.order = o;
+      const l = new Int32Array(n);
+      l.set(this.link);
+      this.link = l;
+      const d = new Uint8Array(n);
+      d.set(this.dead);
+      this.dead = d;
+    }
+    this.handles.push(new SimEvent(this, id));
+    this.runs.push(NOOP);
+    return id;
+  }
+
+  /** (time, priority, seq) order: true if slot `a` runs before slot `b`. */
+  private before(a: number, b: number): boolean {
+    const ta = this.timeNs[a]!;
+    const tb = this.timeNs[b]!;
+    if (ta !== tb) return ta < tb;
+    return this.order[a]! < this.order[b]!;
+  }
+
+  /**
+   * Inserts `id` into the current bucket, which is kept latest first, so the next event to run is
+   * the last element (taken with pop). A bucket holds a handful of events, so insertion beats a heap here.
+   */
+  private sortedInsert(id: number): void {
+    const a = this.current;
+    let j = a.length;
+    a.push(id);
+    while (j > 0 && this.before(a[j - 1]!, id)) {
+      a[j] = a[j - 1]!;
+      j--;
+    }
+    a[j] = id;
+  }
+
+  private heapPush(id: number): void {
+    const h = this.overflow;
+    let i = h.length;
+    h.push(id);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = h[parent]!;
+      if (!this.before(id, p)) break;
+      h[i] = p;
+      i = parent;
+    }
+    h[i] = id;
+  }
+
+  /** Removes the first slot of the overflow heap (the caller has read it as h[0]). */
+  private heapPop(): void {
+    const h = this.overflow;
+    const last = h.pop()!;
+    const n = h.length;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && this.before(h[r]!, h[l]!) ? r : l;
+      if (!this.before(h[c]!, last)) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = last;
+  }
+
+  private insert(id: number): void {
+    const bn = Math.floor(this.timeNs[id]! * PER_BUCKET);
     if (bn >= this.base + BUCKETS) {
-      heapPush(this.overflow, ev);
-      this.overflowBucket = Math.floor(this.overflow[0]!.timeNs * PER_BUCKET);
+      this.heapPush(id);
+      this.overflowBucket = Math.floor(this.timeNs[this.overflow[0]!]! * PER_BUCKET);
       return;
     }
     this.inWheel++;
     if (bn === this.currentBucket) {
-      sortedInsert(this.current, ev);
+      this.sortedInsert(id);
       return;
     }
     const i = bn & MASK;
-    ev.next = this.wheel[i]!;
-    this.wheel[i] = ev;
+    this.link[id] = this.wheel[i]!;
+    this.wheel[i] = id;
   }
 
-  private recycle(ev: SimEvent): void {
-    if (this.pool.length < POOL_MAX) {
-      ev.run = NOOP;
-      ev.cancelled = true;
-      ev.next = null;
-      this.pool.push(ev);
-    }
+  private recycle(id: number): void {
+    this.runs[id] = NOOP;
+    this.dead[id] = 1;
+    this.freeSlots.push(id);
   }
 
   /** Runs every event due at or before `untilNs`, then sets the clock to `untilNs`. */
@@ -184,39 +236,39 @@ export class EventQueue {
       if (this.currentBucket !== this.base) {
         // Entering a bucket: its list becomes the sorted current bucket.
         const i = this.base & MASK;
-        let ev = this.wheel[i]!;
-        this.wheel[i] = null;
-        while (ev !== null) {
-          const next = ev.next;
-          ev.next = null;
-          sortedInsert(h, ev);
-          ev = next!;
+        let id = this.wheel[i]!;
+        this.wheel[i] = NONE;
+        while (id !== NONE) {
+          const next = this.link[id]!;
+          this.sortedInsert(id);
+          id = next;
         }
         this.currentBucket = this.base;
       }
       while (h.length > 0) {
         const top = h[h.length - 1]!;
-        if (!top.cancelled) {
-          if (top.timeNs > untilNs) {
+        if (this.dead[top] === 0) {
+          const t = this.timeNs[top]!;
+          if (t > untilNs) {
             if (untilNs > this.nowNs) this.nowNs = untilNs;
             return;
           }
           h.pop();
           this.inWheel--;
-          this.nowNs = top.timeNs;
-          top.run();
+          this.nowNs = t;
+          this.runs[top]!();
+          this.recycle(top);
         } else {
           h.pop();
           this.inWheel--;
+          this.recycle(top);
         }
-        this.recycle(top);
       }
       if (this.base >= lastBucket) break;
       // Turn the wheel: to the next bucket, or straight to the next event if the wheel is empty.
       let next = this.base + 1;
-      const o = this.overflow;
       if (this.inWheel === 0) {
-        if (o.length === 0) next = lastBucket;
+        if (this.overflow.length === 0) next = lastBucket;
         else next = Math.max(next, Math.min(lastBucket, this.overflowBucket));
       }
       this.base = next;
@@ -229,19 +281,19 @@ export class EventQueue {
   private migrate(base: number): void {
     const o = this.overflow;
     while (o.length > 0) {
-      const ev = o[0]!;
-      const bn = Math.floor(ev.timeNs * PER_BUCKET);
+      const id = o[0]!;
+      const bn = Math.floor(this.timeNs[id]! * PER_BUCKET);
       if (bn >= base + BUCKETS) break;
-      heapPop(o);
-      if (ev.cancelled) {
-        this.recycle(ev);
+      this.heapPop();
+      if (this.dead[id] === 1) {
+        this.recycle(id);
         continue;
       }
       this.inWheel++;
       const i = bn & MASK;
-      ev.next = this.wheel[i]!;
-      this.wheel[i] = ev;
+      this.link[id] = this.wheel[i]!;
+      this.wheel[i] = id;
     }
-    this.overflowBucket = o.length > 0 ? Math.floor(o[0]!.timeNs * PER_BUCKET) : Infinity;
+    this.overflowBucket = o.length > 0 ? Math.floor(this.timeNs[o[0]!]! * PER_BUCKET) : Infinity;
   }
 }
