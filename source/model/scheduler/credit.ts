@@ -70,8 +70,8 @@ export class CreditScheduler implements Scheduler {
   private domSlots = 0;
   /** Domain slots in the host's domain order (the order account() hands out credit in). */
   private readonly order: number[] = [];
-  /** Reused by account() for the slots of the active domains. */
-  private readonly activeScratch: number[] = [];
+  /** Reused by account() for the slots of the active domains (a typed array: clearing a JS array frees its store). */
+  private activeScratch = new Int32Array(INITIAL_SLOTS);
   /** The vCPU in each slot (the run queues and account() go from slot to object). */
   private readonly vcpuAt: (VCpu | null)[] = [];
 
@@ -172,6 +172,7 @@ export class CreditScheduler implements Scheduler {
         this.dActive = grown(this.dActive, cap);
         this.dBase = grown(this.dBase, cap);
         this.dCount = grown(this.dCount, cap);
+        this.activeScratch = new Int32Array(cap);
       }
     }
     dom.schedSlot = d;
@@ -431,12 +432,12 @@ export class CreditScheduler implements Scheduler {
     const { dWeight, dCap, dActive, dBase, dCount, vCredit, vPri, vActive, vParked, order } = this;
     let weightTotal = 0;
     const active = this.activeScratch;
-    active.length = 0;
+    let nActive = 0;
     for (let i = 0; i < order.length; i++) {
       const d = order[i]!;
       const n = dActive[d]!;
       if (n > 0) {
-        active.push(d);
+        active[nActive++] = d;
         weightTotal += dWeight[d]! * n;
       }
     }
@@ -444,7 +445,7 @@ export class CreditScheduler implements Scheduler {
     const perTslice = this.creditsPerTslice;
     let creditTotal = perTslice * this.host.pcpus.length;
     let weightLeft = weightTotal;
-    for (let a = 0; a < active.length; a++) {
+    for (let a = 0; a < nActive; a++) {
       const d = active[a]!;
       const n = dActive[d]!;
       const weight = dWeight[d]!;
