@@ -22,3 +22,12 @@ export function doubleZeros<N extends number>(n: N): number[] & { length: N } {
   a.fill(0);
   return a as number[] & { length: N };
 }
+
+type NumberArray = Float64Array | Int32Array | Int8Array | Uint8Array;
+
+/** `a` copied into a new typed array of the same kind with `n` elements (for structure-of-arrays state that grows). */
+export function grown<A extends NumberArray>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(n);
+  b.set(a);
+  return b;
+}

@@ -6,7 +6,7 @@
  * order run them in the same order. Cancelling is O(1) (the event is skipped when it surfaces).
  * No wall-clock time is read anywhere in the model: pacing against real time is the caller's job.
  */
-import { objectArray } from './arrays.js';
+import { grown } from './arrays.js';
 
 export const NS_PER_US = 1_000;
 export const NS_PER_MS = 1_000_000;
@@ -130,18 +130,10 @@ export class EventQueue {
     const id = this.handles.length;
     if (id >= this.timeNs.length) {
       const n = 2 * this.timeNs.length;
-      const t = new Float64Array(n);
-      t.set(this.timeNs);
-      this.timeNs = t;
-      const o = new Float64Array(n);
-      o.set(this.order);
-      this.order = o;
-      const l = new Int32Array(n);
-      l.set(this.link);
-      this.link = l;
-      const d = new Uint8Array(n);
-      d.set(this.dead);
-      this.dead = d;
+      this.timeNs = grown(this.timeNs, n);
+      this.order = grown(this.order, n);
+      this.link = grown(this.link, n);
+      this.dead = grown(this.dead, n);
     }
     this.handles.push(new SimEvent(this, id));
     this.runs.push(NOOP);

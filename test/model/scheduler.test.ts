@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { NS_PER_S } from '../../source/model/clock.js';
+import type { Host } from '../../source/model/host.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { cpuPct, guestPct, hostWith, measure, spec } from '../helpers.js';
+
+/** 'heavy' (weight 512) and 'light' (256) share one contended pCPU 2:1 (±3 %) and leave none of it idle. */
+function expectSharedTwoToOne(host: Host): void {
+  const [a, b] = measure(host, 5, 30);
+  const heavy = cpuPct(a, b, 'heavy');
+  const light = cpuPct(a, b, 'light');
+  expect(heavy / light).toBeGreaterThan(2 * 0.97);
+  expect(heavy / light).toBeLessThan(2 * 1.03);
+  expect(heavy + light).toBeGreaterThan(97);
+}
 
 describe('credit scheduler', () => {
   it('shares one contended pCPU 2:1 between weights 512 and 256 over 30 s', () => {
@@ -9,12 +20,7 @@ describe('credit scheduler', () => {
       [spec({ name: 'heavy', workload: 'cpu', weight: 512 }), spec({ name: 'light', workload: 'cpu', weight: 256 })],
       { pcpus: 1 },
     );
-    const [a, b] = measure(host, 5, 30);
-    const heavy = cpuPct(a, b, 'heavy');
-    const light = cpuPct(a, b, 'light');
-    expect(heavy / light).toBeGreaterThan(2 * 0.97);
-    expect(heavy / light).toBeLessThan(2 * 1.03);
-    expect(heavy + light).toBeGreaterThan(97);
+    expectSharedTwoToOne(host);
   });
 
   it('holds a CPU hog capped at 50 to 50 % of a pCPU (±2) even with idle pCPUs', () => {
@@ -37,12 +43,7 @@ describe('credit scheduler', () => {
     // Booting woke it with credit in hand: BOOST, never the old guest's OVER or PARKED.
     expect([fresh.credit, fresh.priority]).toEqual([0, 'BOOST']);
     // Neither the old guest's cap nor its weight nor its place in a run queue carries over.
-    const [a, b] = measure(host, 5, 30);
-    const heavy = cpuPct(a, b, 'heavy');
-    const light = cpuPct(a, b, 'light');
-    expect(heavy / light).toBeGreaterThan(2 * 0.97);
-    expect(heavy / light).toBeLessThan(2 * 1.03);
-    expect(heavy + light).toBeGreaterThan(97);
+    expectSharedTwoToOne(host);
   });
 
   it('lets an uncapped hog have a whole idle pCPU', () => {

@@ -7,6 +7,7 @@
  * parked (their vCPUs go offline) once they are a cap's worth in debt, and a vCPU woken with
  * credit left is BOOSTed until the next tick that finds it running.
  */
+import { grown } from '../arrays.js';
 import { EventPriority, NS_PER_MS, NS_PER_US } from '../clock.js';
 import type { EventQueue } from '../clock.js';
 import type { Domain } from '../domain.js';
@@ -22,15 +23,6 @@ export const CSCHED_CREDITS_PER_MSEC = 10;
 export const SCHED_DEFAULT_RATELIMIT_US = 1000;
 
 const INITIAL_SLOTS = 64;
-
-type Slots = Float64Array | Int32Array | Int8Array | Uint8Array;
-
-/** `a` copied into a new array of the same kind and `n` elements. */
-function grown<A extends Slots>(a: A, n: number): A {
-  const b = new (a.constructor as new (n: number) => A)(n);
-  b.set(a);
-  return b;
-}
 
 export interface CreditHost {
   readonly queue: EventQueue;
