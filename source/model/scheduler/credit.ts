@@ -215,11 +215,6 @@ export class CreditScheduler implements Scheduler {
     return { credit: Math.round(this.vCredit[v.schedSlot]!), priority };
   }
 
-  /** The vCPU's credit1 priority (PRI_BOOST, PRI_UNDER, PRI_OVER). */
-  private pri(v: VCpu): number {
-    return this.vPri[v.schedSlot]!;
-  }
-
   /** csched_schedule: pick what runs next on `p`. */
   private schedule(p: PCpu): void {
     const q = this.host.queue;
@@ -240,12 +235,13 @@ export class CreditScheduler implements Scheduler {
     if (cur !== null) cur.yieldFlag = false;
 
     let next: VCpu | null = null;
-    const head = p.runq.length > 0 ? this.vcpuAt[p.runq[0]!]! : null;
-    if (head !== null && this.pri(head) > PRI_OVER) {
-      next = this.runqRemove(head);
+    const head = p.runq.length > 0 ? p.runq[0]! : -1;
+    const headPri = head >= 0 ? this.vPri[head]! : PRI_IDLE;
+    if (headPri > PRI_OVER) {
+      next = this.runqRemove(this.vcpuAt[head]!);
     } else {
-      next = this.steal(p, head === null ? PRI_IDLE : this.pri(head));
-      if (next === null && head !== null) next = this.runqRemove(head);
+      next = this.steal(p, headPri);
+      if (next === null && head >= 0) next = this.runqRemove(this.vcpuAt[head]!);
     }
 
     if (next !== cur) {
@@ -298,7 +294,7 @@ export class CreditScheduler implements Scheduler {
       return;
     }
     if (p.curr === null) at = Math.max(q.now, p.reservedUntilNs);
-    else if (this.pri(v) > this.pri(p.curr)) at = Math.max(q.now, p.runStartNs + this.ratelimitNs);
+    else if (this.vPri[v.schedSlot]! > this.vPri[p.curr.schedSlot]!) at = Math.max(q.now, p.runStartNs + this.ratelimitNs);
     else return;
     // Due now and safe to do in place: preempt without a trip through the event queue. Not while
     // the vCPU to be preempted is the one whose guest code is running (it is mid-completion).
