@@ -224,7 +224,10 @@ export class EventQueue {
     untilNs = Math.floor(untilNs);
     const lastBucket = Math.floor(untilNs * PER_BUCKET);
     const h = this.current;
-    for (;;) {
+    // One way out of both loops, to the one tail below: an exit path that is rarely taken (the last
+    // bucket holding nothing later than untilNs) would have no type feedback, and reaching it would
+    // throw away this function's optimized code.
+    turning: for (;;) {
       if (this.currentBucket !== this.base) {
         // Entering a bucket: its list becomes the sorted current bucket.
         const i = this.base & MASK;
@@ -241,10 +244,7 @@ export class EventQueue {
         const top = h[h.length - 1]!;
         if (this.dead[top] === 0) {
           const t = this.timeNs[top]!;
-          if (t > untilNs) {
-            if (untilNs > this.nowNs) this.nowNs = untilNs;
-            return;
-          }
+          if (t > untilNs) break turning;
           h.pop();
           this.inWheel--;
           this.nowNs = t;

@@ -66,6 +66,8 @@ export class CreditScheduler implements Scheduler {
   private activeScratch = new Int32Array(INITIAL_SLOTS);
   /** The vCPU in each slot (the run queues and account() go from slot to object). */
   private readonly vcpuAt: (VCpu | null)[] = [];
+  /** pCPUs with nothing running: when none is idle, a waking vCPU's placement needs no scan. */
+  private idlePcpus: number;
 
   constructor(
     private readonly host: CreditHost,
@@ -79,6 +81,7 @@ export class CreditScheduler implements Scheduler {
     this.tickNs = this.tsliceNs / CSCHED_TICKS_PER_TSLICE;
     this.ratelimitNs = ratelimitUs * NS_PER_US;
     this.creditsPerTslice = CSCHED_CREDITS_PER_MSEC * tsliceMs;
+    this.idlePcpus = host.pcpus.filter((p) => p.curr === null).length;
     for (const p of host.pcpus) {
       p.onSlice = () => this.sliceTimer(p);
       p.onResched = () => {
@@ -249,10 +252,12 @@ export class CreditScheduler implements Scheduler {
         p.chargeCurrent(now);
         this.hooks.stopping(cur, now);
         p.curr = null;
+        this.idlePcpus++;
         this.hooks.setRunstate(cur, now, cur.queuedOn >= 0 ? Runstate.Runnable : cur.restingState());
       }
       if (next !== null) {
         p.curr = next;
+        this.idlePcpus--;
         next.processor = p.id;
         p.runStartNs = now;
         p.chargedToNs = now;
@@ -313,11 +318,14 @@ export class CreditScheduler implements Scheduler {
     const n = pcpus.length;
     const now = this.host.queue.now;
     const last = pcpus[v.processor];
-    if (last !== undefined && last.freeAt(now) && v.allows(last.id)) return last;
-    for (let i = 1, j = v.processor + 1; i < n; i++, j++) {
-      if (j >= n) j -= n;
-      const p = pcpus[j]!;
-      if (p.freeAt(now) && v.allows(p.id)) return p;
+    // A free pCPU is an idle one: on a saturated host there is nothing to look for.
+    if (this.idlePcpus > 0) {
+      if (last !== undefined && last.freeAt(now) && v.allows(last.id)) return last;
+      for (let i = 1, j = v.processor + 1; i < n; i++, j++) {
+        if (j >= n) j -= n;
+        const p = pcpus[j]!;
+        if (p.freeAt(now) && v.allows(p.id)) return p;
+      }
     }
     if (last !== undefined && v.allows(last.id)) return last;
     for (const p of pcpus) if (v.allows(p.id)) return p;
