@@ -66,7 +66,10 @@ export class CreditScheduler implements Scheduler {
   private activeScratch = new Int32Array(INITIAL_SLOTS);
   /** The vCPU in each slot (the run queues and account() go from slot to object). */
   private readonly vcpuAt: (VCpu | null)[] = [];
-  /** pCPUs with nothing running: when none is idle, a waking vCPU's placement needs no scan. */
+  /**
+   * How many pCPUs run nothing (credit1 keeps the same as its `idlers` cpumask): when none is idle,
+   * placing a waking vCPU needs no scan for a free one. Changes only where schedule() sets `curr`.
+   */
   private idlePcpus: number;
 
   constructor(
