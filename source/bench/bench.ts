@@ -14,7 +14,7 @@ import { MODES } from '../model/modes.js';
 import { WORKLOAD_NAMES } from '../model/guest/workloads.js';
 import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
-import { firstFrameMs, keyLatencyMs, runDashboard, thousandGuests } from './dashboard.js';
+import { firstFrameMs, keyLatencyMs, pctile, runDashboard, thousandGuests } from './dashboard.js';
 import type { DashboardFigures } from './dashboard.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,8 +76,7 @@ async function stepCpuMs(host: Host, n: number, idleMs: number): Promise<number>
     const c1 = process.cpuUsage(c0);
     ms.push((c1.user + c1.system) / 1000);
   }
-  ms.sort((a, b) => a - b);
-  return ms[n >> 1]!;
+  return pctile(ms, 0.5);
 }
 
 async function thousand(): Promise<void> {

@@ -45,7 +45,8 @@ function peakRssKiB(pid: number): number {
   return m ? Number(m[1]) : 0;
 }
 
-const pctile = (xs: number[], p: number): number => {
+/** The p-quantile of `xs` (the element at floor(p·n) once sorted; p = 0.5 is the median). */
+export const pctile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
 };
@@ -155,8 +156,7 @@ export async function firstFrameMs(bin: string, args: string[], runs = 5): Promi
       }),
     );
   }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times[times.length - 1]! };
+  return { median: pctile(times, 0.5), min: Math.min(...times), max: Math.max(...times) };
 }
 
 /**
@@ -187,7 +187,6 @@ export async function keyLatencyMs(bin: string, args: string[], keys = 30, settl
   }
   p.write('q');
   await exited;
-  lat.sort((a, b) => a - b);
-  return { median: lat[Math.floor(keys / 2)]!, p90: lat[Math.floor(keys * 0.9)]!, max: lat[keys - 1]! };
+  return { median: pctile(lat, 0.5), p90: pctile(lat, 0.9), max: Math.max(...lat) };
 }
 

@@ -385,19 +385,23 @@ export class CreditScheduler implements Scheduler {
     return v;
   }
 
+  /** Takes the credit `ns` of running costs from the vCPU in slot `s`. */
+  private debit(s: number, ns: number): void {
+    this.vCredit[s] = this.vCredit[s]! - (ns * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
+  }
+
   private burn(v: VCpu, now: number): void {
     const s = v.schedSlot;
     const d = now - this.vLastBurn[s]!;
     if (d > 0) {
-      this.vCredit[s] = this.vCredit[s]! - (d * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
+      this.debit(s, d);
       this.vLastBurn[s] = now;
     }
   }
 
   /** Charges a short run that happened outside the normal switch path (an idle tick handled in place). */
   burnShortRun(v: VCpu, ns: number): void {
-    const s = v.schedSlot;
-    this.vCredit[s] = this.vCredit[s]! - (ns * CSCHED_CREDITS_PER_MSEC) / NS_PER_MS;
+    this.debit(v.schedSlot, ns);
   }
 
   private activate(v: VCpu): void {
