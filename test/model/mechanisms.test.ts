@@ -3,6 +3,7 @@ import { runCommand } from '../../source/commands/run.js';
 import { NS_PER_MS, NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { Runstate } from '../../source/model/vcpu.js';
+import { WORKLOADS } from '../../source/model/guest/workloads.js';
 import { dom, hostWith, measure, spec } from '../helpers.js';
 
 const perSec = (a: number, b: number, s: number): number => (b - a) / s;
@@ -164,5 +165,22 @@ describe('lock-holder preemption', () => {
 
   it('the spinning shows as CPU spent for no work: fewer ops per CPU-second in full mode', () => {
     expect(run('full').opsPerCpuSec).toBeLessThan(run('pv').opsPerCpuSec);
+  });
+});
+
+describe('workload cycles', () => {
+  it("a web server's vmstat counts the context switches of every request a cycle batches: thousands a second", () => {
+    const host = hostWith([spec({ name: 'web', workload: 'web', vcpus: 2, memoryMiB: 1024 })], { pcpus: 2 });
+    const [a, b] = measure(host, 5, 10);
+    const s0 = dom(a, 'web');
+    const s1 = dom(b, 'web');
+    const p = WORKLOADS.web;
+    const cyclesPerSec = perSec(s0.opsDone, s1.opsDone, 10) / p.opsPerCycle;
+    const csPerSec = perSec(s0.ctxSwitches, s1.ctxSwitches, 10);
+    expect(cyclesPerSec).toBeGreaterThan(10);
+    expect(csPerSec).toBeGreaterThan(1000);
+    // Each cycle's own switches, plus the kernel's switches between tasks and to idle.
+    expect(csPerSec).toBeGreaterThanOrEqual(cyclesPerSec * (p.cycleOps.ctxsw ?? 0));
+    expect(csPerSec).toBeLessThan(cyclesPerSec * ((p.cycleOps.ctxsw ?? 0) + 4));
   });
 });

@@ -511,6 +511,7 @@ export class GuestKernel {
     t.pendingDiskWriteKiB = price.writeKiB;
     t.pendingNetKiB = price.netKiB;
     t.pendingDiskOps = price.diskOps;
+    t.pendingCtxsw = p.cycleOps.ctxsw ?? 0;
     const now = this.hv.queue.now;
     let think = 0;
     if (p.thinkMs > 0) {
@@ -572,6 +573,7 @@ export class GuestKernel {
     this.netTxKiB += t.pendingNetKiB * 0.8;
     this.netRxKiB += t.pendingNetKiB * 0.2;
     this.interrupts += Math.round(t.pendingDiskOps);
+    this.ctxSwitches += t.pendingCtxsw;
     if (t.pendingDom0Ns > 0) {
       this.prof.dom0Ns += t.pendingDom0Ns;
       this.hv.submitBackend(this.dom, t.pendingDom0Ns);
@@ -582,6 +584,7 @@ export class GuestKernel {
     t.pendingDiskWriteKiB = 0;
     t.pendingNetKiB = 0;
     t.pendingDiskOps = 0;
+    t.pendingCtxsw = 0;
     if (t.waitNs > 0) this.sleepTask(t, nowNs, t.waitNs, t.waitIsIo);
     else this.enqueue(t, nowNs);
   }

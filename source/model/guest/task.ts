@@ -36,6 +36,8 @@ export class Task {
   pendingDiskWriteKiB = 0;
   pendingNetKiB = 0;
   pendingDiskOps = 0;
+  /** The cycle's own context switches (a server sleeping on its sockets between requests), counted in vmstat's cs. */
+  pendingCtxsw = 0;
   waitNs = 0;
   waitIsIo = false;
   /** Anonymous memory it uses now, KiB. */
