@@ -202,12 +202,20 @@ export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number
 
 export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
   const dt = prev === null ? 0 : cur.tNs - prev.tNs;
-  const prevById = new Map<number, DomainSample>();
-  if (prev !== null) for (const d of prev.domains) prevById.set(d.id, d);
+  // Domains keep their order from one sample to the next unless one came or went: pair them by
+  // position, and look one up by ID only when the position does not match.
+  let prevById: Map<number, DomainSample> | null = null;
+  const previous = (d: DomainSample, i: number): DomainSample | undefined => {
+    if (prev === null) return undefined;
+    const same = prev.domains[i];
+    if (same !== undefined && same.id === d.id) return same;
+    prevById ??= new Map(prev.domains.map((x) => [x.id, x]));
+    return prevById.get(d.id);
+  };
   const byId = new Map<number, DomainRow>();
   const f = dt > 0 ? new Float64Array(cur.domains.length * R.Slots) : null;
   const rows = cur.domains.map((d, i): DomainRow => {
-    const p = prevById.get(d.id);
+    const p = previous(d, i);
     let rates: DomainRates | null = null;
     if (p !== undefined && f !== null) {
       deriveInto(p, d, dt, f, i * R.Slots);

@@ -63,4 +63,29 @@ describe('samples and rates', () => {
     expect(hog.rates!.guestStPct).toBeGreaterThan(0);
     expect(hog.rates!.vmstat.st).toBeGreaterThan(0);
   });
+
+  it('a domain that came or went between two samples: every other row still pairs with its own previous sample', () => {
+    const h = hostWith([spec({ name: 'one', workload: 'cpu' }), spec({ name: 'two', workload: 'web' }), spec({ name: 'three', workload: 'db' })], { pcpus: 2 });
+    h.advance(3 * NS_PER_S);
+    const before = sampleHost(h);
+    h.destroy(h.domains().find((d) => d.name === 'one')!);
+    const r = h.create(spec({ name: 'four', workload: 'cpu' }));
+    expect(r.ok).toBe(true);
+    h.advance(2 * NS_PER_S);
+    const after = sampleHost(h);
+    const view = deriveHost(before, after);
+    const dt = after.tNs - before.tNs;
+    const names = view.rows.map((row) => row.sample.name);
+    expect(names).not.toContain('one');
+    expect(names).toEqual(expect.arrayContaining(['two', 'three', 'four']));
+    for (const row of view.rows) {
+      const p = before.domains.find((x) => x.id === row.sample.id);
+      if (p === undefined) {
+        expect(row.rates).toBeNull();
+        continue;
+      }
+      expect(row.rates!.cpuPct).toBeCloseTo(((row.sample.cpuNs - p.cpuNs) / dt) * 100, 9);
+    }
+    expect(view.rows.find((row) => row.sample.name === 'four')!.rates).toBeNull();
+  });
 });
