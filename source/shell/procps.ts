@@ -66,6 +66,13 @@ export function vmstatHeader(wide: boolean): string[] {
  * vmstat lines come from here too.
  */
 export function vmstatShares(d: readonly number[]): number[] {
+  const out = [0, 0, 0, 0, 0, 0];
+  vmstatSharesInto(d, out, 0);
+  return out;
+}
+
+/** vmstatShares written into `out` from `at` (us sy id wa st): the dashboard's per-refresh path, which allocates nothing. */
+export function vmstatSharesInto(d: readonly number[], out: { [i: number]: number }, at: number): void {
   const us = d[0]! + d[1]!;
   const sy = d[2]! + d[5]! + d[6]!;
   let id = d[3]!;
@@ -77,7 +84,11 @@ export function vmstatShares(d: readonly number[]): number[] {
     id = 1;
   }
   const half = Math.floor(div / 2);
-  return [us, sy, id, wa, st, 0].map((x) => Math.floor((100 * x + half) / div));
+  out[at] = Math.floor((100 * us + half) / div);
+  out[at + 1] = Math.floor((100 * sy + half) / div);
+  out[at + 2] = Math.floor((100 * id + half) / div);
+  out[at + 3] = Math.floor((100 * wa + half) / div);
+  out[at + 4] = Math.floor((100 * st + half) / div);
 }
 
 /** The first line: averages since boot (rates over Div ticks, as vmstat.c does). */

@@ -88,6 +88,8 @@ function recent<T>(history: readonly HostView[], id: number, n: number, f: (r: D
   return out;
 }
 
+const cpuPctOf = (r: DomainRow): number | null => r.rates?.cpuPct ?? null;
+
 /** Time travel: the history up to and including the newest sample taken at or before `atNs`. */
 export function historyUpTo(history: readonly HostView[], atNs: number | null): readonly HostView[] {
   if (atNs === null) return history;
@@ -111,20 +113,25 @@ export function visibleRows(view: HostView, state: ViewState): readonly DomainRo
   return rows;
 }
 
+/**
+ * Row order for each column and direction: made once, so the sort of every refresh calls the same
+ * function (a comparator made afresh per sort would lose its compiled code at every major GC).
+ */
+const COMPARATORS = COLUMNS.map((col) => [false, true].map((reverse) => (a: DomainRow, b: DomainRow): number => {
+  if (a.sample.id === 0) return -1;
+  if (b.sample.id === 0) return 1;
+  const x = col.sortValue(a);
+  const y = col.sortValue(b);
+  // Names sort A-Z by code point, as xentop's strcmp does (and without waking ICU's collator,
+  // ~7 ms of start-up); numbers largest first (as xentop and htop do).
+  const c = typeof x === 'string' ? (x < String(y) ? -1 : x > String(y) ? 1 : 0) : (y as number) - x;
+  return (reverse ? -c : c) || a.sample.id - b.sample.id;
+}));
+
 function sortRows(view: HostView, state: ViewState): DomainRow[] {
-  const col = COLUMNS[state.sortIdx]!;
-  const rows = view.rows.filter((r) => matchesFilter(state.filter, r.sample.name, r.sample.modeLabel));
-  rows.sort((a, b) => {
-    if (a.sample.id === 0) return -1;
-    if (b.sample.id === 0) return 1;
-    const x = col.sortValue(a);
-    const y = col.sortValue(b);
-    // Names sort A-Z by code point, as xentop's strcmp does (and without waking ICU's collator,
-    // ~7 ms of start-up); numbers largest first (as xentop and htop do).
-    const c = typeof x === 'string' ? (x < String(y) ? -1 : x > String(y) ? 1 : 0) : (y as number) - x;
-    return (state.reverse ? -c : c) || a.sample.id - b.sample.id;
-  });
-  return rows;
+  const rows: DomainRow[] = [];
+  for (const r of view.rows) if (state.filter === '' || matchesFilter(state.filter, r.sample.name, r.sample.modeLabel)) rows.push(r);
+  return rows.sort(COMPARATORS[state.sortIdx]![state.reverse ? 1 : 0]!);
 }
 
 export function listHeight(rows: number, count: number): number {
@@ -377,12 +384,17 @@ export function layout(input: LayoutInput): Line[] {
   out.push({ key: 'head', text: `${headerLine(colsShown, sortHead, state.reverse)} ${'CPU'.padEnd(SPARK)}`.slice(0, cols).padEnd(cols), inverse: true });
 
   const listRows = listHeight(rows, sorted.length);
-  let selIdx = sorted.findIndex((r) => r.sample.id === state.selectedId);
-  if (selIdx < 0) selIdx = 0;
+  let selIdx = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i]!.sample.id === state.selectedId) {
+      selIdx = i;
+      break;
+    }
+  }
   const selRow = sorted[selIdx];
   const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
   for (const r of sorted.slice(first, first + listRows)) {
-    const hist = recent(history, r.sample.id, SPARK, (rr) => rr.rates?.cpuPct ?? null);
+    const hist = recent(history, r.sample.id, SPARK, cpuPctOf);
     const isSel = r === selRow;
     out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, SPARK)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
   }

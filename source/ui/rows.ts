@@ -9,7 +9,7 @@ import { RUNSTATE_NAMES } from '../model/vcpu.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import { VMSTAT_WIDTHS, vmstatHeader } from '../shell/procps.js';
 import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
-import type { DomainSample } from '../model/sample.js';
+import type { DomainSample, VcpuSample } from '../model/sample.js';
 import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
 
 export interface Column {
@@ -60,18 +60,31 @@ export function visibleColumns(width: number, sparkWidth: number): Column[] {
 
 const fit = (s: string, w: number, left = false): string => (s.length > w ? s.slice(0, w) : left ? s.padEnd(w) : s.padStart(w));
 
+// The list's lines are built with loops, not map callbacks: a closure made afresh each refresh
+// loses its compiled code at every major GC, and the helper threads compile it again.
 export function headerLine(cols: readonly Column[], sortHead: string, reverse: boolean): string {
-  return cols.map((c) => fit(c.head === sortHead ? `${c.head}${reverse ? '↑' : '↓'}` : c.head, c.width, c.left)).join(' ');
+  let s = '';
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    s += (i > 0 ? ' ' : '') + fit(c.head === sortHead ? `${c.head}${reverse ? '↑' : '↓'}` : c.head, c.width, c.left);
+  }
+  return s;
 }
 
 export function rowLine(cols: readonly Column[], r: DomainRow): string {
-  return cols.map((c) => fit(c.cell(r), c.width, c.left)).join(' ');
+  let s = '';
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    s += (i > 0 ? ' ' : '') + fit(c.cell(r), c.width, c.left);
+  }
+  return s;
 }
 
 const BARS = ' ▁▂▃▄▅▆▇█';
 export function sparkline(values: readonly number[], width: number, max = 100): string {
-  const v = values.slice(-width);
-  return v.map((x) => BARS[Math.max(0, Math.min(8, Math.round((x / max) * 8)))]!).join('').padStart(width);
+  let s = '';
+  for (let i = Math.max(0, values.length - width); i < values.length; i++) s += BARS[Math.max(0, Math.min(8, Math.round((values[i]! / max) * 8)))]!;
+  return s.padStart(width);
 }
 
 /** Simulated time as xentop prints its clock: HH:MM:SS. */
@@ -133,16 +146,24 @@ export function meterLine(v: HostView, width: number): string {
 function meterStrip(v: HostView, width: number): string {
   const n = v.sample.pcpus.length;
   const us = v.pcpus ?? [];
-  const avg = (f: (u: { guestPct: number; dom0Pct: number }) => number): number => (us.length > 0 ? us.reduce((a, u) => a + f(u), 0) / us.length : 0);
-  const g = avg((u) => u.guestPct);
-  const d = avg((u) => u.dom0Pct);
+  let g = 0;
+  let d = 0;
+  for (const u of us) {
+    g += u.guestPct;
+    d += u.dom0Pct;
+  }
+  if (us.length > 0) {
+    g /= us.length;
+    d /= us.length;
+  }
   const head = us.length > 0 ? `cpu0-${n - 1}: guests ${g.toFixed(1)}%  Domain-0 ${d.toFixed(1)}%  idle ${Math.max(0, 100 - g - d).toFixed(1)}%   (one cell per pCPU, height = busy)` : `cpu0-${n - 1}`;
   const lines = [head.slice(0, width)];
   const label = `cpu0-${n - 1} `.length;
   const per = Math.max(8, width - label);
   for (let i = 0; i < n && us.length > 0; i += per) {
-    const cells = us.slice(i, i + per).map((u) => BARS[Math.max(0, Math.min(8, Math.round(((u.guestPct + u.dom0Pct) / 100) * 8)))]!);
-    lines.push(`${`cpu${i}`.padEnd(label)}${cells.join('')}`.slice(0, width));
+    let cells = '';
+    for (let j = i; j < Math.min(n, us.length, i + per); j++) cells += BARS[Math.max(0, Math.min(8, Math.round(((us[j]!.guestPct + us[j]!.dom0Pct) / 100) * 8)))]!;
+    lines.push(`${`cpu${i}`.padEnd(label)}${cells}`.slice(0, width));
   }
   return lines.join('\n');
 }
@@ -150,6 +171,8 @@ function meterStrip(v: HostView, width: number): string {
 /** vmstat's two header lines, as the guest's own vmstat prints them. */
 export const [VMSTAT_HEADER_1, VMSTAT_HEADER_2] = vmstatHeader(false) as [string, string];
 const VMSTAT_MEM = new Set<string>(['swpd', 'free', 'buff', 'cache']);
+/** Where vmstatLine takes back overflow: the memory columns' padding first, then any field's. */
+const VMSTAT_SQUEEZE = [[2, 3, 4, 5], VMSTAT_WIDTHS.map((_, i) => i)] as const;
 
 /**
  * One vmstat line in procps-ng's default layout ("%2u %2u %6lu ..."): a number wider than its field
@@ -158,13 +181,14 @@ const VMSTAT_MEM = new Set<string>(['swpd', 'free', 'buff', 'cache']);
  * columns.
  */
 export function vmstatLine(m: Vmstat, unit: 'K' | 'M' = 'K', maxWidth = Infinity): string {
-  const vals = VMSTAT_FIELDS.map((k) => String(unit === 'M' && VMSTAT_MEM.has(k) ? Math.floor(m[k] / 1024) : m[k]));
+  const vals: string[] = [];
+  for (const k of VMSTAT_FIELDS) vals.push(String(unit === 'M' && VMSTAT_MEM.has(k) ? Math.floor(m[k] / 1024) : m[k]));
   const w = [...VMSTAT_WIDTHS];
-  const len = (): number => vals.reduce((n, v, i) => n + Math.max(v.length, w[i]!), vals.length - 1);
   // A number that outgrows its field (id at 100) would push `st` off a narrow screen: take the
   // overflow back from the memory columns' padding first, then from any field with room.
-  let over = len() - maxWidth;
-  for (const pass of [[2, 3, 4, 5], w.map((_, i) => i)]) {
+  let over = vals.length - 1 - maxWidth;
+  for (let i = 0; i < vals.length; i++) over += Math.max(vals[i]!.length, w[i]!);
+  for (const pass of VMSTAT_SQUEEZE) {
     for (let changed = true; over > 0 && changed; ) {
       changed = false;
       for (const i of pass) {
@@ -176,7 +200,14 @@ export function vmstatLine(m: Vmstat, unit: 'K' | 'M' = 'K', maxWidth = Infinity
       }
     }
   }
-  return vals.map((v, i) => v.padStart(w[i]!)).join(' ');
+  let line = '';
+  for (let i = 0; i < vals.length; i++) line += (i > 0 ? ' ' : '') + vals[i]!.padStart(w[i]!);
+  return line;
+}
+
+/** A vCPU's share of the interval in runstate `k`, %, with `digits` decimals; '-' with no previous sample. */
+function share(v: VcpuSample, p: VcpuSample | undefined, dtNs: number, k: number, digits: number): string {
+  return p && dtNs > 0 ? (((v.runstateNs[k]! - p.runstateNs[k]!) / dtNs) * 100).toFixed(digits) : '-';
 }
 
 /** The hypervisor's view: per vCPU, its runstate now and its share of each over the last interval. */
@@ -184,10 +215,9 @@ export function vcpuLines(cur: DomainSample, prev: DomainSample | undefined, dtN
   const lines = ['VCPU STATE     CPU  RUN%  WAIT%  BLK%  OFF% CREDIT PRI'];
   for (const v of cur.vcpus) {
     const p = prev?.vcpus[v.id];
-    const share = (k: number): string => (p && dtNs > 0 ? (((v.runstateNs[k]! - p.runstateNs[k]!) / dtNs) * 100).toFixed(1) : '-');
     lines.push(
       `${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${(v.state === 0 ? String(v.processor) : '-').padStart(4)} ` +
-        `${share(0).padStart(5)} ${share(1).padStart(6)} ${share(2).padStart(5)} ${share(3).padStart(5)} ${String(v.credit).padStart(6)} ${v.priority}`,
+        `${share(v, p, dtNs, 0, 1).padStart(5)} ${share(v, p, dtNs, 1, 1).padStart(6)} ${share(v, p, dtNs, 2, 1).padStart(5)} ${share(v, p, dtNs, 3, 1).padStart(5)} ${String(v.credit).padStart(6)} ${v.priority}`,
     );
   }
   return lines;
@@ -207,8 +237,7 @@ export function vcpuLinesCompact(cur: DomainSample, prev: DomainSample | undefin
   const lines = ['VCPU STATE    RUN WAIT BLK CRED PRI'];
   for (const v of cur.vcpus) {
     const p = prev?.vcpus[v.id];
-    const share = (k: number): string => (p && dtNs > 0 ? (((v.runstateNs[k]! - p.runstateNs[k]!) / dtNs) * 100).toFixed(0) : '-');
-    lines.push(`${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${share(0).padStart(3)} ${share(1).padStart(4)} ${share(2).padStart(3)} ${String(v.credit).padStart(4)} ${v.priority}`.slice(0, VCPU_COMPACT_W));
+    lines.push(`${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${share(v, p, dtNs, 0, 0).padStart(3)} ${share(v, p, dtNs, 1, 0).padStart(4)} ${share(v, p, dtNs, 2, 0).padStart(3)} ${String(v.credit).padStart(4)} ${v.priority}`.slice(0, VCPU_COMPACT_W));
   }
   return lines;
 }

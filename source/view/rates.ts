@@ -5,7 +5,7 @@
  */
 import { NS_PER_S } from '../model/clock.js';
 import { Stat, jiffies } from '../model/guest/guest-cpu.js';
-import { vmstatShares } from '../shell/procps.js';
+import { vmstatSharesInto } from '../shell/procps.js';
 import { DomainSlot, MemSlot, SampleFlag, VcpuSlot, packed } from '../model/sample.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 
@@ -127,6 +127,11 @@ class PackedRates implements DomainRates {
 /** Scratch for the tick deltas vmstat's shares are computed from. */
 const tickDeltas = [0, 0, 0, 0, 0, 0, 0, 0];
 
+/** A cumulative counter's rate between two samples, per second, as vmstat rounds it (never negative). */
+function perSecond(cf: Float64Array, co: number, pf: Float64Array, po: number, k: number, dtS: number): number {
+  return Math.max(0, Math.round((cf[co + k]! - pf[po + k]!) / dtS));
+}
+
 /**
  * The rates between two samples of one domain, written into `out` at `at` (R.Slots numbers).
  * vmstat's CPU shares are in ticks as the guest's vmstat sees them.
@@ -166,7 +171,6 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
     tickDeltas[i] = Math.max(0, jiffies(cf[cs + i]!) - jiffies(pf[ps + i]!));
     statTotal += cf[cs + i]! - pf[ps + i]!;
   }
-  const rate = (k: number): number => Math.max(0, Math.round((cf[co + k]! - pf[po + k]!) / dtS));
   const v = at + R.Vmstat;
   const m = co + DomainSlot.Mem;
   out[v + 0] = cf[co + DomainSlot.RunnableTasks]!;
@@ -175,14 +179,13 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
   out[v + 3] = Math.round(cf[m + MemSlot.Free]!);
   out[v + 4] = Math.round(cf[m + MemSlot.Buffers]!);
   out[v + 5] = Math.round(cf[m + MemSlot.Cache]!);
-  out[v + 6] = rate(DomainSlot.Mem + MemSlot.Si);
-  out[v + 7] = rate(DomainSlot.Mem + MemSlot.So);
-  out[v + 8] = rate(DomainSlot.BiKiB);
-  out[v + 9] = rate(DomainSlot.BoKiB);
-  out[v + 10] = rate(DomainSlot.Interrupts);
-  out[v + 11] = rate(DomainSlot.CtxSwitches);
-  const sh = vmstatShares(tickDeltas);
-  for (let i = 0; i < 5; i++) out[v + 12 + i] = sh[i]!;
+  out[v + 6] = perSecond(cf, co, pf, po, DomainSlot.Mem + MemSlot.Si, dtS);
+  out[v + 7] = perSecond(cf, co, pf, po, DomainSlot.Mem + MemSlot.So, dtS);
+  out[v + 8] = perSecond(cf, co, pf, po, DomainSlot.BiKiB, dtS);
+  out[v + 9] = perSecond(cf, co, pf, po, DomainSlot.BoKiB, dtS);
+  out[v + 10] = perSecond(cf, co, pf, po, DomainSlot.Interrupts, dtS);
+  out[v + 11] = perSecond(cf, co, pf, po, DomainSlot.CtxSwitches, dtS);
+  vmstatSharesInto(tickDeltas, out, v + 12);
   const stealNs = cf[cs + Stat.Steal]! - pf[ps + Stat.Steal]!;
   out[at + R.GuestSt] = (cf[co + DomainSlot.Flags]! & SampleFlag.SeesSteal) !== 0 ? (statTotal > 0 ? (stealNs / statTotal) * 100 : 0) : NaN;
   const ops = cur.opUnit !== '' ? (cf[co + DomainSlot.OpsDone]! - pf[po + DomainSlot.OpsDone]!) / dtS : NaN;
@@ -203,19 +206,23 @@ export function deriveDomain(prev: DomainSample, cur: DomainSample, dtNs: number
 export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
   const dt = prev === null ? 0 : cur.tNs - prev.tNs;
   // Domains keep their order from one sample to the next unless one came or went: pair them by
-  // position, and look one up by ID only when the position does not match.
+  // position, and look one up by ID only when the position does not match. Plain loops, no
+  // closure per call: a closure made afresh each refresh loses its compiled code at every major GC.
   let prevById: Map<number, DomainSample> | null = null;
-  const previous = (d: DomainSample, i: number): DomainSample | undefined => {
-    if (prev === null) return undefined;
-    const same = prev.domains[i];
-    if (same !== undefined && same.id === d.id) return same;
-    prevById ??= new Map(prev.domains.map((x) => [x.id, x]));
-    return prevById.get(d.id);
-  };
   const byId = new Map<number, DomainRow>();
-  const f = dt > 0 ? new Float64Array(cur.domains.length * R.Slots) : null;
-  const rows = cur.domains.map((d, i): DomainRow => {
-    const p = previous(d, i);
+  const doms = cur.domains;
+  const f = dt > 0 ? new Float64Array(doms.length * R.Slots) : null;
+  const rows: DomainRow[] = [];
+  for (let i = 0; i < doms.length; i++) {
+    const d = doms[i]!;
+    let p: DomainSample | undefined;
+    if (prev !== null) {
+      p = prev.domains[i];
+      if (p === undefined || p.id !== d.id) {
+        prevById ??= domainsById(prev.domains);
+        p = prevById.get(d.id);
+      }
+    }
     let rates: DomainRates | null = null;
     if (p !== undefined && f !== null) {
       deriveInto(p, d, dt, f, i * R.Slots);
@@ -223,18 +230,26 @@ export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
     }
     const row = { sample: d, rates };
     byId.set(d.id, row);
-    return row;
-  });
+    rows.push(row);
+  }
   let pcpus: PcpuUse[] | null = null;
   if (prev !== null && dt > 0) {
-    pcpus = cur.pcpus.map((p, i) => {
+    pcpus = [];
+    for (let i = 0; i < cur.pcpus.length; i++) {
+      const p = cur.pcpus[i]!;
       const a = prev.pcpus[i];
       const guestPct = a ? ((p.busyGuestNs - a.busyGuestNs) / dt) * 100 : 0;
       const dom0Pct = a ? ((p.busyDom0Ns - a.busyDom0Ns) / dt) * 100 : 0;
-      return { guestPct, dom0Pct, idlePct: Math.max(0, 100 - guestPct - dom0Pct) };
-    });
+      pcpus.push({ guestPct, dom0Pct, idlePct: Math.max(0, 100 - guestPct - dom0Pct) });
+    }
   }
   return { sample: cur, rows, pcpus, byId };
+}
+
+function domainsById(ds: readonly DomainSample[]): Map<number, DomainSample> {
+  const m = new Map<number, DomainSample>();
+  for (const d of ds) m.set(d.id, d);
+  return m;
 }
 
 /** xentop's STATE column: d s b c p r, '-' when unset. */

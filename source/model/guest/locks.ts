@@ -54,11 +54,14 @@ export class LockContention {
 
   private soon(): void {
     if (this.pending !== null || this.k.dead) return;
-    this.pending = this.k.hv.queue.schedule(this.k.hv.queue.now, EventPriority.Guest, () => {
-      this.pending = null;
-      if (!this.k.dead) this.check();
-    });
+    this.pending = this.k.hv.queue.schedule(this.k.hv.queue.now, EventPriority.Guest, this.onPending);
   }
+
+  /** Bound once, as the kernel's handlers are: a closure per event would lose its compiled code at every major GC. */
+  private readonly onPending = (): void => {
+    this.pending = null;
+    if (!this.k.dead) this.check();
+  };
 
   private check(): void {
     const k = this.k;
