@@ -162,7 +162,7 @@ function meterStrip(v: HostView, width: number): string {
   const per = Math.max(8, width - label);
   for (let i = 0; i < n && us.length > 0; i += per) {
     let cells = '';
-    for (let j = i; j < Math.min(n, us.length, i + per); j++) cells += BARS[Math.max(0, Math.min(8, Math.round(((us[j]!.guestPct + us[j]!.dom0Pct) / 100) * 8)))]!;
+    for (let j = i; j < Math.min(us.length, i + per); j++) cells += BARS[Math.max(0, Math.min(8, Math.round(((us[j]!.guestPct + us[j]!.dom0Pct) / 100) * 8)))]!;
     lines.push(`${`cpu${i}`.padEnd(label)}${cells}`.slice(0, width));
   }
   return lines.join('\n');
