@@ -8,7 +8,7 @@ import type { Step } from '../scenario/parse.js';
 import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
-import { matchesFilter } from '../view/state.js';
+import { filterTerms, matchesTerms } from '../view/state.js';
 import type { ViewState } from '../view/state.js';
 import { CONSOLE_KEYMAP, KEYMAP, SPEEDS } from './keymap.js';
 import {
@@ -129,8 +129,9 @@ const COMPARATORS = COLUMNS.map((col) => [false, true].map((reverse) => (a: Doma
 }));
 
 function sortRows(view: HostView, state: ViewState): DomainRow[] {
+  const terms = filterTerms(state.filter);
   const rows: DomainRow[] = [];
-  for (const r of view.rows) if (state.filter === '' || matchesFilter(state.filter, r.sample.name, r.sample.modeLabel)) rows.push(r);
+  for (const r of view.rows) if (matchesTerms(terms, r.sample.name, r.sample.modeLabel)) rows.push(r);
   return rows.sort(COMPARATORS[state.sortIdx]![state.reverse ? 1 : 0]!);
 }
 

@@ -9,7 +9,7 @@ import { RUNSTATE_NAMES } from '../model/vcpu.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import { VMSTAT_WIDTHS, vmstatHeader } from '../shell/procps.js';
 import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
-import type { DomainSample, VcpuSample } from '../model/sample.js';
+import type { DomainSample } from '../model/sample.js';
 import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
 
 export interface Column {
@@ -205,19 +205,20 @@ export function vmstatLine(m: Vmstat, unit: 'K' | 'M' = 'K', maxWidth = Infinity
   return line;
 }
 
-/** A vCPU's share of the interval in runstate `k`, %, with `digits` decimals; '-' with no previous sample. */
-function share(v: VcpuSample, p: VcpuSample | undefined, dtNs: number, k: number, digits: number): string {
-  return p && dtNs > 0 ? (((v.runstateNs[k]! - p.runstateNs[k]!) / dtNs) * 100).toFixed(digits) : '-';
+/** A vCPU's share of the interval in runstate `k` (from its runstate times now and at the previous sample), %, with `digits` decimals; '-' with no previous sample. */
+function share(cur: readonly number[], prev: readonly number[] | undefined, dtNs: number, k: number, digits: number): string {
+  return prev && dtNs > 0 ? (((cur[k]! - prev[k]!) / dtNs) * 100).toFixed(digits) : '-';
 }
 
 /** The hypervisor's view: per vCPU, its runstate now and its share of each over the last interval. */
 export function vcpuLines(cur: DomainSample, prev: DomainSample | undefined, dtNs: number): string[] {
   const lines = ['VCPU STATE     CPU  RUN%  WAIT%  BLK%  OFF% CREDIT PRI'];
   for (const v of cur.vcpus) {
-    const p = prev?.vcpus[v.id];
+    const c = v.runstateNs;
+    const p = prev?.vcpus[v.id]?.runstateNs;
     lines.push(
       `${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${(v.state === 0 ? String(v.processor) : '-').padStart(4)} ` +
-        `${share(v, p, dtNs, 0, 1).padStart(5)} ${share(v, p, dtNs, 1, 1).padStart(6)} ${share(v, p, dtNs, 2, 1).padStart(5)} ${share(v, p, dtNs, 3, 1).padStart(5)} ${String(v.credit).padStart(6)} ${v.priority}`,
+        `${share(c, p, dtNs, 0, 1).padStart(5)} ${share(c, p, dtNs, 1, 1).padStart(6)} ${share(c, p, dtNs, 2, 1).padStart(5)} ${share(c, p, dtNs, 3, 1).padStart(5)} ${String(v.credit).padStart(6)} ${v.priority}`,
     );
   }
   return lines;
@@ -236,8 +237,9 @@ export const VCPU_COMPACT_W = 38;
 export function vcpuLinesCompact(cur: DomainSample, prev: DomainSample | undefined, dtNs: number): string[] {
   const lines = ['VCPU STATE    RUN WAIT BLK CRED PRI'];
   for (const v of cur.vcpus) {
-    const p = prev?.vcpus[v.id];
-    lines.push(`${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${share(v, p, dtNs, 0, 0).padStart(3)} ${share(v, p, dtNs, 1, 0).padStart(4)} ${share(v, p, dtNs, 2, 0).padStart(3)} ${String(v.credit).padStart(4)} ${v.priority}`.slice(0, VCPU_COMPACT_W));
+    const c = v.runstateNs;
+    const p = prev?.vcpus[v.id]?.runstateNs;
+    lines.push(`${String(v.id).padStart(4)} ${RUNSTATE_NAMES[v.state]!.padEnd(8)} ${share(c, p, dtNs, 0, 0).padStart(3)} ${share(c, p, dtNs, 1, 0).padStart(4)} ${share(c, p, dtNs, 2, 0).padStart(3)} ${String(v.credit).padStart(4)} ${v.priority}`.slice(0, VCPU_COMPACT_W));
   }
   return lines;
 }

@@ -255,8 +255,25 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
 
 /** Case-insensitive filter over the domain name and mode, `|` separating alternatives (htop). */
 export function matchesFilter(filter: string, name: string, modeLabel: string): boolean {
-  const f = filter.trim().toLowerCase();
-  if (f === '') return true;
+  return matchesTerms(filterTerms(filter), name, modeLabel);
+}
+
+/**
+ * A filter's alternatives (`a|b`), trimmed and lower-cased, empty ones dropped: parsed once per
+ * list, not per row. null for an empty filter, which matches everything (a filter of only `|`
+ * matches nothing).
+ */
+export function filterTerms(filter: string): string[] | null {
+  if (filter.trim() === '') return null;
+  const terms: string[] = [];
+  for (const t of filter.toLowerCase().split('|')) if (t.trim() !== '') terms.push(t.trim());
+  return terms;
+}
+
+/** Whether any of the terms is in the name or the mode label; null terms match everything. */
+export function matchesTerms(terms: readonly string[] | null, name: string, modeLabel: string): boolean {
+  if (terms === null) return true;
   const hay = `${name} ${modeLabel}`.toLowerCase();
-  return f.split('|').some((t) => t.trim() !== '' && hay.includes(t.trim()));
+  for (const t of terms) if (hay.includes(t)) return true;
+  return false;
 }
