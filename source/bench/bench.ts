@@ -66,23 +66,26 @@ function demo(): void {
   );
 }
 
-/** CPU ms of one simulated second of `host`, the median of `n` steps, each after `idleMs` of sleep. */
-async function stepCpuMs(host: Host, n: number, idleMs: number): Promise<number> {
+/** CPU ms of one simulated second of `host`, the median of `n` steps, each after `idleMs` of sleep; and the events scheduled per step. */
+async function stepCpuMs(host: Host, n: number, idleMs: number): Promise<{ ms: number; events: number }> {
   const ms: number[] = [];
+  const events: number[] = [];
   for (let i = 0; i < n; i++) {
     if (idleMs > 0) await new Promise((r) => setTimeout(r, idleMs));
+    const e0 = host.queue.scheduledTotal;
     const c0 = process.cpuUsage();
     host.advance(NS_PER_S);
     const c1 = process.cpuUsage(c0);
     ms.push((c1.user + c1.system) / 1000);
+    events.push(host.queue.scheduledTotal - e0);
   }
-  return pctile(ms, 0.5);
+  return { ms: pctile(ms, 0.5), events: pctile(events, 0.5) };
 }
 
-async function thousand(): Promise<void> {
-  gc();
+/** `n` guests with 2 vCPUs each on 64 pCPUs, modes and workloads cycled (as the dashboard's 1,000-guest run), booted. */
+function cycledHost(n: number): Host {
   const host = new Host({ seed: 1, pcpus: 64, memMiB: 1024 * 1024, dom0Vcpus: 8 });
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < n; i++) {
     const mode = MODES[i % 3]!;
     const workload = WORKLOAD_NAMES[i % WORKLOAD_NAMES.length]!;
     const spec: GuestSpec = {
@@ -109,6 +112,12 @@ async function thousand(): Promise<void> {
     if (!r.ok) throw new Error(r.error);
   }
   timeRun(host, 3, 1);
+  return host;
+}
+
+async function thousand(): Promise<void> {
+  gc();
+  const host = cycledHost(1000);
   const simS = 20;
   const wall = timeRun(host, simS, 1);
   console.log(`(b) 1,000 guests x 2 vCPUs on 64 pCPUs (workloads and modes cycled): ${(simS / wall).toFixed(1)}x real time  [${simS} simulated s in ${wall.toFixed(2)} s]; peak RSS so far ${mib(peakRss)}`);
@@ -116,7 +125,20 @@ async function thousand(): Promise<void> {
   // meanwhile (caches, and the core it ran on) makes that step dearer than one that follows another.
   const hot = await stepCpuMs(host, 11, 0);
   const cold = await stepCpuMs(host, 11, 1000);
-  console.log(`(b) one simulated second of the 1,000 guests: CPU median ${hot.toFixed(1)} ms right after another, ${cold.toFixed(1)} ms after 1 s idle (as the dashboard runs it), 11 steps each`);
+  console.log(`(b) one simulated second of the 1,000 guests: CPU median ${hot.ms.toFixed(1)} ms right after another, ${cold.ms.toFixed(1)} ms after 1 s idle (as the dashboard runs it), 11 steps each`);
+  // The same 64 busy pCPUs with fewer guests: the host is saturated either way, so the model does
+  // about as many events a second; what grows with the guest count is the memory those events touch.
+  const line: string[] = [];
+  for (const n of [100, 300]) {
+    gc();
+    const h = cycledHost(n);
+    timeRun(h, 20, 1); // past boot, as the 1,000 guests are by now
+    const a = await stepCpuMs(h, 11, 0);
+    const b = await stepCpuMs(h, 11, 1000);
+    line.push(`${n} guests ${a.ms.toFixed(1)} / ${b.ms.toFixed(1)} ms (${a.events} events, ${((1000 * b.ms) / a.events).toFixed(2)} us each after idle)`);
+  }
+  line.push(`1,000 guests ${hot.ms.toFixed(1)} / ${cold.ms.toFixed(1)} ms (${hot.events} events, ${((1000 * cold.ms) / hot.events).toFixed(2)} us each after idle)`);
+  console.log(`(b) one simulated second on the same 64 pCPUs, right after another / after 1 s idle: ${line.join('; ')}`);
 }
 
 function soak(): void {

@@ -101,6 +101,11 @@ export class EventQueue {
     return this.inWheel + this.overflow.length;
   }
 
+  /** Events scheduled since the queue was made (run, pending or cancelled): the model's activity, for the bench. */
+  get scheduledTotal(): number {
+    return this.seqCounter;
+  }
+
   timeOf(id: number): number {
     return this.timeNs[id]!;
   }
