@@ -26,7 +26,7 @@ export class ConsoleRing {
 
   /**
    * O(1): a full ring overwrites its oldest line. (Dropping the oldest with splice moved the
-   * whole ring on every line, about 5 us a line at 1,000 lines: guests in an OOM-kill loop print
+   * whole ring on every line, 5-9 us a line at 1,000 lines on these machines: guests in an OOM-kill loop print
    * hundreds a second.)
    */
   push(uptimeNs: number, text: string, tty = false): void {
