@@ -81,9 +81,11 @@ export function rowLine(cols: readonly Column[], r: DomainRow): string {
 }
 
 const BARS = ' ▁▂▃▄▅▆▇█';
+/** The bar for a share of full height (0..1, clamped): one of nine levels. */
+const bar = (share: number): string => BARS[Math.max(0, Math.min(8, Math.round(share * 8)))]!;
 export function sparkline(values: readonly number[], width: number, max = 100): string {
   let s = '';
-  for (let i = Math.max(0, values.length - width); i < values.length; i++) s += BARS[Math.max(0, Math.min(8, Math.round((values[i]! / max) * 8)))]!;
+  for (let i = Math.max(0, values.length - width); i < values.length; i++) s += bar(values[i]! / max);
   return s.padStart(width);
 }
 
@@ -162,7 +164,7 @@ function meterStrip(v: HostView, width: number): string {
   const per = Math.max(8, width - label);
   for (let i = 0; i < n && us.length > 0; i += per) {
     let cells = '';
-    for (let j = i; j < Math.min(us.length, i + per); j++) cells += BARS[Math.max(0, Math.min(8, Math.round(((us[j]!.guestPct + us[j]!.dom0Pct) / 100) * 8)))]!;
+    for (let j = i; j < Math.min(us.length, i + per); j++) cells += bar((us[j]!.guestPct + us[j]!.dom0Pct) / 100);
     lines.push(`${`cpu${i}`.padEnd(label)}${cells}`.slice(0, width));
   }
   return lines.join('\n');

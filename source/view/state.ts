@@ -266,7 +266,10 @@ export function matchesFilter(filter: string, name: string, modeLabel: string): 
 export function filterTerms(filter: string): string[] | null {
   if (filter.trim() === '') return null;
   const terms: string[] = [];
-  for (const t of filter.toLowerCase().split('|')) if (t.trim() !== '') terms.push(t.trim());
+  for (const t of filter.toLowerCase().split('|')) {
+    const term = t.trim();
+    if (term !== '') terms.push(term);
+  }
   return terms;
 }
 

@@ -25,9 +25,9 @@ export class ConsoleRing {
   constructor(private readonly capacity = CONSOLE_CAPACITY) {}
 
   /**
-   * O(1): a full ring overwrites its oldest line. (Dropping the oldest with splice moved the
-   * whole ring on every line, 5-9 us a line at 1,000 lines on these machines: guests in an OOM-kill loop print
-   * hundreds a second.)
+   * O(1): a full ring overwrites its oldest line. (Dropping the oldest with splice moved the whole
+   * ring on every line, 5-9 us a line at 1,000 lines on these machines, and guests in an OOM-kill
+   * loop print hundreds a second.)
    */
   push(uptimeNs: number, text: string, tty = false): void {
     const line = { seq: this.nextSeq++, uptimeNs, text, tty };
