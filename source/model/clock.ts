@@ -22,6 +22,16 @@ export const enum EventPriority {
 
 const NOOP = (): void => {};
 
+/**
+ * An object an event can be delivered to directly: the queue calls `fire(kind)` on it. The guest
+ * kernel's per-event objects (a CPU's burst completion and idle tick, a task's wake-up: most of
+ * the model's events) are their own targets, so running one touches that object and nothing
+ * else; a closure per object would add its own closure and context to every event's memory path.
+ */
+export interface EventTarget {
+  fire(kind: number): void;
+}
+
 /** Bucket width of the timing wheel (2^18 ns, about 0.26 ms) and its number of buckets (about 1 s). */
 const BUCKET_NS = 2 ** 18;
 /** Multiplying by a power of two's reciprocal is exact, and cheaper than dividing. */
@@ -59,23 +69,34 @@ export class SimEvent {
 }
 
 /**
+ * One event slot's record in the queue's one Float64Array: when it is due, its order key, the
+ * next slot in its wheel bucket, and its state (bit 0: cancelled; above it, the kind a target is
+ * told). Kept together so that scheduling, ordering and running an event reads one record, not
+ * one entry of each of several arrays, which with tens of thousands of slots were a cache miss each.
+ */
+const enum Rec {
+  Time = 0,
+  Order = 1,
+  Link = 2,
+  State = 3,
+  Size = 4,
+}
+const DEAD = 1;
+
+/**
  * A timing wheel in front of a heap. Most events are due within a second, so they go into the
  * wheel's ~0.26 ms buckets (an O(1) append); only the bucket being run is kept sorted, when the
  * clock reaches it. Events further out wait in an overflow heap and move into the wheel as it
  * turns. The order events run in is exactly (time, priority, seq).
  *
- * Events are slots in a structure of arrays (time, order, list link, cancelled flag, handler), so
- * with thousands of events pending, sorting a bucket and walking it touch a few contiguous arrays
+ * Events are slots: a record each in one typed array (see Rec) and their handler beside it, so
+ * with thousands of events pending, sorting a bucket and walking it touch contiguous records
  * rather than one scattered object per event.
  */
 export class EventQueue {
-  private timeNs = new Float64Array(1024);
-  /** priority * PRIORITY_UNIT + seq. */
-  private order = new Float64Array(1024);
-  /** The next event in the same wheel bucket, or NONE. */
-  private link = new Int32Array(1024);
-  private dead = new Uint8Array(1024);
-  private readonly runs: (() => void)[] = [];
+  private rec = new Float64Array(1024 * Rec.Size);
+  /** What an event runs: a closure, or a target told its kind (see EventTarget). */
+  private readonly runs: ((() => void) | EventTarget)[] = [];
   private readonly handles: SimEvent[] = [];
   private readonly freeSlots: number[] = [];
   /** Each bucket is a singly linked list of slots (appending allocates nothing); NONE when empty. */
@@ -107,39 +128,46 @@ export class EventQueue {
   }
 
   timeOf(id: number): number {
-    return this.timeNs[id]!;
+    return this.rec[id * Rec.Size + Rec.Time]!;
   }
 
   isCancelled(id: number): boolean {
-    return this.dead[id] === 1;
+    return (this.rec[id * Rec.Size + Rec.State]! & DEAD) === DEAD;
   }
 
   setCancelled(id: number, yes: boolean): void {
-    this.dead[id] = yes ? 1 : 0;
+    const at = id * Rec.Size + Rec.State;
+    const kindBits = this.rec[at]! & ~DEAD;
+    this.rec[at] = yes ? kindBits | DEAD : kindBits;
   }
 
   schedule(timeNs: number, priority: number, run: () => void): SimEvent {
+    return this.add(timeNs, priority, run, 0);
+  }
+
+  /** As schedule, delivering the event to `target` as `target.fire(kind)` (kind 0-255). */
+  scheduleFire(timeNs: number, priority: number, target: EventTarget, kind: number): SimEvent {
+    return this.add(timeNs, priority, target, kind);
+  }
+
+  private add(timeNs: number, priority: number, run: (() => void) | EventTarget, kind: number): SimEvent {
     const t = Math.ceil(timeNs);
     const at = t < this.nowNs ? this.nowNs : t;
     let id = this.freeSlots.pop();
     if (id === undefined) id = this.newSlot();
-    this.timeNs[id] = at;
-    this.order[id] = priority * PRIORITY_UNIT + this.seqCounter++;
-    this.dead[id] = 0;
+    const r = this.rec;
+    const o = id * Rec.Size;
+    r[o + Rec.Time] = at;
+    r[o + Rec.Order] = priority * PRIORITY_UNIT + this.seqCounter++;
+    r[o + Rec.State] = kind * 2;
     this.runs[id] = run;
-    this.insert(id);
+    this.insert(id, at);
     return this.handles[id]!;
   }
 
   private newSlot(): number {
     const id = this.handles.length;
-    if (id >= this.timeNs.length) {
-      const n = 2 * this.timeNs.length;
-      this.timeNs = grown(this.timeNs, n);
-      this.order = grown(this.order, n);
-      this.link = grown(this.link, n);
-      this.dead = grown(this.dead, n);
-    }
+    if ((id + 1) * Rec.Size > this.rec.length) this.rec = grown(this.rec, 2 * this.rec.length);
     this.handles.push(new SimEvent(this, id));
     this.runs.push(NOOP);
     return id;
@@ -147,10 +175,11 @@ export class EventQueue {
 
   /** (time, priority, seq) order: true if slot `a` runs before slot `b`. */
   private before(a: number, b: number): boolean {
-    const ta = this.timeNs[a]!;
-    const tb = this.timeNs[b]!;
+    const r = this.rec;
+    const ta = r[a * Rec.Size + Rec.Time]!;
+    const tb = r[b * Rec.Size + Rec.Time]!;
     if (ta !== tb) return ta < tb;
-    return this.order[a]! < this.order[b]!;
+    return r[a * Rec.Size + Rec.Order]! < r[b * Rec.Size + Rec.Order]!;
   }
 
   /**
@@ -201,11 +230,11 @@ export class EventQueue {
     h[i] = last;
   }
 
-  private insert(id: number): void {
-    const bn = Math.floor(this.timeNs[id]! * PER_BUCKET);
+  private insert(id: number, timeNs: number): void {
+    const bn = Math.floor(timeNs * PER_BUCKET);
     if (bn >= this.base + BUCKETS) {
       this.heapPush(id);
-      this.overflowBucket = Math.floor(this.timeNs[this.overflow[0]!]! * PER_BUCKET);
+      this.overflowBucket = Math.floor(this.timeOf(this.overflow[0]!) * PER_BUCKET);
       return;
     }
     this.inWheel++;
@@ -214,13 +243,13 @@ export class EventQueue {
       return;
     }
     const i = bn & MASK;
-    this.link[id] = this.wheel[i]!;
+    this.rec[id * Rec.Size + Rec.Link] = this.wheel[i]!;
     this.wheel[i] = id;
   }
 
   private recycle(id: number): void {
     this.runs[id] = NOOP;
-    this.dead[id] = 1;
+    this.rec[id * Rec.Size + Rec.State] = DEAD;
     this.freeSlots.push(id);
   }
 
@@ -239,7 +268,7 @@ export class EventQueue {
         let id = this.wheel[i]!;
         this.wheel[i] = NONE;
         while (id !== NONE) {
-          const next = this.link[id]!;
+          const next = this.rec[id * Rec.Size + Rec.Link]!;
           this.sortedInsert(id);
           id = next;
         }
@@ -247,13 +276,17 @@ export class EventQueue {
       }
       while (h.length > 0) {
         const top = h[h.length - 1]!;
-        if (this.dead[top] === 0) {
-          const t = this.timeNs[top]!;
+        const o = top * Rec.Size;
+        const state = this.rec[o + Rec.State]!;
+        if ((state & DEAD) === 0) {
+          const t = this.rec[o + Rec.Time]!;
           if (t > untilNs) break turning;
           h.pop();
           this.inWheel--;
           this.nowNs = t;
-          this.runs[top]!();
+          const r = this.runs[top]!;
+          if (typeof r === 'function') r();
+          else r.fire(state >> 1);
           this.recycle(top);
         } else {
           h.pop();
@@ -279,18 +312,18 @@ export class EventQueue {
     const o = this.overflow;
     while (o.length > 0) {
       const id = o[0]!;
-      const bn = Math.floor(this.timeNs[id]! * PER_BUCKET);
+      const bn = Math.floor(this.timeOf(id) * PER_BUCKET);
       if (bn >= base + BUCKETS) break;
       this.heapPop();
-      if (this.dead[id] === 1) {
+      if (this.isCancelled(id)) {
         this.recycle(id);
         continue;
       }
       this.inWheel++;
       const i = bn & MASK;
-      this.link[id] = this.wheel[i]!;
+      this.rec[id * Rec.Size + Rec.Link] = this.wheel[i]!;
       this.wheel[i] = id;
     }
-    this.overflowBucket = o.length > 0 ? Math.floor(this.timeNs[o[0]!]! * PER_BUCKET) : Infinity;
+    this.overflowBucket = o.length > 0 ? Math.floor(this.timeOf(o[0]!) * PER_BUCKET) : Infinity;
   }
 }

@@ -13,7 +13,7 @@ import type { TimeParts } from '../../source/model/guest/timekeeping.js';
 describe('EventQueue', () => {
   it('runs events in (time, priority, seq) order, skips cancelled ones, and stops at the horizon', () => {
     const delay = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * NS_PER_MS }), fc.integer({ min: 0, max: 3 * NS_PER_S }), fc.integer({ min: 0, max: 40 * NS_PER_S }));
-    const op = fc.record({ delay, priority: fc.integer({ min: 0, max: 3 }), cancel: fc.boolean(), child: fc.option(delay, { nil: null }) });
+    const op = fc.record({ delay, priority: fc.integer({ min: 0, max: 3 }), cancel: fc.boolean(), child: fc.option(delay, { nil: null }), target: fc.boolean() });
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 5 * NS_PER_S }), { minLength: 1, maxLength: 8 }), (ops, steps) => {
         const q = new EventQueue();
@@ -21,12 +21,13 @@ describe('EventQueue', () => {
         const live = new Map<number, { t: number; p: number; seq: number }>();
         let seq = 0;
         let id = 0;
-        const add = (t: number, p: number, child: number | null): SimEvent => {
+        // An event is a closure, or a target told its kind (scheduleFire): both run in one order.
+        const add = (t: number, p: number, child: number | null, target: boolean): SimEvent => {
           const me = id++;
           const mySeq = seq++;
           const at = Math.max(Math.ceil(t), q.now);
           live.set(me, { t: at, p, seq: mySeq });
-          return q.schedule(t, p, () => {
+          const run = (): void => {
             // The event that runs is the first of all live events in (time, priority, seq) order.
             let first = true;
             for (const x of live.values()) if (x.t < at || (x.t === at && (x.p < p || (x.p === p && x.seq < mySeq)))) first = false;
@@ -34,12 +35,16 @@ describe('EventQueue', () => {
             expect(q.now).toBe(at);
             ran.push({ t: q.now, p, seq: mySeq });
             live.delete(me);
-            if (child !== null) add(q.now + child, (p + 1) % 4, null);
-          });
+            if (child !== null) add(q.now + child, (p + 1) % 4, null, !target);
+          };
+          const kind = mySeq % 256;
+          return target
+            ? q.scheduleFire(t, p, { fire: (k: number) => { expect(k).toBe(kind); run(); } }, kind)
+            : q.schedule(t, p, run);
         };
         const handles: [number, SimEvent][] = [];
         for (const o of ops) {
-          const e = add(q.now + o.delay, o.priority, o.child);
+          const e = add(q.now + o.delay, o.priority, o.child, o.target);
           handles.push([id - 1, e]);
         }
         for (const [i, [me, e]] of handles.entries()) {

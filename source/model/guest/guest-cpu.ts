@@ -4,7 +4,7 @@
  */
 import { doubleZeros, objectArray } from '../arrays.js';
 import { NS_PER_S } from '../clock.js';
-import type { SimEvent } from '../clock.js';
+import type { EventTarget, SimEvent } from '../clock.js';
 import type { VCpu } from '../vcpu.js';
 import type { Task } from './task.js';
 
@@ -28,7 +28,20 @@ export const enum Stat {
 }
 export const STAT_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
 
-export class GuestCpu {
+/** The events a guest CPU is the target of (EventTarget kinds). */
+export const enum CpuEvent {
+  /** The current work (overhead, then the task's burst) is done. */
+  Complete = 0,
+  /** Full mode: the periodic tick reaches the halted CPU. */
+  IdleTick = 1,
+}
+
+/** What handles a guest CPU's events: its kernel. */
+export interface CpuEventSink {
+  cpuEvent(c: GuestCpu, kind: CpuEvent): void;
+}
+
+export class GuestCpu implements EventTarget {
   task: Task | null = null;
   /** Online as the guest sees it (/sys/devices/system/cpu/online). An HVM guest can offline a vCPU
    * that Xen still counts as up: it then just halts there forever. */
@@ -42,9 +55,6 @@ export class GuestCpu {
   completion: SimEvent | null = null;
   /** Set while the completion handler runs, so a task re-queued onto this CPU is not planned twice. */
   completing = false;
-  /** Bound once: the completion handler for this CPU. */
-  onComplete: () => void = () => {};
-  onIdleTick: () => void = () => {};
   tickEvent: SimEvent | null = null;
   lastAcctNs: number;
   /** Up to when tick boundaries have been dealt with (full mode). */
@@ -62,9 +72,14 @@ export class GuestCpu {
   constructor(
     readonly vcpu: VCpu,
     nowNs: number,
+    private readonly sink: CpuEventSink,
   ) {
     this.lastAcctNs = nowNs;
     this.tickedToNs = nowNs;
     this.online = vcpu.up;
+  }
+
+  fire(kind: CpuEvent): void {
+    this.sink.cpuEvent(this, kind);
   }
 }

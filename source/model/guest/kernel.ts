@@ -30,9 +30,11 @@ import { bootLog } from './boot-log.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
 import type { CyclePrice } from './cycle.js';
-import { GuestCpu, Stat } from './guest-cpu.js';
+import { CpuEvent, GuestCpu, Stat } from './guest-cpu.js';
+import type { CpuEventSink } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
+import type { TaskWakeSink } from './task.js';
 import { WORKLOADS, taskCount } from './workloads.js';
 import type { WorkloadName, WorkloadProfile } from './workloads.js';
 
@@ -73,7 +75,7 @@ const FIXED_1 = 1 << 11;
 const EXP = [1884, 2014, 2037] as const;
 const LOAD_FREQ_NS = 5 * NS_PER_S;
 
-export class GuestKernel {
+export class GuestKernel implements CpuEventSink, TaskWakeSink {
   readonly cpus: GuestCpu[];
   readonly tasks: Task[] = objectArray<Task>();
   readonly memory: GuestMemory;
@@ -145,16 +147,17 @@ export class GuestKernel {
     this.locks = new LockContention(this);
     this.time = new TimeAccounting(this);
     this.cpus = dom.vcpus.map((v) => {
-      const c = new GuestCpu(v, now);
-      c.onComplete = () => {
-        if (!this.dead) this.complete(c);
-      };
-      c.onIdleTick = () => {
-        if (!this.dead) this.idleTick(c);
-      };
+      const c = new GuestCpu(v, now, this);
       v.guest = c;
       return c;
     });
+  }
+
+  /** A guest CPU's event (see CpuEvent); none once the domain is gone. */
+  cpuEvent(c: GuestCpu, kind: CpuEvent): void {
+    if (this.dead) return;
+    if (kind === CpuEvent.Complete) this.complete(c);
+    else this.idleTick(c);
   }
 
 
@@ -211,7 +214,7 @@ export class GuestKernel {
     // A ticking kernel arms its periodic timer on every CPU it brings up, busy or not.
     if (!this.traits.tickless) {
       for (const c of this.cpus) {
-        if (c.online) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(now), EventPriority.Timer, c.onIdleTick);
+        if (c.online) c.tickEvent = this.hv.queue.scheduleFire(this.time.nextTickAfter(now), EventPriority.Timer, c, CpuEvent.IdleTick);
       }
     }
     this.enqueue(init, now);
@@ -372,7 +375,7 @@ export class GuestKernel {
     c.rate = t !== null && !this.isBackend ? this.tickBusyRate : 1;
     const work = c.overheadNs + (t !== null ? t.remainingNs : 0);
     const at = nowNs + Math.max(1, Math.ceil(work / c.rate));
-    c.completion = this.hv.queue.schedule(at, EventPriority.Guest, c.onComplete);
+    c.completion = this.hv.queue.scheduleFire(at, EventPriority.Guest, c, CpuEvent.Complete);
   }
 
   private complete(c: GuestCpu): void {
@@ -426,7 +429,7 @@ export class GuestKernel {
 
   private halt(c: GuestCpu, nowNs: number): void {
     if (!this.traits.tickless && c.online) {
-      c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(nowNs), EventPriority.Timer, c.onIdleTick);
+      c.tickEvent = this.hv.queue.scheduleFire(this.time.nextTickAfter(nowNs), EventPriority.Timer, c, CpuEvent.IdleTick);
     }
     this.hv.block(c.vcpu);
   }
@@ -443,7 +446,7 @@ export class GuestKernel {
     if (this.hv.shortRun(v, cost)) {
       this.prof.hvNs += cost * this.tickHvShare;
       this.prof.kernelNs += cost * (1 - this.tickHvShare);
-      c.tickEvent = this.hv.queue.schedule(now + this.tickNs, EventPriority.Timer, c.onIdleTick);
+      c.tickEvent = this.hv.queue.scheduleFire(now + this.tickNs, EventPriority.Timer, c, CpuEvent.IdleTick);
       return;
     }
     c.overheadNs += cost;
@@ -453,8 +456,7 @@ export class GuestKernel {
   // ---- tasks ---------------------------------------------------------------------------------
 
   newTask(name: string, cpu: number, pid = this.allocPid()): Task {
-    const t = new Task(pid, name, cpu, this.hv.queue.now);
-    t.onWake = () => this.woke(t);
+    const t = new Task(pid, name, cpu, this.hv.queue.now, this);
     this.tasks.push(t);
     return t;
   }
@@ -595,11 +597,11 @@ export class GuestKernel {
     let at = nowNs + forNs;
     // A ticking kernel's timers expire on tick boundaries; I/O completions interrupt at once.
     if (!io && !this.traits.tickless) at = this.time.nextTickAfter(at - 1);
-    t.wake = this.hv.queue.schedule(at, EventPriority.Guest, t.onWake);
+    t.wake = this.hv.queue.scheduleFire(at, EventPriority.Guest, t, 0);
   }
 
   /** A sleeping task's timer or I/O completion. */
-  private woke(t: Task): void {
+  taskWoke(t: Task): void {
     t.wake = null;
     if (this.dead || this.shuttingDown) return;
     const now = this.hv.queue.now;
@@ -767,7 +769,7 @@ export class GuestKernel {
     c.online = true;
     c.lastAcctNs = this.hv.queue.now;
     c.tickedToNs = this.hv.queue.now;
-    if (!this.traits.tickless) c.tickEvent = this.hv.queue.schedule(this.time.nextTickAfter(this.hv.queue.now), EventPriority.Timer, c.onIdleTick);
+    if (!this.traits.tickless) c.tickEvent = this.hv.queue.scheduleFire(this.time.nextTickAfter(this.hv.queue.now), EventPriority.Timer, c, CpuEvent.IdleTick);
   }
 
   // ---- what a login shell asks of the kernel ---------------------------------------------------

@@ -2,7 +2,7 @@
  * A task (process) inside a guest. State letters as ps shows them: R runnable/running, S sleeping,
  * D uninterruptible (waiting on disk).
  */
-import type { SimEvent } from '../clock.js';
+import type { EventTarget, SimEvent } from '../clock.js';
 
 export type TaskState = 'R' | 'S' | 'D';
 
@@ -13,7 +13,12 @@ export type TaskState = 'R' | 'S' | 'D';
  */
 export type TaskKind = 'workload' | 'hog' | 'sleeper';
 
-export class Task {
+/** What handles a task's wake-up (its sleep or I/O ended): its kernel. */
+export interface TaskWakeSink {
+  taskWoke(t: Task): void;
+}
+
+export class Task implements EventTarget {
   state: TaskState = 'S';
   /** CPU it last ran on (guest CPU index). */
   cpu: number;
@@ -27,8 +32,6 @@ export class Task {
   /** Completed cycles' useful work waits to be counted when the burst ends. */
   pendingOps = 0;
   wake: SimEvent | null = null;
-  /** Bound once by the kernel: what runs when the task's sleep ends. */
-  onWake: () => void = () => {};
   cpuNs = 0;
   /** Domain-0 work this burst will ask for when it completes, ns. */
   pendingDom0Ns = 0;
@@ -59,7 +62,13 @@ export class Task {
     readonly name: string,
     cpu: number,
     readonly startNs: number,
+    private readonly sink: TaskWakeSink,
   ) {
     this.cpu = cpu;
+  }
+
+  /** Its wake event (the task is its own event target: see EventTarget). */
+  fire(): void {
+    this.sink.taskWoke(this);
   }
 }
