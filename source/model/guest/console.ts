@@ -3,6 +3,8 @@
  * them ("[    1.234567] text"). Older lines fall off the front; `seq` keeps counting so readers can
  * tell how many lines they missed.
  */
+import { grown } from '../arrays.js';
+
 export interface ConsoleLine {
   readonly seq: number;
   /** Guest uptime when it was printed, ns. */
@@ -13,10 +15,20 @@ export interface ConsoleLine {
 }
 
 export const CONSOLE_CAPACITY = 1000;
+const INITIAL_SLOTS = 64;
 
+/**
+ * Kept by column: the texts, their uptimes in a Float64Array and the tty flags in a Uint8Array,
+ * with ConsoleLine objects made only when the lines are read (and kept until the next line).
+ * With 1,000 guests the rings are most of the model's memory: guests in an OOM-kill loop fill
+ * theirs in minutes, and an object and a boxed uptime per line cost more than the line's own text.
+ */
 export class ConsoleRing {
-  /** Up to `capacity` lines; once full, a new line overwrites the oldest, at `head`. */
-  private readonly ring: ConsoleLine[] = [];
+  private readonly texts: string[] = [];
+  private uptimes = new Float64Array(INITIAL_SLOTS);
+  private ttys = new Uint8Array(INITIAL_SLOTS);
+  /** Lines held; once `capacity`, a new line overwrites the oldest, at `head`. */
+  private count = 0;
   private head = 0;
   /** The lines oldest first, made when asked for and dropped at the next line. */
   private ordered: ConsoleLine[] | null = null;
@@ -30,12 +42,27 @@ export class ConsoleRing {
    * loop print hundreds a second.)
    */
   push(uptimeNs: number, text: string, tty = false): void {
-    const line = { seq: this.nextSeq++, uptimeNs, text, tty };
-    if (this.ring.length < this.capacity) this.ring.push(line);
-    else {
-      this.ring[this.head] = line;
-      this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    // A line made by concatenation is a tree of its pieces (a template literal with eight values:
+    // ~315 bytes for a 150-character line); reading a character makes V8 flatten it in place, and
+    // the next GC keeps only the flat string (~180 bytes).
+    text.charCodeAt(0);
+    let i: number;
+    if (this.count < this.capacity) {
+      i = this.count++;
+      if (i === this.uptimes.length) {
+        const n = Math.min(this.capacity, 2 * this.uptimes.length);
+        this.uptimes = grown(this.uptimes, n);
+        this.ttys = grown(this.ttys, n);
+      }
+      this.texts.push(text);
+    } else {
+      i = this.head;
+      this.head = i + 1 === this.capacity ? 0 : i + 1;
+      this.texts[i] = text;
     }
+    this.uptimes[i] = uptimeNs;
+    this.ttys[i] = tty ? 1 : 0;
+    this.nextSeq++;
     this.ordered = null;
   }
 
@@ -45,14 +72,25 @@ export class ConsoleRing {
 
   /** The lines kept, oldest first. */
   all(): readonly ConsoleLine[] {
-    if (this.head === 0) return this.ring;
-    this.ordered ??= this.ring.slice(this.head).concat(this.ring.slice(0, this.head));
+    this.ordered ??= this.lines(this.count);
     return this.ordered;
   }
 
   tail(n: number): readonly ConsoleLine[] {
-    const a = this.all();
-    return a.slice(Math.max(0, a.length - n));
+    return this.ordered !== null ? this.ordered.slice(Math.max(0, this.count - n)) : this.lines(Math.min(n, this.count));
+  }
+
+  /** The newest `n` lines, oldest first. */
+  private lines(n: number): ConsoleLine[] {
+    const out: ConsoleLine[] = [];
+    const firstSeq = this.nextSeq - n;
+    let i = this.head + this.count - n;
+    if (i >= this.count) i -= this.count;
+    for (let k = 0; k < n; k++) {
+      out.push({ seq: firstSeq + k, uptimeNs: this.uptimes[i]!, text: this.texts[i]!, tty: this.ttys[i] === 1 });
+      if (++i === this.count) i = 0;
+    }
+    return out;
   }
 }
 
