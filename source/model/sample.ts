@@ -102,6 +102,11 @@ export interface HostSample {
   readonly memKiB: number;
   readonly freeKiB: number;
   readonly domains: readonly DomainSample[];
+  /**
+   * Drops the per-domain objects (made again, equal, when `domains` is next read): a sample kept
+   * in the dashboard's history then holds its numbers and no object per domain.
+   */
+  release(): void;
 }
 
 /** nativeOpsPerSec is pure in its inputs and the inputs change rarely: remember the last answer per kernel. */
@@ -236,6 +241,44 @@ class PackedMem implements GuestMemSample {
   }
 }
 
+/**
+ * What a domain's sample says that is not a number. It changes rarely (a workload change, a vCPU
+ * pinned), so consecutive samples share one: a sample holds a reference per domain, not an object.
+ */
+interface DomainMeta {
+  readonly name: string;
+  readonly mode: Mode;
+  readonly workload: string;
+  readonly opUnit: string;
+  /** Each vCPU's hard affinity, or null when none has one. */
+  readonly affinities: readonly (readonly number[] | null)[] | null;
+}
+
+const metaOf = new WeakMap<Domain, DomainMeta>();
+
+function sameAffinities(a: DomainMeta['affinities'], vcpus: Domain['vcpus']): boolean {
+  for (let i = 0; i < vcpus.length; i++) if ((a?.[i] ?? null) !== vcpus[i]!.affinity) return false;
+  return a === null || a.length === vcpus.length;
+}
+
+function domainMeta(d: Domain): DomainMeta {
+  const workload = d.id === 0 ? 'backend' : d.kernel.profile.name;
+  const opUnit = d.kernel.profile.opUnit;
+  const m = metaOf.get(d);
+  if (m !== undefined && m.name === d.name && m.workload === workload && m.opUnit === opUnit && sameAffinities(m.affinities, d.vcpus)) return m;
+  let affinities: (readonly number[] | null)[] | null = null;
+  for (let i = 0; i < d.vcpus.length; i++) {
+    const a = d.vcpus[i]!.affinity;
+    if (a !== null) {
+      affinities ??= d.vcpus.map(() => null);
+      affinities[i] = a;
+    }
+  }
+  const made: DomainMeta = { name: d.name, mode: d.mode, workload, opUnit, affinities };
+  metaOf.set(d, made);
+  return made;
+}
+
 class PackedDomain implements DomainSample {
   private vcpuList: readonly VcpuSample[] | null = null;
 
@@ -243,13 +286,21 @@ class PackedDomain implements DomainSample {
     /** The host sample's numbers, and where this domain's begin. */
     readonly f: Float64Array,
     readonly o: number,
-    readonly name: string,
-    readonly mode: Mode,
-    readonly workload: string,
-    readonly opUnit: string,
-    /** Each vCPU's hard affinity, or null when none has one. */
-    private readonly affinities: readonly (readonly number[] | null)[] | null,
+    private readonly meta: DomainMeta,
   ) {}
+
+  get name(): string {
+    return this.meta.name;
+  }
+  get mode(): Mode {
+    return this.meta.mode;
+  }
+  get workload(): string {
+    return this.meta.workload;
+  }
+  get opUnit(): string {
+    return this.meta.opUnit;
+  }
 
   get id(): number {
     return this.f[this.o + DomainSlot.Id]!;
@@ -287,7 +338,7 @@ class PackedDomain implements DomainSample {
   get vcpus(): readonly VcpuSample[] {
     if (this.vcpuList === null) {
       const list: VcpuSample[] = [];
-      for (let i = 0; i < this.vcpusMax; i++) list.push(new PackedVcpu(this.f, this.o + DomainSlot.Vcpus + i * VcpuSlot.Slots, i, this.affinities?.[i] ?? null));
+      for (let i = 0; i < this.vcpusMax; i++) list.push(new PackedVcpu(this.f, this.o + DomainSlot.Vcpus + i * VcpuSlot.Slots, i, this.meta.affinities?.[i] ?? null));
       this.vcpuList = list;
     }
     return this.vcpuList;
@@ -369,14 +420,14 @@ function domainSlots(d: Domain): number {
   return DomainSlot.Vcpus + d.vcpus.length * VcpuSlot.Slots;
 }
 
-function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): PackedDomain {
+/** Writes `d`'s numbers into `f` from `o`. */
+function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): void {
   const now = host.now;
   const k = d.kernel;
   k.addStatNs(now, f, o + DomainSlot.Stat);
   let anyRunning = false;
   let cpuNs = 0;
   let online = 0;
-  let affinities: (readonly number[] | null)[] | null = null;
   const vcpus = d.vcpus;
   for (let i = 0; i < vcpus.length; i++) {
     const v = vcpus[i]!;
@@ -391,10 +442,6 @@ function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): Packed
     f[b + VcpuSlot.Processor] = v.processor;
     f[b + VcpuSlot.Credit] = info.credit;
     f[b + VcpuSlot.Priority] = priorityIndex(info.priority);
-    if (v.affinity !== null) {
-      affinities ??= vcpus.map(() => null);
-      affinities[i] = v.affinity;
-    }
   }
   const m = k.memory;
   const ds = k.profile.datasetMiB * 1024;
@@ -449,7 +496,37 @@ function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): Packed
   f[o + DomainSlot.Dom0Ns] = prof.dom0Ns;
   f[o + DomainSlot.SpinNs] = spinNs;
   f[o + DomainSlot.Flags] = flags;
-  return new PackedDomain(f, o, d.name, d.mode, d.id === 0 ? 'backend' : d.spec.workload, k.profile.opUnit, affinities);
+}
+
+class PackedHost implements HostSample {
+  private doms: DomainSample[] | null = null;
+
+  constructor(
+    readonly tNs: number,
+    readonly xenVersion: string,
+    readonly cpuMhz: number,
+    readonly scheduler: string,
+    readonly pcpus: readonly PcpuSample[],
+    readonly memKiB: number,
+    readonly freeKiB: number,
+    /** Every domain's numbers; domain i's begin at offsets[i]. */
+    private readonly f: Float64Array,
+    private readonly offsets: Int32Array,
+    private readonly metas: readonly DomainMeta[],
+  ) {}
+
+  get domains(): readonly DomainSample[] {
+    if (this.doms === null) {
+      const doms: DomainSample[] = [];
+      for (let i = 0; i < this.metas.length; i++) doms.push(new PackedDomain(this.f, this.offsets[i]!, this.metas[i]!));
+      this.doms = doms;
+    }
+    return this.doms;
+  }
+
+  release(): void {
+    this.doms = null;
+  }
 }
 
 export function sampleHost(host: Host): HostSample {
@@ -457,24 +534,20 @@ export function sampleHost(host: Host): HostSample {
   let slots = 0;
   for (let i = 0; i < doms.length; i++) slots += domainSlots(doms[i]!);
   const f = new Float64Array(slots);
-  const domains: DomainSample[] = [];
+  const offsets = new Int32Array(doms.length);
+  const metas: DomainMeta[] = [];
   let o = 0;
   for (let i = 0; i < doms.length; i++) {
     const d = doms[i]!;
-    domains.push(sampleDomain(host, d, f, o));
+    sampleDomain(host, d, f, o);
+    offsets[i] = o;
+    metas.push(domainMeta(d));
     o += domainSlots(d);
   }
-  return {
-    tNs: host.now,
-    xenVersion: host.xenVersion,
-    cpuMhz: host.cpuMhz,
-    scheduler: host.scheduler.opt,
-    pcpus: host.pcpus.map((p) => {
-      p.chargeCurrent(host.now);
-      return { id: p.id, busyGuestNs: p.busyGuestNs, busyDom0Ns: p.busyDom0Ns };
-    }),
-    memKiB: host.totalKiB,
-    freeKiB: host.freeKiB,
-    domains,
-  };
+  const pcpus: PcpuSample[] = [];
+  for (const p of host.pcpus) {
+    p.chargeCurrent(host.now);
+    pcpus.push({ id: p.id, busyGuestNs: p.busyGuestNs, busyDom0Ns: p.busyDom0Ns });
+  }
+  return new PackedHost(host.now, host.xenVersion, host.cpuMhz, host.scheduler.opt, pcpus, host.totalKiB, host.freeKiB, f, offsets, metas);
 }

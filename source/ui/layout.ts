@@ -33,6 +33,8 @@ import {
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
 const SPARK = 12;
+/** How many of the newest views a live screen reads (the list's sparkline is the longest: SPARK; vmstat 8, compare 10). */
+export const VIEWS_READ = SPARK;
 
 export interface Line {
   readonly key: string;
@@ -98,18 +100,16 @@ export function historyUpTo(history: readonly HostView[], atNs: number | null): 
   return history.slice(0, Math.max(1, n));
 }
 
-const rowsCache = new WeakMap<HostView, { key: string; rows: readonly DomainRow[] }>();
-
 /**
  * The rows the list shows, in order: sorted, filtered, Domain-0 first. Both the render and every
  * key ask for it, so it is kept per sample and view settings (a sort of 1,000 rows is not free).
  */
 export function visibleRows(view: HostView, state: ViewState): readonly DomainRow[] {
   const key = `${state.sortIdx}|${state.reverse ? 1 : 0}|${state.filter}`;
-  const hit = rowsCache.get(view);
-  if (hit !== undefined && hit.key === key) return hit.rows;
+  const hit = view.listCache;
+  if (hit !== null && hit.key === key) return hit.rows;
   const rows = sortRows(view, state);
-  rowsCache.set(view, { key, rows });
+  view.listCache = { key, rows };
   return rows;
 }
 

@@ -10,6 +10,7 @@ import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
 import type { HostView } from '../view/rates.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
+import { VIEWS_READ } from './layout.js';
 
 /**
  * History kept for time travel: 10 simulated minutes, and never more than ~60k domain samples.
@@ -19,6 +20,13 @@ import type { ScenarioPlayer } from '../scenario/player.js';
  */
 export const HISTORY_SIM_NS = 600 * NS_PER_S;
 export const HISTORY_SAMPLE_BUDGET = 60_000;
+
+/**
+ * A view this far from the newest is released (see HostView.release): the live screen reads only
+ * the newest VIEWS_READ, so older views keep their numbers and no objects; time travel to one makes
+ * them again. The margin covers the views read in history mode around the one shown.
+ */
+const LIVE_VIEWS = VIEWS_READ + 4;
 
 function trim(h: HostView[]): HostView[] {
   const newest = h[h.length - 1]!;
@@ -58,7 +66,10 @@ export function useDriver(host: Host, refreshMs: number, speed: number, paused: 
     // Up to here the simulated host did its own work; reading it is the dashboard's.
     hooksRef.current.onModelStepped?.();
     const s = sampleHost(host);
-    setHistory((h) => trim([...h, deriveHost(h[h.length - 1]!.sample, s)]));
+    setHistory((h) => {
+      h[h.length - LIVE_VIEWS]?.release();
+      return trim([...h, deriveHost(h[h.length - 1]!.sample, s)]);
+    });
   };
   const tickRef = useRef(tick);
   tickRef.current = tick;

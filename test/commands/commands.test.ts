@@ -146,6 +146,16 @@ describe('lifecycle', () => {
     expect(hog(sampleHost(host)).flags.paused).toBe(false);
   });
 
+  it('workload changes what a sample reports the guest runs, and its unit', () => {
+    const host = two();
+    host.advanceSeconds(2);
+    const web = (): { workload: string; opUnit: string } => sampleHost(host).domains.find((d) => d.name === 'web01')!;
+    expect(web()).toMatchObject({ workload: 'web', opUnit: 'req' });
+    expect(runCommand(host, 'workload web01 db').ok).toBe(true);
+    host.advanceSeconds(2);
+    expect(web()).toMatchObject({ workload: 'db', opUnit: 'tx' });
+  });
+
   it('shutdown and destroy remove the domain and give its memory back; reboot gets a new ID', () => {
     const host = two();
     const free0 = host.freeKiB;

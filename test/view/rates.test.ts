@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { deriveHost } from '../../source/view/rates.js';
+import { runCommand } from '../../source/commands/run.js';
 import { hostWith, spec } from '../helpers.js';
 
 describe('samples and rates', () => {
@@ -17,6 +18,30 @@ describe('samples and rates', () => {
   const frozen = JSON.stringify(b.domains.map((d) => [d.cpuNs, d.statNs, d.vcpus.map((v) => v.runstateNs), d.mem.freeKiB, d.opsDone]));
   host.advance(3 * NS_PER_S);
   sampleHost(host);
+
+  it('a released view reads back the same rows, rates and samples as before, a new domain still without rates', () => {
+    const h = hostWith([spec({ name: 'hog', workload: 'cpu', vcpus: 2, cpus: [1] }), spec({ name: 'web', workload: 'web' })], { pcpus: 2 });
+    h.advance(3 * NS_PER_S);
+    const p = sampleHost(h);
+    expect(runCommand(h, `create ${new URL('../fixtures/mixed-guests/good2.cfg', import.meta.url).pathname}`).ok).toBe(true);
+    runCommand(h, 'workload web db');
+    h.advance(2 * NS_PER_S);
+    const view = deriveHost(p, sampleHost(h));
+    const read = (): string =>
+      JSON.stringify(view.rows.map((r) => [
+        r.sample.id, r.sample.name, r.sample.mode, r.sample.workload, r.sample.opUnit, r.sample.cpuNs, r.sample.statNs, r.sample.mem.cacheKiB,
+        r.sample.vcpus.map((v) => [v.state, v.runstateNs, v.credit, v.priority, v.affinity]),
+        r.rates && [r.rates.cpuPct, r.rates.vmstat, r.rates.guestStPct, r.rates.opsPerSec, r.rates.runstatePct],
+        view.byId.get(r.sample.id) === r,
+      ]));
+    const before = read();
+    const first = view.rows[0];
+    expect(view.rows.find((r) => r.sample.name === 'good2')!.rates).toBeNull();
+    expect(view.rows.find((r) => r.sample.name === 'hog')!.sample.vcpus[0]!.affinity).toEqual([1]);
+    view.release();
+    expect(read()).toBe(before);
+    expect(view.rows[0]).not.toBe(first);
+  });
 
   it('a sample is a snapshot: the model running on leaves it as it was', () => {
     expect(JSON.stringify(b.domains.map((d) => [d.cpuNs, d.statNs, d.vcpus.map((v) => v.runstateNs), d.mem.freeKiB, d.opsDone]))).toBe(frozen);
