@@ -14,9 +14,10 @@ import { VIEWS_READ } from './layout.js';
 
 /**
  * History kept for time travel: 10 simulated minutes, and never more than ~60k domain samples.
- * A domain's sample and rates hold about 1 KiB (three objects and their share of two Float64Arrays,
- * measured with 1,000 guests), so the budget caps the history near 60 MiB: the demo keeps its 10
- * minutes; 1,000 guests keep the last 60 samples.
+ * A domain's sample and rates in a released view (all but the newest LIVE_VIEWS) are ~740 bytes,
+ * their share of two Float64Arrays (65 + 26 numbers with 2 vCPUs) and a reference to shared
+ * metadata, so the budget caps the history near 45 MiB: the demo keeps its 10 minutes; 1,000 guests
+ * keep the last 60 samples.
  */
 export const HISTORY_SIM_NS = 600 * NS_PER_S;
 export const HISTORY_SAMPLE_BUDGET = 60_000;
