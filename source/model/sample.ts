@@ -109,25 +109,23 @@ export interface HostSample {
   release(): void;
 }
 
-/** nativeOpsPerSec is pure in its inputs and the inputs change rarely: remember the last answer per kernel. */
+/** nativeOpsPerSec is pure in its inputs and the inputs change rarely: the last answer, kept with the domain's metadata. */
 interface NativeMemo {
-  profile: object;
-  tasks: number;
-  online: number;
-  hit: number;
-  value: number;
+  readonly profile: object;
+  readonly tasks: number;
+  readonly online: number;
+  readonly hit: number;
+  readonly value: number;
 }
-const nativeMemo = new WeakMap<object, NativeMemo>();
 
-function nativeOps(d: Domain, online: number, hit: number): number {
+function nativeOps(d: Domain, meta: DomainMeta, online: number, hit: number): number {
   if (d.id === 0) return 0;
-  const k = d.kernel;
-  const profile = k.profile;
+  const profile = d.kernel.profile;
   const tasks = taskCount(profile, d.spec.vcpus);
-  const m = nativeMemo.get(k);
-  if (m !== undefined && m.profile === profile && m.tasks === tasks && m.online === online && m.hit === hit) return m.value;
+  const m = meta.native;
+  if (m !== null && m.profile === profile && m.tasks === tasks && m.online === online && m.hit === hit) return m.value;
   const value = nativeOpsPerSec(profile, tasks, online, hit);
-  nativeMemo.set(k, { profile, tasks, online, hit, value });
+  meta.native = { profile, tasks, online, hit, value };
   return value;
 }
 
@@ -246,26 +244,32 @@ class PackedMem implements GuestMemSample {
  * pinned), so consecutive samples share one: a sample holds a reference per domain, not an object.
  */
 interface DomainMeta {
+  /** Whose: domain IDs are never reused on a host (and holding the Domain would keep a destroyed one alive in history). */
+  readonly id: number;
   readonly name: string;
   readonly mode: Mode;
   readonly workload: string;
   readonly opUnit: string;
   /** Each vCPU's hard affinity, or null when none has one. */
   readonly affinities: readonly (readonly number[] | null)[] | null;
+  /** The sampler's own memo (see nativeOps); readers never see it. */
+  native: NativeMemo | null;
 }
 
-const metaOf = new WeakMap<Domain, DomainMeta>();
+/** Each host's last sample's metadata, in domain order: the next sample reuses it by position. */
+const lastMetas = new WeakMap<Host, readonly DomainMeta[]>();
 
 function sameAffinities(a: DomainMeta['affinities'], vcpus: Domain['vcpus']): boolean {
   for (let i = 0; i < vcpus.length; i++) if ((a?.[i] ?? null) !== vcpus[i]!.affinity) return false;
   return a === null || a.length === vcpus.length;
 }
 
-function domainMeta(d: Domain): DomainMeta {
+/** `d`'s metadata: `last` (the previous sample's at the same position) if it is d's and still true. */
+function domainMeta(d: Domain, last: DomainMeta | undefined): DomainMeta {
   const workload = d.id === 0 ? 'backend' : d.kernel.profile.name;
   const opUnit = d.kernel.profile.opUnit;
-  const m = metaOf.get(d);
-  if (m !== undefined && m.name === d.name && m.workload === workload && m.opUnit === opUnit && sameAffinities(m.affinities, d.vcpus)) return m;
+  const m = last;
+  if (m !== undefined && m.id === d.id && m.name === d.name && m.workload === workload && m.opUnit === opUnit && sameAffinities(m.affinities, d.vcpus)) return m;
   let affinities: (readonly number[] | null)[] | null = null;
   for (let i = 0; i < d.vcpus.length; i++) {
     const a = d.vcpus[i]!.affinity;
@@ -274,9 +278,7 @@ function domainMeta(d: Domain): DomainMeta {
       affinities[i] = a;
     }
   }
-  const made: DomainMeta = { name: d.name, mode: d.mode, workload, opUnit, affinities };
-  metaOf.set(d, made);
-  return made;
+  return { id: d.id, name: d.name, mode: d.mode, workload, opUnit, affinities, native: m !== undefined && m.id === d.id ? m.native : null };
 }
 
 class PackedDomain implements DomainSample {
@@ -421,7 +423,7 @@ function domainSlots(d: Domain): number {
 }
 
 /** Writes `d`'s numbers into `f` from `o`. */
-function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): void {
+function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, o: number): void {
   const now = host.now;
   const k = d.kernel;
   k.addStatNs(now, f, o + DomainSlot.Stat);
@@ -468,8 +470,17 @@ function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): void {
   f[o + DomainSlot.CpuNs] = cpuNs;
   f[o + DomainSlot.Interrupts] = k.interrupts;
   f[o + DomainSlot.CtxSwitches] = k.ctxSwitches;
-  f[o + DomainSlot.RunnableTasks] = k.runnableTasks();
-  f[o + DomainSlot.BlockedTasks] = k.blockedTasks();
+  // One walk of the tasks for vmstat's r and b (k.runnableTasks() and k.blockedTasks() are two).
+  let runnable = 0;
+  let blocked = 0;
+  const tasks = k.tasks;
+  for (let i = 0; i < tasks.length; i++) {
+    const st = tasks[i]!.state;
+    if (st === 'R') runnable++;
+    else if (st === 'D') blocked++;
+  }
+  f[o + DomainSlot.RunnableTasks] = runnable;
+  f[o + DomainSlot.BlockedTasks] = blocked;
   f[o + DomainSlot.Mem + MemSlot.Total] = m.totalKiB;
   f[o + DomainSlot.Mem + MemSlot.Free] = m.freeKiB;
   f[o + DomainSlot.Mem + MemSlot.Buffers] = m.buffersKiB;
@@ -481,7 +492,7 @@ function sampleDomain(host: Host, d: Domain, f: Float64Array, o: number): void {
   f[o + DomainSlot.BiKiB] = k.biKiB;
   f[o + DomainSlot.BoKiB] = k.boKiB;
   f[o + DomainSlot.OpsDone] = k.opsDone;
-  f[o + DomainSlot.NativeOps] = nativeOps(d, online, hit);
+  f[o + DomainSlot.NativeOps] = nativeOps(d, meta, online, hit);
   f[o + DomainSlot.NetTxKiB] = k.netTxKiB;
   f[o + DomainSlot.NetRxKiB] = k.netRxKiB;
   f[o + DomainSlot.VbdRdReqs] = k.vbdRdReqs;
@@ -536,14 +547,17 @@ export function sampleHost(host: Host): HostSample {
   const f = new Float64Array(slots);
   const offsets = new Int32Array(doms.length);
   const metas: DomainMeta[] = [];
+  const last = lastMetas.get(host);
   let o = 0;
   for (let i = 0; i < doms.length; i++) {
     const d = doms[i]!;
-    sampleDomain(host, d, f, o);
+    const meta = domainMeta(d, last?.[i]);
+    sampleDomain(host, d, meta, f, o);
     offsets[i] = o;
-    metas.push(domainMeta(d));
+    metas.push(meta);
     o += domainSlots(d);
   }
+  lastMetas.set(host, metas);
   const pcpus: PcpuSample[] = [];
   for (const p of host.pcpus) {
     p.chargeCurrent(host.now);
