@@ -24,8 +24,8 @@ export const HISTORY_SAMPLE_BUDGET = 60_000;
 
 /**
  * A view this far from the newest is released (see HostView.release): the live screen reads only
- * the newest VIEWS_READ, so older views keep their numbers and no objects; time travel to one makes
- * them again. The margin covers the views read in history mode around the one shown.
+ * the newest VIEWS_READ (4 more are kept as slack), so older views keep their numbers and no
+ * objects; time travel to one makes them again when it is drawn.
  */
 const LIVE_VIEWS = VIEWS_READ + 4;
 
