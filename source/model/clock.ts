@@ -69,34 +69,26 @@ export class SimEvent {
 }
 
 /**
- * One event slot's record in the queue's one Float64Array: when it is due, its order key, the
- * next slot in its wheel bucket, and its state (bit 0: cancelled; above it, the kind a target is
- * told). Kept together so that scheduling, ordering and running an event reads one record, not
- * one entry of each of several arrays, which with tens of thousands of slots were a cache miss each.
- */
-const enum Rec {
-  Time = 0,
-  Order = 1,
-  Link = 2,
-  State = 3,
-  Size = 4,
-}
-const DEAD = 1;
-
-/**
  * A timing wheel in front of a heap. Most events are due within a second, so they go into the
  * wheel's ~0.26 ms buckets (an O(1) append); only the bucket being run is kept sorted, when the
  * clock reaches it. Events further out wait in an overflow heap and move into the wheel as it
  * turns. The order events run in is exactly (time, priority, seq).
  *
- * Events are slots: a record each in one typed array (see Rec) and their handler beside it, so
- * with thousands of events pending, sorting a bucket and walking it touch contiguous records
- * rather than one scattered object per event.
+ * Events are slots in a structure of arrays (time, order, list link, cancelled flag, kind,
+ * handler), so with thousands of events pending, sorting a bucket and walking it touch a few
+ * contiguous arrays rather than one scattered object per event.
  */
 export class EventQueue {
-  private rec = new Float64Array(1024 * Rec.Size);
+  private timeNs = new Float64Array(1024);
+  /** priority * PRIORITY_UNIT + seq. */
+  private order = new Float64Array(1024);
+  /** The next event in the same wheel bucket, or NONE. */
+  private link = new Int32Array(1024);
+  private dead = new Uint8Array(1024);
   /** What an event runs: a closure, or a target told its kind (see EventTarget). */
   private readonly runs: ((() => void) | EventTarget)[] = [];
+  /** The kind a target is told (see scheduleFire). */
+  private kinds = new Uint8Array(1024);
   private readonly handles: SimEvent[] = [];
   private readonly freeSlots: number[] = [];
   /** Each bucket is a singly linked list of slots (appending allocates nothing); NONE when empty. */
@@ -128,17 +120,15 @@ export class EventQueue {
   }
 
   timeOf(id: number): number {
-    return this.rec[id * Rec.Size + Rec.Time]!;
+    return this.timeNs[id]!;
   }
 
   isCancelled(id: number): boolean {
-    return (this.rec[id * Rec.Size + Rec.State]! & DEAD) === DEAD;
+    return this.dead[id] === 1;
   }
 
   setCancelled(id: number, yes: boolean): void {
-    const at = id * Rec.Size + Rec.State;
-    const kindBits = this.rec[at]! & ~DEAD;
-    this.rec[at] = yes ? kindBits | DEAD : kindBits;
+    this.dead[id] = yes ? 1 : 0;
   }
 
   schedule(timeNs: number, priority: number, run: () => void): SimEvent {
@@ -155,19 +145,25 @@ export class EventQueue {
     const at = t < this.nowNs ? this.nowNs : t;
     let id = this.freeSlots.pop();
     if (id === undefined) id = this.newSlot();
-    const r = this.rec;
-    const o = id * Rec.Size;
-    r[o + Rec.Time] = at;
-    r[o + Rec.Order] = priority * PRIORITY_UNIT + this.seqCounter++;
-    r[o + Rec.State] = kind * 2;
+    this.timeNs[id] = at;
+    this.order[id] = priority * PRIORITY_UNIT + this.seqCounter++;
+    this.dead[id] = 0;
     this.runs[id] = run;
-    this.insert(id, at);
+    this.kinds[id] = kind;
+    this.insert(id);
     return this.handles[id]!;
   }
 
   private newSlot(): number {
     const id = this.handles.length;
-    if ((id + 1) * Rec.Size > this.rec.length) this.rec = grown(this.rec, 2 * this.rec.length);
+    if (id >= this.timeNs.length) {
+      const n = 2 * this.timeNs.length;
+      this.timeNs = grown(this.timeNs, n);
+      this.order = grown(this.order, n);
+      this.link = grown(this.link, n);
+      this.dead = grown(this.dead, n);
+      this.kinds = grown(this.kinds, n);
+    }
     this.handles.push(new SimEvent(this, id));
     this.runs.push(NOOP);
     return id;
@@ -175,11 +171,10 @@ export class EventQueue {
 
   /** (time, priority, seq) order: true if slot `a` runs before slot `b`. */
   private before(a: number, b: number): boolean {
-    const r = this.rec;
-    const ta = r[a * Rec.Size + Rec.Time]!;
-    const tb = r[b * Rec.Size + Rec.Time]!;
+    const ta = this.timeNs[a]!;
+    const tb = this.timeNs[b]!;
     if (ta !== tb) return ta < tb;
-    return r[a * Rec.Size + Rec.Order]! < r[b * Rec.Size + Rec.Order]!;
+    return this.order[a]! < this.order[b]!;
   }
 
   /**
@@ -230,11 +225,11 @@ export class EventQueue {
     h[i] = last;
   }
 
-  private insert(id: number, timeNs: number): void {
-    const bn = Math.floor(timeNs * PER_BUCKET);
+  private insert(id: number): void {
+    const bn = Math.floor(this.timeNs[id]! * PER_BUCKET);
     if (bn >= this.base + BUCKETS) {
       this.heapPush(id);
-      this.overflowBucket = Math.floor(this.timeOf(this.overflow[0]!) * PER_BUCKET);
+      this.overflowBucket = Math.floor(this.timeNs[this.overflow[0]!]! * PER_BUCKET);
       return;
     }
     this.inWheel++;
@@ -243,13 +238,13 @@ export class EventQueue {
       return;
     }
     const i = bn & MASK;
-    this.rec[id * Rec.Size + Rec.Link] = this.wheel[i]!;
+    this.link[id] = this.wheel[i]!;
     this.wheel[i] = id;
   }
 
   private recycle(id: number): void {
     this.runs[id] = NOOP;
-    this.rec[id * Rec.Size + Rec.State] = DEAD;
+    this.dead[id] = 1;
     this.freeSlots.push(id);
   }
 
@@ -268,7 +263,7 @@ export class EventQueue {
         let id = this.wheel[i]!;
         this.wheel[i] = NONE;
         while (id !== NONE) {
-          const next = this.rec[id * Rec.Size + Rec.Link]!;
+          const next = this.link[id]!;
           this.sortedInsert(id);
           id = next;
         }
@@ -276,17 +271,15 @@ export class EventQueue {
       }
       while (h.length > 0) {
         const top = h[h.length - 1]!;
-        const o = top * Rec.Size;
-        const state = this.rec[o + Rec.State]!;
-        if ((state & DEAD) === 0) {
-          const t = this.rec[o + Rec.Time]!;
+        if (this.dead[top] === 0) {
+          const t = this.timeNs[top]!;
           if (t > untilNs) break turning;
           h.pop();
           this.inWheel--;
           this.nowNs = t;
           const r = this.runs[top]!;
           if (typeof r === 'function') r();
-          else r.fire(state >> 1);
+          else r.fire(this.kinds[top]!);
           this.recycle(top);
         } else {
           h.pop();
@@ -312,18 +305,18 @@ export class EventQueue {
     const o = this.overflow;
     while (o.length > 0) {
       const id = o[0]!;
-      const bn = Math.floor(this.timeOf(id) * PER_BUCKET);
+      const bn = Math.floor(this.timeNs[id]! * PER_BUCKET);
       if (bn >= base + BUCKETS) break;
       this.heapPop();
-      if (this.isCancelled(id)) {
+      if (this.dead[id] === 1) {
         this.recycle(id);
         continue;
       }
       this.inWheel++;
       const i = bn & MASK;
-      this.rec[id * Rec.Size + Rec.Link] = this.wheel[i]!;
+      this.link[id] = this.wheel[i]!;
       this.wheel[i] = id;
     }
-    this.overflowBucket = o.length > 0 ? Math.floor(this.timeOf(o[0]!) * PER_BUCKET) : Infinity;
+    this.overflowBucket = o.length > 0 ? Math.floor(this.timeNs[o[0]!]! * PER_BUCKET) : Infinity;
   }
 }
