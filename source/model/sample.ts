@@ -268,8 +268,8 @@ function sameAffinities(a: DomainMeta['affinities'], vcpus: Domain['vcpus']): bo
 function domainMeta(d: Domain, last: DomainMeta | undefined): DomainMeta {
   const workload = d.id === 0 ? 'backend' : d.kernel.profile.name;
   const opUnit = d.kernel.profile.opUnit;
-  const m = last;
-  if (m !== undefined && m.id === d.id && m.name === d.name && m.workload === workload && m.opUnit === opUnit && sameAffinities(m.affinities, d.vcpus)) return m;
+  const mine = last !== undefined && last.id === d.id ? last : null;
+  if (mine !== null && mine.name === d.name && mine.workload === workload && mine.opUnit === opUnit && sameAffinities(mine.affinities, d.vcpus)) return mine;
   let affinities: (readonly number[] | null)[] | null = null;
   for (let i = 0; i < d.vcpus.length; i++) {
     const a = d.vcpus[i]!.affinity;
@@ -278,7 +278,7 @@ function domainMeta(d: Domain, last: DomainMeta | undefined): DomainMeta {
       affinities[i] = a;
     }
   }
-  return { id: d.id, name: d.name, mode: d.mode, workload, opUnit, affinities, native: m !== undefined && m.id === d.id ? m.native : null };
+  return { id: d.id, name: d.name, mode: d.mode, workload, opUnit, affinities, native: mine?.native ?? null };
 }
 
 class PackedDomain implements DomainSample {
@@ -470,17 +470,8 @@ function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, 
   f[o + DomainSlot.CpuNs] = cpuNs;
   f[o + DomainSlot.Interrupts] = k.interrupts;
   f[o + DomainSlot.CtxSwitches] = k.ctxSwitches;
-  // One walk of the tasks for vmstat's r and b (k.runnableTasks() and k.blockedTasks() are two).
-  let runnable = 0;
-  let blocked = 0;
-  const tasks = k.tasks;
-  for (let i = 0; i < tasks.length; i++) {
-    const st = tasks[i]!.state;
-    if (st === 'R') runnable++;
-    else if (st === 'D') blocked++;
-  }
-  f[o + DomainSlot.RunnableTasks] = runnable;
-  f[o + DomainSlot.BlockedTasks] = blocked;
+  f[o + DomainSlot.RunnableTasks] = k.runnableTasks();
+  f[o + DomainSlot.BlockedTasks] = k.blockedTasks();
   f[o + DomainSlot.Mem + MemSlot.Total] = m.totalKiB;
   f[o + DomainSlot.Mem + MemSlot.Free] = m.freeKiB;
   f[o + DomainSlot.Mem + MemSlot.Buffers] = m.buffersKiB;

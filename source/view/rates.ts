@@ -267,12 +267,12 @@ export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
   let prevById: Map<number, DomainSample> | null = null;
   const doms = cur.domains;
   const f = dt > 0 ? new Float64Array(doms.length * R.Slots) : null;
-  if (f !== null) {
+  if (prev !== null && f !== null) {
     for (let i = 0; i < doms.length; i++) {
       const d = doms[i]!;
-      let p: DomainSample | undefined = prev!.domains[i];
+      let p: DomainSample | undefined = prev.domains[i];
       if (p === undefined || p.id !== d.id) {
-        prevById ??= domainsById(prev!.domains);
+        prevById ??= domainsById(prev.domains);
         p = prevById.get(d.id);
       }
       if (p !== undefined) deriveInto(p, d, dt, f, i * R.Slots);
