@@ -29,7 +29,9 @@ export const HISTORY_SAMPLE_BUDGET = 60_000;
  */
 const LIVE_VIEWS = VIEWS_READ + 4;
 
+/** What the history keeps once `h`'s newest view has been added: the newest views whole, older ones released, the oldest dropped. */
 function trim(h: HostView[]): HostView[] {
+  h[h.length - 1 - LIVE_VIEWS]?.release();
   const newest = h[h.length - 1]!;
   const maxEntries = Math.max(60, Math.floor(HISTORY_SAMPLE_BUDGET / Math.max(1, newest.rows.length)));
   let from = Math.max(0, h.length - maxEntries);
@@ -67,10 +69,7 @@ export function useDriver(host: Host, refreshMs: number, speed: number, paused: 
     // Up to here the simulated host did its own work; reading it is the dashboard's.
     hooksRef.current.onModelStepped?.();
     const s = sampleHost(host);
-    setHistory((h) => {
-      h[h.length - LIVE_VIEWS]?.release();
-      return trim([...h, deriveHost(h[h.length - 1]!.sample, s)]);
-    });
+    setHistory((h) => trim([...h, deriveHost(h[h.length - 1]!.sample, s)]));
   };
   const tickRef = useRef(tick);
   tickRef.current = tick;
