@@ -79,6 +79,18 @@ describe('login and shell', () => {
     expect(sh.line).toBe('vmstat ');
   });
 
+  it("systemd's boot line names the hostname the guest then answers with (Domain-0's is its host's)", () => {
+    const host = hostWith([spec({ name: 'web01' })]);
+    host.advance(2 * NS_PER_S);
+    for (const d of host.domains()) {
+      const h = shellFor(host, d).hostname;
+      const log = d.kernel.console.all().map((l) => l.text);
+      expect(log).toContain(`systemd[1]: Hostname set to <${h}>.`);
+      expect(log.filter((t) => t.startsWith('systemd[1]: Hostname set to'))).toHaveLength(1);
+    }
+    expect(host.domains().map((d) => d.kernel.hostname)).toEqual(['xenhost', 'web01']);
+  });
+
   it('Ctrl+C interrupts a running command and the prompt comes back', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { sh } = login(host, 'g');

@@ -18,6 +18,8 @@ export interface BootContext {
   readonly cpuMhz: number;
   readonly online: number;
   readonly memKiB: number;
+  /** What systemd sets the hostname to (the domain's name; Domain-0's is its host's). */
+  readonly hostname: string;
 }
 
 type Line = readonly [number, string];
@@ -163,7 +165,7 @@ export function bootLog(c: BootContext): Line[] {
   if (c.spec.guestOs === 'linux') {
     lines.push(
       [900000, 'systemd[1]: Detected virtualization xen.'],
-      [950000, `systemd[1]: Hostname set to <${c.spec.name}>.`],
+      [950000, `systemd[1]: Hostname set to <${c.hostname}>.`],
     );
   }
   if (c.spec.memoryMiB < c.spec.maxmemMiB && c.mode !== 'pv') {

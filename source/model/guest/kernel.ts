@@ -175,6 +175,7 @@ export class GuestKernel implements CpuEventSink, TaskWakeSink {
       cpuMhz: this.hv.cpuMhz,
       online: spec.vcpus,
       memKiB: this.dom.memKiB,
+      hostname: this.hostname,
     });
     for (const [us, text] of lines) {
       q.schedule(now + us * NS_PER_US, EventPriority.Guest, () => {
