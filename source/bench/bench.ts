@@ -9,11 +9,9 @@ import { dirname, join } from 'node:path';
 import { bootHost } from '../boot.js';
 import { NS_PER_S } from '../model/clock.js';
 import { Host } from '../model/host.js';
-import type { GuestSpec } from '../model/guest-spec.js';
-import { MODES } from '../model/modes.js';
-import { WORKLOAD_NAMES } from '../model/guest/workloads.js';
 import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
+import { cycledGuests } from './fixture.js';
 import { firstFrameMs, keyLatencyMs, pctile, runDashboard, thousandGuests } from './dashboard.js';
 import type { DashboardFigures } from './dashboard.js';
 
@@ -82,35 +80,9 @@ async function stepCpuMs(host: Host, n: number, idleMs: number): Promise<{ ms: n
   return { ms: pctile(ms, 0.5), events: pctile(events, 0.5) };
 }
 
-/** `n` guests with 2 vCPUs each on 64 pCPUs, modes and workloads cycled (as the dashboard's 1,000-guest run), booted. */
+/** The cycled fixture (see fixture.ts), booted. */
 function cycledHost(n: number): Host {
-  const host = new Host({ seed: 1, pcpus: 64, memMiB: 1024 * 1024, dom0Vcpus: 8 });
-  for (let i = 0; i < n; i++) {
-    const mode = MODES[i % 3]!;
-    const workload = WORKLOAD_NAMES[i % WORKLOAD_NAMES.length]!;
-    const spec: GuestSpec = {
-      name: `vm${String(i).padStart(4, '0')}`,
-      type: mode === 'pv' ? 'pv' : mode === 'hybrid' ? 'pvh' : 'hvm',
-      mode,
-      memoryMiB: 512,
-      maxmemMiB: 1024,
-      vcpus: 2,
-      maxvcpus: 2,
-      cpus: null,
-      weight: 256,
-      cap: 0,
-      timerMode: 'no_delay_for_missed_ticks',
-      onCrash: 'destroy',
-      vifs: ['bridge=xenbr0'],
-      disks: ['/dev/vg0/x,raw,xvda,rw'],
-      workload,
-      guestOs: 'linux',
-      hz: 250,
-      source: 'bench',
-    };
-    const r = host.create(mode === 'full' ? { ...spec, maxmemMiB: 512 } : spec);
-    if (!r.ok) throw new Error(r.error);
-  }
+  const host = cycledGuests(n);
   timeRun(host, 3, 1);
   return host;
 }
