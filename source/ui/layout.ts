@@ -421,7 +421,7 @@ export function layout(input: LayoutInput): Line[] {
   }
 
   const s = selRow.sample;
-  out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}`.padEnd(cols).slice(0, cols), inverse: true });
+  out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}  domid ${s.id}`.padEnd(cols).slice(0, cols), inverse: true });
   const prevDom = prevView?.byId.get(s.id)?.sample;
   const dt = prevView ? view.sample.tNs - prevView.sample.tNs : 0;
   const full: string[] = ["the hypervisor's view", ...vcpuLines(s, prevDom, dt)];

@@ -7,7 +7,7 @@ import type { Session } from './harness.js';
 
 const LEAVE = '\x1b[?1049l\x1b[?25h';
 const GUESTS = ['Domain-0', 'batch01', 'build01', 'crunch01', 'db01', 'idle01', 'legacy01', 'web01', 'win2019'];
-const TABLE_HEAD = 'NAME↓           ID MODE   STATE CPU(%) ST(%) WAIT%    MEM TARGET MAXMEM VCPUS    OPS/s  NAT% CPU';
+const TABLE_HEAD = 'NAME↓           ID MODE   STATE CPU(%) ST(%) WAIT%    MEM TARGET MAXMEM VCPUS   OPS/s  NAT% CPU';
 
 let s: Session | null = null;
 afterEach(() => {

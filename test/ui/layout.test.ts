@@ -209,8 +209,14 @@ describe('layout', () => {
     expect(DROP_ORDER[0]).toBe('NAT%');
     expect(head(80)).not.toContain('NAT%');
     expect(head(80)).not.toContain('TARGET');
-    expect(head(80)).toContain('ST(%)');
     expect(head(80)).toContain('CPU(%)');
+    // The guest's steal and the hypervisor's wait stay side by side down to the minimum width.
+    expect(head(80)).toContain('ST(%) WAIT%');
+    expect(head(80)).not.toMatch(/ ID /);
+    for (const cols of [80, 90, 100, 110, 120]) expect(head(cols).length).toBeLessThanOrEqual(cols);
+    // Without the ID column the selected domain's ID is still on screen, in its pane's title.
+    const pane = layout(input({ cols: 80 })).find((x) => x.key === 'pane')!.text;
+    expect(pane).toMatch(/^ \S+  (PV|PVHVM|HVM)  \S+  domid \d+ *$/);
   });
 
   it("shows each vmstat line whole, st included, at any width: MiB (vmstat -S M) when KiB does not fit", () => {
