@@ -31,12 +31,29 @@ export function parseGuestConfig(text: string, file: string): ParseResult {
   }
 }
 
+/** What a failed read says, in the C library's words (strerror), as xl and the shell print them. */
+const STRERROR: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  EMFILE: 'Too many open files',
+  EIO: 'Input/output error',
+};
+
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code !== undefined ? STRERROR[code] : undefined) ?? code ?? String(e);
+}
+
 export function loadGuestFile(file: string): ParseResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return { ok: false, problem: { file, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` } };
+    return { ok: false, problem: { file, line: 0, col: 0, message: `cannot read: ${errnoText(e)}` } };
   }
   return parseGuestConfig(text, file);
 }
@@ -66,20 +83,26 @@ export function readGuestDir(dir: string): { texts: GuestText[]; problems: Confi
     if (!st.isDirectory()) return { texts, problems: [{ file: dir, line: 0, col: 0, message: 'not a directory or a config file' }] };
     const all = readdirSync(dir, { withFileTypes: true });
     names = all.filter((d) => d.name.endsWith('.cfg')).map((d) => d.name).sort();
-    const others = all.filter((d) => d.isFile() && !d.name.endsWith('.cfg') && !d.name.startsWith('.')).map((d) => d.name).sort();
-    if (names.length === 0 && others.length > 0) {
-      const list = others.length > 5 ? `${others.slice(0, 5).join(', ')} and ${others.length - 5} more` : others.join(', ');
-      problems.push({ file: dir, line: 0, col: 0, message: `no *.cfg guest configs here (not read: ${list}); name them *.cfg, or give one with --guests FILE or -c 'create FILE'` });
+    if (names.length === 0) {
+      const visible = all.filter((d) => !d.name.startsWith('.'));
+      const others = visible.filter((d) => !d.isDirectory()).map((d) => d.name).sort();
+      const folders = visible.filter((d) => d.isDirectory()).map((d) => `${d.name}/`).sort();
+      const list = (xs: string[]): string => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
+      const what = [
+        ...(others.length > 0 ? [`not read: ${list(others)}`] : []),
+        ...(folders.length > 0 ? [`subfolders are not searched: ${list(folders)}`] : []),
+      ];
+      problems.push({ file: dir, line: 0, col: 0, message: `no *.cfg guest configs here (${what.length > 0 ? what.join('; ') : 'the folder is empty'}); name them *.cfg, or give one with --guests FILE or -c 'create FILE'` });
     }
   } catch (e) {
-    return { texts, problems: [{ file: dir, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+    return { texts, problems: [{ file: dir, line: 0, col: 0, message: `cannot read: ${errnoText(e)}` }] };
   }
   for (const n of names) {
     const file = join(dir, n);
     try {
       texts.push({ file, text: readFileSync(file, 'utf8') });
     } catch (e) {
-      problems.push({ file, line: 0, col: 0, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      problems.push({ file, line: 0, col: 0, message: `cannot read: ${errnoText(e)}` });
     }
   }
   return { texts, problems };

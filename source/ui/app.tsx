@@ -69,7 +69,13 @@ function speedIndex(speed: number): number {
 export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
-  const [state, dispatch] = useReducer(reduceView, undefined, () => ({ ...initialViewState(speedIndex(initialSpeed), refreshMs), contrast }));
+  // Guest configs that did not load are shown at once (the others booted); Esc closes the box,
+  // the key bar keeps counting them, and they are on stderr at exit.
+  const [state, dispatch] = useReducer(reduceView, undefined, () => ({
+    ...initialViewState(speedIndex(initialSpeed), refreshMs),
+    contrast,
+    message: warnings.length > 0 ? { title: `guest configs: ${warnings.length} not loaded (the other guests booted)`, lines: [...warnings], error: true, wrap: true } : null,
+  }));
   // Keys can arrive before React re-registers the input handler with the new state; the ref
   // always holds the state after the last key, so each key acts on what the previous one left.
   const stateRef = useRef(state);

@@ -413,8 +413,9 @@ export function layout(input: LayoutInput): Line[] {
     const m = state.message;
     out.push({ key: 'msgt', text: ` ${sanitize(m.title)}   (Esc closes)`.padEnd(cols).slice(0, cols), inverse: true });
     const room = budget - out.length - 1;
-    const lines = m.lines.length > room ? [...m.lines.slice(0, room - 1), `… ${m.lines.length - room + 1} more lines`] : m.lines;
-    lines.forEach((l, i) => out.push({ key: `msg${i}`, text: sanitize(expandTabs(l)).slice(0, cols), ...(m.error && color ? { color: 'red' } : {}) }));
+    const all = m.wrap === true ? m.lines.flatMap((l) => wrapText(sanitize(expandTabs(l)), cols, '', '  ')) : m.lines.map((l) => sanitize(expandTabs(l)));
+    const lines = all.length > room ? [...all.slice(0, room - 1), `… ${all.length - room + 1} more lines`] : all;
+    lines.forEach((l, i) => out.push({ key: `msg${i}`, text: l.slice(0, cols), ...(m.error && color ? { color: 'red' } : {}) }));
     while (out.length < budget - 1) out.push({ key: `mp${out.length}`, text: '' });
     out.push(bottomLine(input, cols));
     return out;

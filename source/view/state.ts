@@ -20,6 +20,8 @@ export interface Message {
   readonly title: string;
   readonly lines: readonly string[];
   readonly error: boolean;
+  /** Prose (config problems): long lines wrap at the screen's width instead of being cut. */
+  readonly wrap?: boolean;
 }
 
 export type Screen = 'main' | 'profile' | 'compare';

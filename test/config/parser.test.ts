@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, loadGuestDir, parseGuestConfig } from '../../source/config/load.js';
@@ -124,6 +125,15 @@ describe('broken configs name file:line:col and why', () => {
     expect(dir.problems.map(formatProblem)).toEqual([
       expect.stringMatching(/xl-examples: no \*\.cfg guest configs here \(not read: SOURCE\.md, xlexample\.hvm, xlexample\.pvhlinux, xlexample\.pvlinux\); name them \*\.cfg, or give one with --guests FILE or -c 'create FILE'$/),
     ]);
+  });
+
+  it('says why a folder boots no guests: empty, only subfolders, or not there (in strerror words)', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'paratop-guests-'));
+    expect(loadGuestDir(empty).problems.map(formatProblem)).toEqual([expect.stringMatching(/: no \*\.cfg guest configs here \(the folder is empty\); name them \*\.cfg/)]);
+    mkdirSync(join(empty, 'xl-examples'));
+    expect(loadGuestDir(empty).problems.map(formatProblem)).toEqual([expect.stringMatching(/: no \*\.cfg guest configs here \(subfolders are not searched: xl-examples\/\)/)]);
+    expect(loadGuestDir(join(empty, 'nope')).problems.map(formatProblem)).toEqual([expect.stringMatching(/nope: cannot read: No such file or directory$/)]);
+    rmSync(empty, { recursive: true });
   });
 
   it('loads the good guests of a folder and reports the broken ones', () => {

@@ -54,6 +54,20 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
   });
 
+  it("shows the guest configs that did not load at once, whole, until Esc (the other guests run)", async () => {
+    const host = hostWith([spec({ name: 'alpha', workload: 'cpu' })]);
+    const problem = "guests/bad.cfg:2:10: unexpected '(': xl.cfg is not Python: xl no longer accepts Python code in configs, only `key = value`";
+    const r = render(<App host={host} refreshMs={60_000} initialSpeed={1} color={false} warnings={[problem]} />);
+    const f = await until(r.lastFrame, (x) => x.includes('guest configs: 1 not loaded'));
+    // Wrapped at the screen's width rather than cut: every word is there.
+    const box = f.split('\n').slice(f.split('\n').findIndex((l) => l.includes('guest configs:')) + 1).join(' ').replace(/ +/g, ' ');
+    expect(box).toContain(problem);
+    expect(f.split('\n').some((l) => l.startsWith('alpha '))).toBe(true);
+    r.stdin.write('\x1b');
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend') && !x.includes('guest configs:'));
+    expect(plain(r.lastFrame())).toContain('1 config problem(s) on stderr at exit');
+  });
+
   it('opens help with ? and closes it with Esc', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes('NAME'));
