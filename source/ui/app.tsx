@@ -175,7 +175,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
       return { type: 'commandRan', line, message: null };
     }
-    const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok };
+    // A refusal is prose (xl's and libxl's error lines): wrapped, so its end is not cut off; output is a table.
+    const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok };
     return { type: 'commandRan', line, message: msg };
   };
 

@@ -68,6 +68,20 @@ describe('<App>', () => {
     expect(plain(r.lastFrame())).toContain('1 config problem(s) on stderr at exit');
   });
 
+  it("shows a refused xl command's error lines whole, wrapped, not cut at the screen's edge", async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+    r.stdin.write(':');
+    r.stdin.write('mem-set alpha 9t');
+    r.stdin.write('\r');
+    const f = await until(r.lastFrame, (x) => x.includes('(refused: nothing changed)'));
+    const lines = f.split('\n');
+    const body = lines.slice(lines.findIndex((l) => l.includes('(refused: nothing changed)')) + 1).join(' ').replace(/ +/g, ' ');
+    expect(body).toContain('libxl_set_memory_target: Domain 1:memory_dynamic_max must be less than or equal to memory_static_max');
+    expect(body).toContain('cannot set domid 1 dynamic max memory to : 9t');
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
   it('opens help with ? and closes it with Esc', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes('NAME'));
