@@ -6,7 +6,8 @@
 import { MODE_LABEL } from './modes.js';
 import type { Mode } from './modes.js';
 import type { Domain } from './domain.js';
-import { nativeOpsPerSec } from './guest/cycle.js';
+import { nativeCycle, nativeOpsBetween } from './guest/cycle.js';
+import type { NativeCycle } from './guest/cycle.js';
 import { taskCount } from './guest/workloads.js';
 import type { Host } from './host.js';
 import type { Runstate } from './vcpu.js';
@@ -70,8 +71,8 @@ export interface DomainSample {
   readonly biKiB: number;
   readonly boKiB: number;
   readonly opsDone: number;
-  /** What the workload would do natively right now (cache state included), ops/s. */
-  readonly nativeOpsPerSec: number;
+  /** The ops the workload would have done natively, under the same load and cache state, since the sampler first saw the domain (a running total, like opsDone). */
+  readonly nativeOpsDone: number;
   readonly netTxKiB: number;
   readonly netRxKiB: number;
   readonly vbdRdReqs: number;
@@ -109,24 +110,29 @@ export interface HostSample {
   release(): void;
 }
 
-/** nativeOpsPerSec is pure in its inputs and the inputs change rarely: the last answer, kept with the domain's metadata. */
+/** The native cycle at a hit ratio, kept with the domain's metadata: the inputs change rarely. */
 interface NativeMemo {
   readonly profile: object;
-  readonly tasks: number;
-  readonly online: number;
   readonly hit: number;
-  readonly value: number;
+  readonly cycle: NativeCycle;
 }
 
-function nativeOps(d: Domain, meta: DomainMeta, online: number, hit: number): number {
+/**
+ * The ops the domain's workload would have done natively since the sampler first saw it (see
+ * nativeOpsBetween), carried forward sample to sample in its metadata: NAT% divides the ops done
+ * over an interval by these over the same interval, so a web guest's load wave is on both sides.
+ */
+function nativeOpsDone(d: Domain, meta: DomainMeta, online: number, hit: number, nowNs: number): number {
   if (d.id === 0) return 0;
   const profile = d.kernel.profile;
   const tasks = taskCount(profile, d.spec.vcpus);
-  const m = meta.native;
-  if (m !== null && m.profile === profile && m.tasks === tasks && m.online === online && m.hit === hit) return m.value;
-  const value = nativeOpsPerSec(profile, tasks, online, hit);
-  meta.native = { profile, tasks, online, hit, value };
-  return value;
+  let m = meta.native;
+  if (m === null || m.profile !== profile || m.hit !== hit) m = meta.native = { profile, hit, cycle: nativeCycle(profile, hit) };
+  if (meta.nativeAtNs < nowNs) {
+    meta.nativeDone += nativeOpsBetween(profile, tasks, online, m.cycle, meta.nativeAtNs, nowNs);
+    meta.nativeAtNs = nowNs;
+  }
+  return meta.nativeDone;
 }
 
 /**
@@ -252,8 +258,10 @@ interface DomainMeta {
   readonly opUnit: string;
   /** Each vCPU's hard affinity, or null when none has one. */
   readonly affinities: readonly (readonly number[] | null)[] | null;
-  /** The sampler's own memo (see nativeOps); readers never see it. */
+  /** The sampler's own memo and running total (see nativeOpsDone); readers never see them. */
   native: NativeMemo | null;
+  nativeAtNs: number;
+  nativeDone: number;
 }
 
 /** Each host's last sample's metadata, in domain order: the next sample reuses it by position. */
@@ -265,7 +273,7 @@ function sameAffinities(a: DomainMeta['affinities'], vcpus: Domain['vcpus']): bo
 }
 
 /** `d`'s metadata: `last` (the previous sample's at the same position) if it is d's and still true. */
-function domainMeta(d: Domain, last: DomainMeta | undefined): DomainMeta {
+function domainMeta(d: Domain, last: DomainMeta | undefined, nowNs: number): DomainMeta {
   const workload = d.id === 0 ? 'backend' : d.kernel.profile.name;
   const opUnit = d.kernel.profile.opUnit;
   const mine = last !== undefined && last.id === d.id ? last : null;
@@ -278,7 +286,7 @@ function domainMeta(d: Domain, last: DomainMeta | undefined): DomainMeta {
       affinities[i] = a;
     }
   }
-  return { id: d.id, name: d.name, mode: d.mode, workload, opUnit, affinities, native: mine?.native ?? null };
+  return { id: d.id, name: d.name, mode: d.mode, workload, opUnit, affinities, native: mine?.native ?? null, nativeAtNs: mine?.nativeAtNs ?? nowNs, nativeDone: mine?.nativeDone ?? 0 };
 }
 
 class PackedDomain implements DomainSample {
@@ -372,7 +380,7 @@ class PackedDomain implements DomainSample {
   get opsDone(): number {
     return this.f[this.o + DomainSlot.OpsDone]!;
   }
-  get nativeOpsPerSec(): number {
+  get nativeOpsDone(): number {
     return this.f[this.o + DomainSlot.NativeOps]!;
   }
   get netTxKiB(): number {
@@ -483,7 +491,7 @@ function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, 
   f[o + DomainSlot.BiKiB] = k.biKiB;
   f[o + DomainSlot.BoKiB] = k.boKiB;
   f[o + DomainSlot.OpsDone] = k.opsDone;
-  f[o + DomainSlot.NativeOps] = nativeOps(d, meta, online, hit);
+  f[o + DomainSlot.NativeOps] = nativeOpsDone(d, meta, online, hit, now);
   f[o + DomainSlot.NetTxKiB] = k.netTxKiB;
   f[o + DomainSlot.NetRxKiB] = k.netRxKiB;
   f[o + DomainSlot.VbdRdReqs] = k.vbdRdReqs;
@@ -542,7 +550,7 @@ export function sampleHost(host: Host): HostSample {
   let o = 0;
   for (let i = 0; i < doms.length; i++) {
     const d = doms[i]!;
-    const meta = domainMeta(d, last?.[i]);
+    const meta = domainMeta(d, last?.[i], host.now);
     sampleDomain(host, d, meta, f, o);
     offsets[i] = o;
     metas.push(meta);

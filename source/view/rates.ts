@@ -199,7 +199,8 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
   out[at + R.GuestSt] = (cf[co + DomainSlot.Flags]! & SampleFlag.SeesSteal) !== 0 ? (statTotal > 0 ? (stealNs / statTotal) * 100 : 0) : NaN;
   const ops = cur.opUnit !== '' ? (cf[co + DomainSlot.OpsDone]! - pf[po + DomainSlot.OpsDone]!) / dtS : NaN;
   out[at + R.Ops] = ops;
-  const native = cf[co + DomainSlot.NativeOps]!;
+  // Against what the workload would have done natively over the same interval (its load wave included).
+  const native = (cf[co + DomainSlot.NativeOps]! - pf[po + DomainSlot.NativeOps]!) / dtS;
   out[at + R.Native] = !Number.isNaN(ops) && native > 0 ? (ops / native) * 100 : NaN;
   out[at + R.CpuPct] = ((cf[co + DomainSlot.CpuNs]! - pf[po + DomainSlot.CpuNs]!) / dtNs) * 100;
   // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).

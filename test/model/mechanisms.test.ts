@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../source/commands/run.js';
 import { NS_PER_MS, NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
+import { deriveHost } from '../../source/view/rates.js';
 import { Runstate } from '../../source/model/vcpu.js';
 import { WORKLOADS } from '../../source/model/guest/workloads.js';
 import { dom, hostWith, measure, spec } from '../helpers.js';
@@ -182,5 +183,32 @@ describe('workload cycles', () => {
     // Each cycle's own switches, plus the kernel's switches between tasks and to idle.
     expect(csPerSec).toBeGreaterThanOrEqual(cyclesPerSec * (p.cycleOps.ctxsw ?? 0));
     expect(csPerSec).toBeLessThan(cyclesPerSec * ((p.cycleOps.ctxsw ?? 0) + 4));
+  });
+});
+
+describe('throughput against native (NAT%)', () => {
+  it("follows a web server's load wave: an uncontended PV guest stays near native at the crest and in the trough", () => {
+    // 8 pCPUs for one 2-vCPU guest: nothing contends, so what it does is what native would do,
+    // less PV's small costs, whatever load the wave offers at the time.
+    const host = hostWith([spec({ name: 'web', workload: 'web', vcpus: 2, memoryMiB: 2048, maxmemMiB: 2048 })], { pcpus: 8 });
+    host.advance(60 * NS_PER_S); // past boot, and the page cache warm
+    let prev = sampleHost(host);
+    const pcts: number[] = [];
+    const ops: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      host.advance(20 * NS_PER_S);
+      const cur = sampleHost(host);
+      const [r] = deriveHost(prev, cur).rows.filter((x) => x.sample.name === 'web');
+      pcts.push(r!.rates!.nativePct!);
+      ops.push(r!.rates!.opsPerSec!);
+      prev = cur;
+    }
+    // The offered load really swings (a 120 s wave, 60 % deep)...
+    expect(Math.max(...ops) / Math.min(...ops)).toBeGreaterThan(2);
+    // ...and NAT% does not swing with it.
+    for (const p of pcts) {
+      expect(p).toBeGreaterThan(85);
+      expect(p).toBeLessThan(105);
+    }
   });
 });

@@ -5,6 +5,8 @@
  */
 import { MODE_COSTS, MODE_TRAITS, NATIVE_COSTS } from '../modes.js';
 import type { CostTable, Mode, OpKind } from '../modes.js';
+import { NS_PER_S } from '../clock.js';
+import { loadWave } from './workloads.js';
 import type { WorkloadProfile } from './workloads.js';
 
 /** Device service time per request, µs (an SSD behind the backend). */
@@ -65,16 +67,51 @@ export function priceInMode(p: WorkloadProfile, mode: Mode, cacheHit: number): C
   return priceCycle(p, MODE_COSTS[mode], MODE_TRAITS[mode].ioLatencyExtraUs, cacheHit);
 }
 
+/** A cycle's native CPU time and I/O wait at a page-cache hit ratio (what nativeOpsRate needs of the price). */
+export interface NativeCycle {
+  readonly cpuUs: number;
+  readonly ioWaitUs: number;
+}
+
+export function nativeCycle(p: WorkloadProfile, cacheHit: number): NativeCycle {
+  const c = priceCycle(p, NATIVE_COSTS, 0, cacheHit);
+  return { cpuUs: c.userUs + c.kernelUs + c.softirqUs, ioWaitUs: c.ioWaitUs };
+}
+
 /**
  * Ops/s the same workload would reach natively, with no hypervisor, on `cpus` uncontended CPUs
- * and the same page-cache hit ratio: each task cycles through its native CPU time and its wait;
+ * and the same page-cache hit ratio (`c`), under the same offered load (`wave`: the load wave's
+ * factor on think time, see loadWave): each task cycles through its native CPU time and its wait;
  * the CPUs cap it when tasks outnumber them.
  */
-export function nativeOpsPerSec(p: WorkloadProfile, tasks: number, cpus: number, cacheHit: number): number {
+export function nativeOpsRate(p: WorkloadProfile, tasks: number, cpus: number, c: NativeCycle, wave: number): number {
   if (p.opsPerCycle === 0 || cpus === 0) return 0;
-  const c = priceCycle(p, NATIVE_COSTS, 0, cacheHit);
-  const cpuUs = c.userUs + c.kernelUs + c.softirqUs;
-  const cycleUs = cpuUs + c.ioWaitUs + p.thinkMs * 1000;
-  const cyclesPerSec = Math.min(tasks / (cycleUs / 1e6), cpus / (cpuUs / 1e6));
+  const cycleUs = c.cpuUs + c.ioWaitUs + p.thinkMs * 1000 * wave;
+  const cyclesPerSec = Math.min(tasks / (cycleUs / 1e6), cpus / (c.cpuUs / 1e6));
   return cyclesPerSec * p.opsPerCycle;
+}
+
+export function nativeOpsPerSec(p: WorkloadProfile, tasks: number, cpus: number, cacheHit: number, wave = 1): number {
+  return nativeOpsRate(p, tasks, cpus, nativeCycle(p, cacheHit), wave);
+}
+
+/** Simpson steps at most this far apart when a load wave is integrated (its period is minutes). */
+const WAVE_STEP_NS = 5e9;
+
+/**
+ * The ops the workload would have done natively from `fromNs` to `toNs` (the rate integrated over
+ * the load wave, Simpson's rule), for NAT%: actual ops over the same interval against these.
+ */
+export function nativeOpsBetween(p: WorkloadProfile, tasks: number, cpus: number, c: NativeCycle, fromNs: number, toNs: number): number {
+  const dt = toNs - fromNs;
+  if (dt <= 0) return 0;
+  if (p.wavePeriodS <= 0) return (nativeOpsRate(p, tasks, cpus, c, 1) * dt) / NS_PER_S;
+  const n = 2 * Math.max(1, Math.ceil(dt / (2 * WAVE_STEP_NS)));
+  const h = dt / n;
+  let sum = 0;
+  for (let i = 0; i <= n; i++) {
+    const w = i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2;
+    sum += w * nativeOpsRate(p, tasks, cpus, c, loadWave(p, fromNs + i * h));
+  }
+  return ((sum * h) / 3) / NS_PER_S;
 }

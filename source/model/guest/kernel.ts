@@ -35,7 +35,7 @@ import type { CpuEventSink } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
 import type { TaskWakeSink } from './task.js';
-import { WORKLOADS, taskCount } from './workloads.js';
+import { WORKLOADS, loadWave, taskCount } from './workloads.js';
 import type { WorkloadName, WorkloadProfile } from './workloads.js';
 
 /** What the guest kernel needs from the hypervisor. */
@@ -518,8 +518,7 @@ export class GuestKernel implements CpuEventSink, TaskWakeSink {
     const now = this.hv.queue.now;
     let think = 0;
     if (p.thinkMs > 0) {
-      const wave = p.wavePeriodS > 0 ? 1 - p.waveDepth * Math.sin((2 * Math.PI * now) / (p.wavePeriodS * NS_PER_S)) : 1;
-      think = this.rng.exp(p.thinkMs * NS_PER_MS) * wave;
+      think = this.rng.exp(p.thinkMs * NS_PER_MS) * loadWave(p, now);
     }
     const ioNs = price.ioWaitUs * NS_PER_US;
     t.waitNs = think + ioNs;

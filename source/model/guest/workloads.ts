@@ -12,6 +12,7 @@
  * from about 19,000 events to about 10,000). The context switches a batch stands for are
  * counted from its `ctxsw` ops, so vmstat's cs does not depend on the batch size either.
  */
+import { NS_PER_S } from '../clock.js';
 import type { OpKind } from '../modes.js';
 
 export type WorkloadName = 'idle' | 'cpu' | 'build' | 'db' | 'web' | 'io';
@@ -161,6 +162,14 @@ export const WORKLOADS: Record<WorkloadName, WorkloadProfile> = {
     lockFraction: 0.03,
   },
 };
+
+/**
+ * The load wave's factor on think time at `nowNs` (a web server's traffic comes and goes): 1 for a
+ * workload without one; below 1 (less thinking, more requests) at the wave's crest.
+ */
+export function loadWave(p: WorkloadProfile, nowNs: number): number {
+  return p.wavePeriodS > 0 ? 1 - p.waveDepth * Math.sin((2 * Math.PI * nowNs) / (p.wavePeriodS * NS_PER_S)) : 1;
+}
 
 export function isWorkloadName(s: string): s is WorkloadName {
   return (WORKLOAD_NAMES as readonly string[]).includes(s);
