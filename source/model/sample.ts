@@ -439,9 +439,9 @@ function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, 
   let cpuNs = 0;
   let online = 0;
   const vcpus = d.vcpus;
+  const sched = host.scheduler;
   for (let i = 0; i < vcpus.length; i++) {
     const v = vcpus[i]!;
-    const info = host.scheduler.info(v);
     const b = o + DomainSlot.Vcpus + i * VcpuSlot.Slots;
     v.writeRunstateNs(now, f, b + VcpuSlot.Running);
     cpuNs += f[b + VcpuSlot.Running]!;
@@ -450,8 +450,8 @@ function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, 
     f[b + VcpuSlot.Up] = v.up ? 1 : 0;
     f[b + VcpuSlot.State] = v.state;
     f[b + VcpuSlot.Processor] = v.processor;
-    f[b + VcpuSlot.Credit] = info.credit;
-    f[b + VcpuSlot.Priority] = priorityIndex(info.priority);
+    f[b + VcpuSlot.Credit] = sched.credit(v);
+    f[b + VcpuSlot.Priority] = priorityIndex(sched.priority(v));
   }
   const m = k.memory;
   const ds = k.profile.datasetMiB * 1024;

@@ -20,7 +20,7 @@ const command = fc.oneof(
 const step = fc.record({ cmd: command, waitMs: fc.integer({ min: 0, max: 1500 }) });
 
 describe('no sequence of commands breaks the model', () => {
-  it('keeps runstates summing to elapsed time, memory within host and maxmem, domain IDs unique', () => {
+  it('keeps runstates summing to elapsed time, memory within host and maxmem, domain IDs unique, task counts exact', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
         const host = hostWith(
@@ -47,6 +47,9 @@ describe('no sequence of commands breaks the model', () => {
             expect(d.memKiB).toBeGreaterThan(0);
             for (const v of d.vcpus) expect(v.runstateNs.reduce((x, y) => x + y, 0)).toBe(host.now - host.domain(d.id)!.createdNs);
             expect(d.mem.freeKiB).toBeGreaterThanOrEqual(0);
+            // vmstat's r and b are kept as counts: they equal the tasks in those states.
+            const k = host.domain(d.id)!.kernel;
+            expect([k.runnableTasks(), k.blockedTasks()]).toEqual([k.tasks.filter((t) => t.state === 'R').length, k.tasks.filter((t) => t.state === 'D').length]);
           }
           expect(used).toBeLessThanOrEqual(host.totalKiB);
           expect(s.domains[0]!.id).toBe(0);

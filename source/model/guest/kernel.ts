@@ -34,7 +34,7 @@ import { CpuEvent, GuestCpu, Stat } from './guest-cpu.js';
 import type { CpuEventSink } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
-import type { TaskWakeSink } from './task.js';
+import type { TaskState, TaskWakeSink } from './task.js';
 import { WORKLOADS, loadWave, taskCount } from './workloads.js';
 import type { WorkloadName, WorkloadProfile } from './workloads.js';
 
@@ -123,6 +123,9 @@ export class GuestKernel implements CpuEventSink, TaskWakeSink {
   /** Domain-0 only: backend threads asleep waiting for work, lowest pid first. */
   private readonly idleBackends: Task[] = objectArray<Task>();
   private priceHit = -1;
+  /** Tasks now in state R and in state D (kept by taskStateChanged). */
+  private nRunnable = 0;
+  private nBlocked = 0;
 
   constructor(
     readonly dom: Domain,
@@ -873,15 +876,20 @@ export class GuestKernel implements CpuEventSink, TaskWakeSink {
     return this.time.clockOffsetNs(nowNs);
   }
 
+  /** Tasks in state R (vmstat's r, part of the load average). Tasks leave the list only asleep (see reap). */
   runnableTasks(): number {
-    let n = 0;
-    for (const t of this.tasks) if (t.state === 'R') n++;
-    return n;
+    return this.nRunnable;
   }
 
+  /** Tasks in state D, waiting on disk (vmstat's b). */
   blockedTasks(): number {
-    let n = 0;
-    for (const t of this.tasks) if (t.state === 'D') n++;
-    return n;
+    return this.nBlocked;
+  }
+
+  taskStateChanged(from: TaskState, to: TaskState): void {
+    if (from === 'R') this.nRunnable--;
+    else if (from === 'D') this.nBlocked--;
+    if (to === 'R') this.nRunnable++;
+    else if (to === 'D') this.nBlocked++;
   }
 }

@@ -13,13 +13,15 @@ export type TaskState = 'R' | 'S' | 'D';
  */
 export type TaskKind = 'workload' | 'hog' | 'sleeper';
 
-/** What handles a task's wake-up (its sleep or I/O ended): its kernel. */
+/** What handles a task's wake-up (its sleep or I/O ended) and keeps count of its states: its kernel. */
 export interface TaskWakeSink {
   taskWoke(t: Task): void;
+  /** The task's state went from `from` to `to` (vmstat's r and b are these counts). */
+  taskStateChanged(from: TaskState, to: TaskState): void;
 }
 
 export class Task implements EventTarget {
-  state: TaskState = 'S';
+  private st: TaskState = 'S';
   /** CPU it last ran on (guest CPU index). */
   cpu: number;
   /** CPU work left in the current burst, ns. */
@@ -65,6 +67,18 @@ export class Task implements EventTarget {
     private readonly sink: TaskWakeSink,
   ) {
     this.cpu = cpu;
+  }
+
+  get state(): TaskState {
+    return this.st;
+  }
+
+  /** Every change is counted by the kernel, so reading vmstat's r and b walks no task list. */
+  set state(to: TaskState) {
+    const from = this.st;
+    if (from === to) return;
+    this.st = to;
+    this.sink.taskStateChanged(from, to);
   }
 
   /** Its wake event (the task is its own event target: see EventTarget). */

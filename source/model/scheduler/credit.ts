@@ -14,7 +14,7 @@ import type { Domain } from '../domain.js';
 import type { PCpu } from '../pcpu.js';
 import { PRI_BOOST, PRI_IDLE, PRI_OVER, PRI_UNDER, Runstate } from '../vcpu.js';
 import type { VCpu } from '../vcpu.js';
-import type { SchedHooks, Scheduler, VcpuSchedInfo } from './scheduler.js';
+import type { SchedHooks, Scheduler } from './scheduler.js';
 
 export const CSCHED_DEFAULT_WEIGHT = 256;
 export const CSCHED_TICKS_PER_TSLICE = 3;
@@ -209,16 +209,19 @@ export class CreditScheduler implements Scheduler {
     this.dCap[dom.schedSlot] = cap;
   }
 
-  info(v: VCpu): VcpuSchedInfo {
+  credit(v: VCpu): number {
+    return Math.round(this.vCredit[v.schedSlot]!);
+  }
+
+  priority(v: VCpu): string {
     const pri = this.vPri[v.schedSlot]!;
-    const priority = this.vParked[v.schedSlot] === 1
+    return this.vParked[v.schedSlot] === 1
       ? 'PARKED'
       : pri === PRI_BOOST
         ? 'BOOST'
         : pri === PRI_UNDER
           ? 'UNDER'
           : 'OVER';
-    return { credit: Math.round(this.vCredit[v.schedSlot]!), priority };
   }
 
   /** csched_schedule: pick what runs next on `p`. */

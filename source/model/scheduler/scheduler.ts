@@ -15,11 +15,6 @@ export interface SchedHooks {
   stopping(v: VCpu, nowNs: number): void;
 }
 
-export interface VcpuSchedInfo {
-  readonly credit: number;
-  readonly priority: string;
-}
-
 export interface Scheduler {
   /** Boot banner name, e.g. "SMP Credit Scheduler". */
   readonly name: string;
@@ -39,5 +34,8 @@ export interface Scheduler {
   /** The domain is being destroyed: its vCPUs (already asleep) leave the scheduler. */
   removeDomain(dom: Domain): void;
   setParams(dom: Domain, weight: number, cap: number): void;
-  info(v: VCpu): VcpuSchedInfo;
+  /** `v`'s credit as xl shows it (whole credits). Read for every vCPU at every sample: allocates nothing. */
+  credit(v: VCpu): number;
+  /** `v`'s priority class by name (BOOST, UNDER, OVER, PARKED): a constant string. */
+  priority(v: VCpu): string;
 }
