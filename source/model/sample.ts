@@ -258,6 +258,9 @@ interface DomainMeta {
   readonly opUnit: string;
   /** Each vCPU's hard affinity, or null when none has one. */
   readonly affinities: readonly (readonly number[] | null)[] | null;
+  /** Its config's network and disk devices (fixed for the domain's life): counted once, not read from the spec at every sample. */
+  readonly nets: number;
+  readonly vbds: number;
   /** The sampler's own memo and running total (see nativeOpsDone); readers never see them. */
   native: NativeMemo | null;
   nativeAtNs: number;
@@ -286,7 +289,19 @@ function domainMeta(d: Domain, last: DomainMeta | undefined, nowNs: number): Dom
       affinities[i] = a;
     }
   }
-  return { id: d.id, name: d.name, mode: d.mode, workload, opUnit, affinities, native: mine?.native ?? null, nativeAtNs: mine?.nativeAtNs ?? nowNs, nativeDone: mine?.nativeDone ?? 0 };
+  return {
+    id: d.id,
+    name: d.name,
+    mode: d.mode,
+    workload,
+    opUnit,
+    affinities,
+    nets: d.spec.vifs.length,
+    vbds: d.spec.disks.length,
+    native: mine?.native ?? null,
+    nativeAtNs: mine?.nativeAtNs ?? nowNs,
+    nativeDone: mine?.nativeDone ?? 0,
+  };
 }
 
 class PackedDomain implements DomainSample {
@@ -496,8 +511,8 @@ function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, 
   f[o + DomainSlot.NetRxKiB] = k.netRxKiB;
   f[o + DomainSlot.VbdRdReqs] = k.vbdRdReqs;
   f[o + DomainSlot.VbdWrReqs] = k.vbdWrReqs;
-  f[o + DomainSlot.Nets] = d.spec.vifs.length;
-  f[o + DomainSlot.Vbds] = d.spec.disks.length;
+  f[o + DomainSlot.Nets] = meta.nets;
+  f[o + DomainSlot.Vbds] = meta.vbds;
   f[o + DomainSlot.ClockOffsetNs] = k.clockOffsetNs(now);
   f[o + DomainSlot.ConsoleSeq] = k.console.total;
   f[o + DomainSlot.UserNs] = prof.userNs;
