@@ -321,9 +321,15 @@ function compareScreen(input: LayoutInput, out: Line[], ids: readonly number[], 
       const name = sanitize(r.sample.name);
       const cpu = r.rates.cpuPct.toFixed(0);
       const st = r.rates.guestStPct?.toFixed(0);
-      const long = `${name} thinks it is ${busy}% busy; Xen gave it ${cpu}% of a pCPU${r.sample.seesSteal ? ` and it knows ${st}% was stolen` : ' and it cannot see the rest was stolen'}`;
-      const short = `${name} thinks ${busy}% busy, got ${cpu}% of a pCPU, ${r.sample.seesSteal ? `knows ${st}% stolen` : 'cannot see steal'}`;
-      const says = long.length + 2 <= cols ? long : short;
+      // Both sides in one unit, % of one CPU (as xentop's CPU%): vmstat's us+sy is a share of all
+      // the guest's CPUs, so a 4-vCPU guest 20 % busy used 80 % of a CPU, which is what Xen gave it.
+      const n = Math.max(1, r.sample.vcpusOnline);
+      const used = busy * n;
+      const of = n > 1 ? ` (${busy}% busy on ${n} vCPUs)` : '';
+      const long = `${name} thinks it used ${used}% of a CPU${of}; Xen gave it ${cpu}% of a pCPU${r.sample.seesSteal ? ` and it knows ${st}% was stolen` : ' and it cannot see the rest was stolen'}`;
+      const short = `${name} thinks it used ${used}% of a CPU, got ${cpu}%, ${r.sample.seesSteal ? `knows ${st}% stolen` : 'cannot see steal'}`;
+      // The same form for every guest on the screen: the sentence (wrapped) from 100 columns, the short one below.
+      const says = cols >= 100 ? long : short;
       wrapText(says, cols, '  ', '    ').forEach((text, i) => out.push({ key: `cs${r.sample.id}.${i}`, text }));
     }
   }
