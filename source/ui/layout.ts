@@ -51,7 +51,14 @@ export interface LayoutInput {
   readonly color: boolean;
   readonly warnings: number;
   /** Console of a domain: its last `n` lines before skipping `back` from the end, and its total. */
-  readonly console: (id: number, n: number, back: number) => { lines: readonly ConsoleLine[]; total: number; device: string; input?: string | null };
+  readonly console: (id: number, n: number, back: number) => {
+    lines: readonly ConsoleLine[];
+    total: number;
+    device: string;
+    input?: string | null;
+    /** The OS on the console when it runs no login shell there (a Windows guest's COM1 has EMS's SAC); absent for Linux. */
+    noShell?: string;
+  };
   /** A scenario being played: its caption bar. */
   readonly scenario?: ScenarioBar | null;
   /** False while time travelling; the history kept spans historyFrom..historyTo (ns). */
@@ -485,7 +492,13 @@ export function layout(input: LayoutInput): Line[] {
   const cursorRow = state.consoleBack === 0 && con.input !== undefined && con.input !== null;
   const shownLines = cursorRow ? con.lines.slice(con.lines.length >= conRows ? 1 : 0) : con.lines;
   const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
-  const conTitle = focused ? `[terminal: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]` : '(Tab: log in / type here)';
+  const conTitle = con.noShell !== undefined
+    ? focused
+      ? `[${sanitize(s.name)} runs ${con.noShell}: no login shell here; Ctrl+] leaves]`
+      : `(${con.noShell}: no login shell)`
+    : focused
+      ? `[terminal: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]`
+      : '(Tab: log in / type here)';
   out.push({ key: 'con', text: ` console ${con.device}   ${conTitle}   ${where}`.padEnd(cols).slice(0, cols), inverse: true });
   const lineRows = cursorRow ? conRows - 1 : conRows;
   const wrapped = lineRows > 0 ? consoleLines(shownLines, cols).slice(-lineRows) : [];

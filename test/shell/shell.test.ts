@@ -91,6 +91,26 @@ describe('login and shell', () => {
     expect(host.domains().map((d) => d.kernel.hostname)).toEqual(['xenhost', 'web01']);
   });
 
+  it("a Windows guest's serial console shows EMS's SAC, not a Linux boot log, and has no login shell", () => {
+    const host = hostWith([spec({ name: 'win', mode: 'full', guestOs: 'windows' })]);
+    host.advance(2 * NS_PER_S);
+    const d = host.domains().find((x) => x.name === 'win')!;
+    const log = d.kernel.console.all();
+    expect(log.map((l) => l.text)).toEqual([
+      'Computer is booting, SAC started and initialized.',
+      '',
+      'Use the "ch -?" command for information about using channels.',
+      'Use the "?" command for general help.',
+      '',
+      'SAC>',
+      'EVENT: The CMD command is now available.',
+      'SAC>',
+    ]);
+    // Written to the terminal by a program, so shown without the kernel log's timestamps.
+    expect(log.every((l) => l.tty)).toBe(true);
+    expect(shellFor(host, d).inputLine).toBeNull();
+  });
+
   it('Ctrl+C interrupts a running command and the prompt comes back', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { sh } = login(host, 'g');

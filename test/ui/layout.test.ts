@@ -53,6 +53,17 @@ describe('time travel', () => {
   });
 });
 
+describe('console pane title', () => {
+  it('offers a login only where there is a login shell', () => {
+    const title = (over: Partial<LayoutInput>): string => layout(input(over)).find((x) => x.key === 'con')!.text;
+    expect(title({})).toContain('(Tab: log in / type here)');
+    const win: LayoutInput['console'] = () => ({ lines: [], total: 0, device: 'ttyS0', input: null, noShell: 'Windows' });
+    expect(title({ console: win })).toContain('(Windows: no login shell)');
+    expect(title({ console: win })).not.toContain('log in');
+    expect(title({ console: win, state: { ...initialViewState(3, 1000), focus: 'console' } })).toMatch(/\[\S+ runs Windows: no login shell here; Ctrl\+\] leaves\]/);
+  });
+});
+
 describe('compare screen', () => {
   it('puts the guest\'s own view beside Xen\'s for each marked guest', () => {
     const h = views();

@@ -28,8 +28,7 @@ function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
 }
 
-function kernelBanner(c: BootContext): string {
-  if (c.spec.guestOs === 'windows') return 'Windows Boot Manager: starting Windows Server 2019 (build 17763)';
+function kernelBanner(): string {
   return `Linux version ${LINUX_RELEASE} ${LINUX_BUILT_BY}) ${LINUX_BUILD}`;
 }
 
@@ -49,7 +48,7 @@ function smpLines(c: BootContext, at: number): Line[] {
 function pvLines(c: BootContext): Line[] {
   const memTop = c.memKiB * 1024 - 1;
   const lines: Line[] = [
-    [0, kernelBanner(c)],
+    [0, kernelBanner()],
     [0, 'Command line: root=/dev/xvda1 ro console=hvc0'],
     [0, 'ACPI in unprivileged domain disabled'],
     [0, 'Released 0 page(s)'],
@@ -88,7 +87,7 @@ function pvLines(c: BootContext): Line[] {
 function hvmFirmware(c: BootContext): Line[] {
   const major = c.xenVersion.split('.').slice(0, 2).join('.');
   return [
-    [0, kernelBanner(c)],
+    [0, kernelBanner()],
     [0, `Command line: root=/dev/sda1 ro console=ttyS0,115200`],
     [0, `DMI: Xen HVM domU, BIOS ${major} 08/24/2006`],
     [0, 'Hypervisor detected: Xen HVM'],
@@ -160,7 +159,27 @@ export function procVersion(): string {
   return `Linux version ${LINUX_RELEASE} ${LINUX_BUILT_BY}, GNU ld (GNU Binutils for Debian) 2.40) ${LINUX_BUILD} (${LINUX_BUILD_DATE})`;
 }
 
+/**
+ * What a Windows guest writes to its serial port (ttyS0, COM1): nothing of its boot, which goes to
+ * the screen, but with Emergency Management Services on (bcdedit /ems on, as headless servers
+ * are set up) the Special Administration Console starts on it and waits at its prompt. The
+ * firmware's messages go to Xen's own log, not to the guest's COM1.
+ */
+function windowsSerialLines(): Line[] {
+  return [
+    [700000, 'Computer is booting, SAC started and initialized.'],
+    [700010, ''],
+    [700020, 'Use the "ch -?" command for information about using channels.'],
+    [700030, 'Use the "?" command for general help.'],
+    [700040, ''],
+    [700050, 'SAC>'],
+    [950000, 'EVENT: The CMD command is now available.'],
+    [950010, 'SAC>'],
+  ];
+}
+
 export function bootLog(c: BootContext): Line[] {
+  if (c.spec.guestOs === 'windows') return windowsSerialLines();
   const lines = c.mode === 'pv' ? pvLines(c) : c.mode === 'hybrid' ? hybridLines(c) : fullLines(c);
   if (c.spec.guestOs === 'linux') {
     lines.push(

@@ -180,9 +180,14 @@ export class GuestKernel implements CpuEventSink, TaskWakeSink {
       memKiB: this.dom.memKiB,
       hostname: this.hostname,
     });
+    // A Linux kernel's boot messages are its log (dmesg); what a Windows guest writes to its serial
+    // port is a program's output on the terminal (EMS's SAC), not a kernel log.
+    const tty = spec.guestOs === 'windows';
     for (const [us, text] of lines) {
       q.schedule(now + us * NS_PER_US, EventPriority.Guest, () => {
-        if (!this.dead) this.printk(text);
+        if (this.dead) return;
+        if (tty) this.ttyWrite(text);
+        else this.printk(text);
       });
     }
     q.schedule(now + BOOT_DONE_NS, EventPriority.Guest, () => {
