@@ -294,6 +294,10 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         apply({ type: 'history', atNs: null });
         continue;
       }
+      if (s.filter !== '' && charName === 'escape') {
+        apply({ type: 'clearFilter' });
+        continue;
+      }
       const b = bindingFor(charName);
       if (b === undefined) continue;
       // While help is open, the moving keys scroll it (it is taller than a small terminal).

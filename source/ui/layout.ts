@@ -216,7 +216,7 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   const inConsole = input.state.focus === 'console';
   const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;
   const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
-  const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}"  ` : '';
+  const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}" (Esc clears)  ` : '';
   const lead = filter + warn + (inConsole ? 'typing goes to the guest  ' : '');
   return { key: 'bar', text: (lead + fitKeys(table, cols - lead.length)).slice(0, cols).padEnd(cols), inverse: true };
 }

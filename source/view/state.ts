@@ -82,6 +82,8 @@ export type ViewAction =
   | { readonly type: 'promptOpen'; readonly kind: PromptKind; readonly text: string }
   | { readonly type: 'promptInput'; readonly text: string }
   | { readonly type: 'promptCancel' }
+  /** Esc on the list with a filter applied (k9s): the whole list again. */
+  | { readonly type: 'clearFilter' }
   | { readonly type: 'promptSubmit' }
   | { readonly type: 'historyMove'; readonly by: number }
   | { readonly type: 'message'; readonly message: Message | null }
@@ -183,6 +185,9 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
     case 'promptCancel':
       if (d.prompt?.kind === 'filter') d.filter = '';
       d.prompt = null;
+      return;
+    case 'clearFilter':
+      d.filter = '';
       return;
     case 'promptSubmit': {
       if (d.prompt === null) return;

@@ -100,6 +100,12 @@ describe('<App>', () => {
     const f = await until(r.lastFrame, (x) => x.includes('Filter: bet_'));
     expect(f.split('\n').some((l) => l.startsWith('alpha '))).toBe(false);
     expect(f.split('\n').some((l) => l.startsWith('beta '))).toBe(true);
+    // Enter keeps it (the key bar says so); Esc on the list then clears it, as in k9s.
+    r.stdin.write('\r');
+    await until(r.lastFrame, (x) => x.includes('filter "bet" (Esc clears)') && !x.includes('Filter: '));
+    r.stdin.write('\x1b');
+    const all = await until(r.lastFrame, (x) => !x.includes('filter "bet"'));
+    expect(all.split('\n').some((l) => l.startsWith('alpha '))).toBe(true);
   });
 
   it('pauses with Space', async () => {

@@ -300,6 +300,6 @@ describe('layout', () => {
     const head = l.findIndex((x) => x.key === 'head');
     expect(l[head + 1]!.text.startsWith('web01')).toBe(true);
     expect(l.some((x) => x.text.startsWith('legacy'))).toBe(false);
-    expect(l[l.length - 1]!.text.startsWith('filter "web"  ')).toBe(true);
+    expect(l[l.length - 1]!.text.startsWith('filter "web" (Esc clears)  ')).toBe(true);
   });
 });
