@@ -395,7 +395,7 @@ export function layout(input: LayoutInput): Line[] {
   const sorted = visibleRows(view, state);
   const colsShown = visibleColumns(cols, SPARK + 1);
   const sortHead = COLUMNS[state.sortIdx]!.head;
-  out.push({ key: 'head', text: `${headerLine(colsShown, sortHead, state.reverse)} ${'CPU'.padEnd(SPARK)}`.slice(0, cols).padEnd(cols), inverse: true });
+  out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(SPARK)).slice(0, cols).padEnd(cols), inverse: true });
 
   const listRows = listHeight(rows, sorted.length);
   let selIdx = 0;

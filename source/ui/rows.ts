@@ -66,13 +66,29 @@ const fit = (s: string, w: number, left = false): string => (s.length > w ? s.sl
 
 // The list's lines are built with loops, not map callbacks: a closure made afresh each refresh
 // loses its compiled code at every major GC, and the helper threads compile it again.
-export function headerLine(cols: readonly Column[], sortHead: string, reverse: boolean): string {
+/**
+ * The table's header, then `tail` (the sparkline's heading) after one more separator. The sort
+ * column's head carries the arrow (↓, or ↑ reversed) right after it; a head that fills its column
+ * (CPU(%), ST(%), WAIT%, ...) puts it in the separator that follows, so no column ever loses it.
+ */
+export function headerLine(cols: readonly Column[], sortHead: string, reverse: boolean, tail = ''): string {
+  const arrow = reverse ? '↑' : '↓';
   let s = '';
+  let carry = '';
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
-    s += (i > 0 ? ' ' : '') + fit(c.head === sortHead ? `${c.head}${reverse ? '↑' : '↓'}` : c.head, c.width, c.left);
+    let head = c.head;
+    if (head === sortHead) {
+      if (head.length < c.width) head += arrow;
+      else carry = arrow;
+    }
+    s += fit(head, c.width, c.left);
+    if (i < cols.length - 1 || tail !== '') {
+      s += carry !== '' ? carry : ' ';
+      carry = '';
+    }
   }
-  return s;
+  return s + tail;
 }
 
 export function rowLine(cols: readonly Column[], r: DomainRow): string {

@@ -294,6 +294,18 @@ describe('layout', () => {
     expect(bar.endsWith('-w 512 -c 50_')).toBe(true);
   });
 
+  it('marks the sort column in the header, whichever it is, even when its head fills its width', () => {
+    for (let i = 0; i < COLUMNS.length; i++) {
+      for (const reverse of [false, true]) {
+        const st = { ...initialViewState(3, 1000), sortIdx: i, reverse };
+        const head = layout(input({ state: st, cols: 130 })).find((x) => x.key === 'head')!.text;
+        expect(head).toContain(`${COLUMNS[i]!.head}${reverse ? '↑' : '↓'}`);
+        expect(head.match(/[↑↓]/g)).toHaveLength(1);
+        expect(head.length).toBe(130);
+      }
+    }
+  });
+
   it('filters the list and says so in the key bar', () => {
     const st = { ...initialViewState(3, 1000), filter: 'web' };
     const l = layout(input({ state: st }));
