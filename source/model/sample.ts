@@ -267,7 +267,7 @@ interface DomainMeta {
   nativeDone: number;
 }
 
-/** Each host's last sample's metadata, in domain order: the next sample reuses it by position. */
+/** Each host's last sample's metadata, in domain order: the next sample reuses it by position (by ID when the list has changed). */
 const lastMetas = new WeakMap<Host, readonly DomainMeta[]>();
 
 function sameAffinities(a: DomainMeta['affinities'], vcpus: Domain['vcpus']): boolean {
@@ -562,10 +562,21 @@ export function sampleHost(host: Host): HostSample {
   const offsets = new Int32Array(doms.length);
   const metas: DomainMeta[] = [];
   const last = lastMetas.get(host);
+  // Usually a domain is where it was; when one before it has gone (or come), find it by ID, so
+  // what its metadata carries (the native-ops running total) follows it.
+  let lastById: Map<number, DomainMeta> | null = null;
   let o = 0;
   for (let i = 0; i < doms.length; i++) {
     const d = doms[i]!;
-    const meta = domainMeta(d, last?.[i], host.now);
+    let prev = last?.[i];
+    if (last !== undefined && prev?.id !== d.id) {
+      if (lastById === null) {
+        lastById = new Map();
+        for (const m of last) lastById.set(m.id, m);
+      }
+      prev = lastById.get(d.id);
+    }
+    const meta = domainMeta(d, prev, host.now);
     sampleDomain(host, d, meta, f, o);
     offsets[i] = o;
     metas.push(meta);

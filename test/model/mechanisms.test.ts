@@ -212,3 +212,24 @@ describe('throughput against native (NAT%)', () => {
     }
   });
 });
+
+describe('NAT% across changes to the domain list', () => {
+  it('keeps a guest NAT% through the refresh after a domain before it in the list is destroyed', () => {
+    const host = hostWith([spec({ name: 'gone', workload: 'idle' }), spec({ name: 'web', workload: 'web', vcpus: 2, memoryMiB: 2048, maxmemMiB: 2048 })], { pcpus: 8 });
+    host.advance(30 * NS_PER_S);
+    let prev = sampleHost(host);
+    host.advance(5 * NS_PER_S);
+    let cur = sampleHost(host);
+    const before = deriveHost(prev, cur).rows.find((r) => r.sample.name === 'web')!.rates!.nativePct;
+    expect(before).toBeGreaterThan(50);
+    runCommand(host, 'destroy gone');
+    prev = cur;
+    host.advance(5 * NS_PER_S);
+    cur = sampleHost(host);
+    // web moved up a place in the list; its native total must follow it.
+    const after = deriveHost(prev, cur).rows.find((r) => r.sample.name === 'web')!.rates!.nativePct;
+    expect(after).not.toBeNull();
+    expect(after!).toBeGreaterThan(50);
+    expect(after!).toBeLessThan(110);
+  });
+});
