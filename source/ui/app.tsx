@@ -74,7 +74,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const [state, dispatch] = useReducer(reduceView, undefined, () => ({
     ...initialViewState(speedIndex(initialSpeed), refreshMs),
     contrast,
-    message: warnings.length > 0 ? { title: `guest configs: ${warnings.length} not loaded (the other guests booted)`, lines: [...warnings], error: true, wrap: true } : null,
+    message: warnings.length > 0 ? { title: `guest configs: ${warnings.length} problem${warnings.length === 1 ? '' : 's'} (whatever else loaded is running)`, lines: [...warnings], error: true, wrap: true } : null,
   }));
   // Keys can arrive before React re-registers the input handler with the new state; the ref
   // always holds the state after the last key, so each key acts on what the previous one left.

@@ -58,7 +58,7 @@ describe('<App>', () => {
     const host = hostWith([spec({ name: 'alpha', workload: 'cpu' })]);
     const problem = "guests/bad.cfg:2:10: unexpected '(': xl.cfg is not Python: xl no longer accepts Python code in configs, only `key = value`";
     const r = render(<App host={host} refreshMs={60_000} initialSpeed={1} color={false} warnings={[problem]} />);
-    const f = await until(r.lastFrame, (x) => x.includes('guest configs: 1 not loaded'));
+    const f = await until(r.lastFrame, (x) => x.includes('guest configs: 1 problem (whatever else loaded is running)'));
     // Wrapped at the screen's width rather than cut: every word is there.
     const box = f.split('\n').slice(f.split('\n').findIndex((l) => l.includes('guest configs:')) + 1).join(' ').replace(/ +/g, ' ');
     expect(box).toContain(problem);
