@@ -19,7 +19,7 @@ import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
 import { toAscii } from './charset.js';
-import { helpLines, helpPage, historyUpTo, layout, listHeight, visibleRows } from './layout.js';
+import { helpLines, helpPage, historyUpTo, layout, listColumns, listHeight, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
 import { useDriver } from './use-driver.js';
@@ -98,6 +98,17 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     return (list.find((r) => r.sample.id === s.selectedId) ?? list[0])?.sample.id ?? s.selectedId;
   };
 
+  /** The next column the list shows, going `by` (+1/-1) from `idx`: the ones a narrow terminal drops are skipped, so the sort column is always on screen. */
+  const nextShownColumn = (idx: number, by: 1 | -1): number => {
+    const shown = new Set(listColumns(cols).map((c) => c.head));
+    let i = idx;
+    for (let n = 0; n < COLUMNS.length; n++) {
+      i = (i + by + COLUMNS.length) % COLUMNS.length;
+      if (shown.has(COLUMNS[i]!.head)) return i;
+    }
+    return idx;
+  };
+
   const run = (c: Command, s: ViewState): ViewAction | 'quit' | null => {
     const list = visibleRows(view, s);
     const idx = Math.max(0, list.findIndex((r) => r.sample.id === s.selectedId));
@@ -115,8 +126,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'home': return select(0);
       case 'end': return select(list.length - 1);
       case 'focus': return { type: 'focusNext' };
-      case 'sortNext': return { type: 'sort', idx: (s.sortIdx + 1) % COLUMNS.length };
-      case 'sortPrev': return { type: 'sort', idx: (s.sortIdx + COLUMNS.length - 1) % COLUMNS.length };
+      case 'sortNext': return { type: 'sort', idx: nextShownColumn(s.sortIdx, 1) };
+      case 'sortPrev': return { type: 'sort', idx: nextShownColumn(s.sortIdx, -1) };
       case 'reverse': return { type: 'reverse' };
       case 'filter': return { type: 'promptOpen', kind: 'filter', text: s.filter };
       case 'delay': return { type: 'promptOpen', kind: 'delay', text: '' };

@@ -29,6 +29,7 @@ import {
   visibleColumns,
   vmstatLine,
 } from './rows.js';
+import type { Column } from './rows.js';
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
@@ -141,6 +142,9 @@ function sortRows(view: HostView, state: ViewState): DomainRow[] {
   for (const r of view.rows) if (matchesTerms(terms, r.sample.name, r.sample.modeLabel)) rows.push(r);
   return rows.sort(COMPARATORS[state.sortIdx]![state.reverse ? 1 : 0]!);
 }
+
+/** The VM list's columns at a terminal width (narrower terminals drop some, see DROP_ORDER). */
+export const listColumns = (cols: number): readonly Column[] => visibleColumns(cols, SPARK + 1);
 
 export function listHeight(rows: number, count: number): number {
   return Math.max(3, Math.min(count, Math.floor((rows - 1) * 0.3)));
@@ -393,7 +397,7 @@ export function layout(input: LayoutInput): Line[] {
     .forEach((text, i) => out.push({ key: `m${i}`, text: text.slice(0, cols), ...(color ? { color: 'green' } : {}) }));
 
   const sorted = visibleRows(view, state);
-  const colsShown = visibleColumns(cols, SPARK + 1);
+  const colsShown = listColumns(cols);
   const sortHead = COLUMNS[state.sortIdx]!.head;
   out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(SPARK)).slice(0, cols).padEnd(cols), inverse: true });
 

@@ -82,6 +82,26 @@ describe('<App>', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
   });
 
+  it('sorts only by columns on screen: s skips the ones a narrow terminal drops', async () => {
+    const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
+    // ink-testing-library's terminal is 100 columns: NAT% is dropped there.
+    const r = render(<App host={host} refreshMs={60_000} initialSpeed={1} color={false} warnings={[]} />);
+    const seen: string[] = [];
+    let f = await until(r.lastFrame, (x) => x.includes('NAME↓'));
+    expect(f).not.toContain('NAT%');
+    for (let i = 0; i < 14; i++) {
+      const before = f.split('\n').find((l) => l.includes('NAME') && l.includes('MODE'))!;
+      r.stdin.write('s');
+      f = await until(r.lastFrame, (x) => x.split('\n').find((l) => l.includes('NAME') && l.includes('MODE')) !== before);
+      const head = f.split('\n').find((l) => l.includes('NAME') && l.includes('MODE'))!;
+      const m = /(\S+?)[↓↑]/.exec(head);
+      expect(m).not.toBeNull();
+      seen.push(m![1]!);
+      if (m![1] === 'NAME') break;
+    }
+    expect(seen).toEqual(['ID', 'MODE', 'STATE', 'CPU(%)', 'ST(%)', 'WAIT%', 'MEM', 'TARGET', 'MAXMEM', 'VCPUS', 'OPS/s', 'NAME']);
+  });
+
   it('opens help with ? and closes it with Esc', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes('NAME'));
