@@ -145,7 +145,7 @@ export const enum DomainSlot {
   Stat, // 8 slots: /proc/stat's user nice system idle iowait irq softirq steal
   Interrupts = Stat + 8, CtxSwitches, RunnableTasks, BlockedTasks,
   Mem, // 8 slots, at MemSlot offsets
-  BiKiB = Mem + 8, BoKiB, OpsDone, NativeOps, NetTxKiB, NetRxKiB, VbdRdReqs, VbdWrReqs, Nets, Vbds,
+  BiKiB = Mem + 8, BoKiB, OpsDone, NativeOpsDone, NetTxKiB, NetRxKiB, VbdRdReqs, VbdWrReqs, Nets, Vbds,
   ClockOffsetNs, ConsoleSeq, UserNs, KernelNs, HvNs, Dom0Ns, SpinNs, Flags,
   Vcpus, // then VcpuSlot.Slots per vCPU
 }
@@ -275,7 +275,7 @@ function sameAffinities(a: DomainMeta['affinities'], vcpus: Domain['vcpus']): bo
   return a === null || a.length === vcpus.length;
 }
 
-/** `d`'s metadata: `last` (the previous sample's at the same position) if it is d's and still true. */
+/** `d`'s metadata: `last` (the previous sample's for d: at the same position, or found by ID) if it is d's and still true. */
 function domainMeta(d: Domain, last: DomainMeta | undefined, nowNs: number): DomainMeta {
   const workload = d.id === 0 ? 'backend' : d.kernel.profile.name;
   const opUnit = d.kernel.profile.opUnit;
@@ -396,7 +396,7 @@ class PackedDomain implements DomainSample {
     return this.f[this.o + DomainSlot.OpsDone]!;
   }
   get nativeOpsDone(): number {
-    return this.f[this.o + DomainSlot.NativeOps]!;
+    return this.f[this.o + DomainSlot.NativeOpsDone]!;
   }
   get netTxKiB(): number {
     return this.f[this.o + DomainSlot.NetTxKiB]!;
@@ -506,7 +506,7 @@ function sampleDomain(host: Host, d: Domain, meta: DomainMeta, f: Float64Array, 
   f[o + DomainSlot.BiKiB] = k.biKiB;
   f[o + DomainSlot.BoKiB] = k.boKiB;
   f[o + DomainSlot.OpsDone] = k.opsDone;
-  f[o + DomainSlot.NativeOps] = nativeOpsDone(d, meta, online, hit, now);
+  f[o + DomainSlot.NativeOpsDone] = nativeOpsDone(d, meta, online, hit, now);
   f[o + DomainSlot.NetTxKiB] = k.netTxKiB;
   f[o + DomainSlot.NetRxKiB] = k.netRxKiB;
   f[o + DomainSlot.VbdRdReqs] = k.vbdRdReqs;

@@ -200,7 +200,7 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
   const ops = cur.opUnit !== '' ? (cf[co + DomainSlot.OpsDone]! - pf[po + DomainSlot.OpsDone]!) / dtS : NaN;
   out[at + R.Ops] = ops;
   // Against what the workload would have done natively over the same interval (its load wave included).
-  const native = (cf[co + DomainSlot.NativeOps]! - pf[po + DomainSlot.NativeOps]!) / dtS;
+  const native = (cf[co + DomainSlot.NativeOpsDone]! - pf[po + DomainSlot.NativeOpsDone]!) / dtS;
   out[at + R.Native] = !Number.isNaN(ops) && native > 0 ? (ops / native) * 100 : NaN;
   out[at + R.CpuPct] = ((cf[co + DomainSlot.CpuNs]! - pf[po + DomainSlot.CpuNs]!) / dtNs) * 100;
   // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).
