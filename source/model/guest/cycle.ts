@@ -91,10 +91,6 @@ export function nativeOpsRate(p: WorkloadProfile, tasks: number, cpus: number, c
   return cyclesPerSec * p.opsPerCycle;
 }
 
-export function nativeOpsPerSec(p: WorkloadProfile, tasks: number, cpus: number, cacheHit: number, wave = 1): number {
-  return nativeOpsRate(p, tasks, cpus, nativeCycle(p, cacheHit), wave);
-}
-
 /** Simpson steps at most this far apart when a load wave is integrated (its period is minutes). */
 const WAVE_STEP_NS = 5e9;
 
