@@ -69,7 +69,7 @@ function speedIndex(speed: number): number {
 export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
-  // Guest configs that did not load are shown at once (the others booted); Esc closes the box,
+  // Problems with the guest configs are shown at once (whatever loaded is running); Esc closes the box,
   // the key bar keeps counting them, and they are on stderr at exit.
   const [state, dispatch] = useReducer(reduceView, undefined, () => ({
     ...initialViewState(speedIndex(initialSpeed), refreshMs),
