@@ -69,7 +69,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['m'], label: 'm', bar: 'Mode', help: 'switch the selected guest to the next mode, pv → hybrid → full (runs mode)', command: 'modeNext' },
   { keys: ['p'], label: 'p', bar: null, help: 'pause / unpause the selected guest (runs xl pause / unpause)', command: 'domPause' },
   { keys: ['P'], label: 'P', bar: 'Prof', help: 'profile: where CPU time went (guest, hypervisor, Domain-0 emulation) per domain', command: 'profile' },
-  { keys: ['h'], label: 'h', bar: 'Hist', help: 'history: step back through the last 10 simulated minutes (←/→ move, Esc: live)', command: 'history' },
+  { keys: ['h'], label: 'h', bar: 'Hist', help: 'history: step back through what is kept, up to 10 simulated minutes (less with hundreds of guests; ←/→ move, Esc: live)', command: 'history' },
   { keys: ['left'], label: '←', bar: null, help: 'in history: an earlier sample', command: 'older' },
   { keys: ['right'], label: '→', bar: null, help: 'in history: a later sample (past the newest: live)', command: 'newer' },
   { keys: ['.'], label: '.', bar: null, help: 'while paused: advance the simulation one refresh', command: 'step' },
