@@ -11,7 +11,7 @@ import { NS_PER_S } from '../model/clock.js';
 import { Host } from '../model/host.js';
 import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
-import { cycledGuests } from './fixture.js';
+import { CYCLED_HOST_ARGS, cycledGuests } from './fixture.js';
 import { firstFrameMs, keyLatencyMs, pctile, runDashboard, thousandGuests } from './dashboard.js';
 import type { DashboardFigures } from './dashboard.js';
 
@@ -154,7 +154,7 @@ async function dashboard(): Promise<void> {
     );
   show('(d) dashboard, demo guests, 120x40 pty, 1 s refresh, 30 s steady', await runDashboard(bin, [], 30), await firstFrameMs(bin, []));
   const dir = thousandGuests(1000);
-  const big = ['--guests', dir, '--pcpus', '64', '--host-mem', '1t'];
+  const big = ['--guests', dir, ...CYCLED_HOST_ARGS];
   show('(e) dashboard, 1,000 guests x 2 vCPUs on 64 pCPUs, 120x40 pty, 1 s refresh, 30 s steady', await runDashboard(bin, big, 30), await firstFrameMs(bin, big));
   const k = await keyLatencyMs(bin, big);
   console.log(`(e) scrolling 1,000 guests (j, and PgDn every tenth key): key to screen update median ${k.median.toFixed(1)} ms, p90 ${k.p90.toFixed(1)} ms, max ${k.max.toFixed(1)} ms`);

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pty from '@lydell/node-pty';
+import { cycledGuestTexts } from './fixture.js';
 
 export interface DashboardFigures {
   readonly firstFrameMs: number;
@@ -132,15 +133,11 @@ export function runDashboard(bin: string, args: string[], seconds: number): Prom
 }
 
 /** A folder of `n` guest configs with 2 vCPUs each, workloads and modes cycled. */
+/** The cycled fixture's configs (see fixture.ts) written to a folder for the dashboard to boot. */
 export function thousandGuests(n: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'paratop-guests-'));
   mkdirSync(dir, { recursive: true });
-  const workloads = ['idle', 'cpu', 'build', 'db', 'web', 'io'];
-  const types = ['type = "pv"', 'type = "pvh"', 'type = "hvm"\nxen_platform_pci = 0'];
-  for (let i = 0; i < n; i++) {
-    const name = `vm${String(i).padStart(4, '0')}`;
-    writeFileSync(join(dir, `${name}.cfg`), `name = "${name}"\n${types[i % 3]}\nmemory = 512\nvcpus = 2\nworkload = "${workloads[i % workloads.length]}"\n`);
-  }
+  for (const g of cycledGuestTexts(n)) writeFileSync(join(dir, g.file), g.text);
   return dir;
 }
 

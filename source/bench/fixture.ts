@@ -1,40 +1,31 @@
 /**
- * The benchmark's big host: `n` guests with 2 vCPUs each on 64 pCPUs and 1 TiB, modes and
- * workloads cycled (as the dashboard's 1,000-guest run), created but not yet run. Used by
- * `npm run bench` (b) and by scripts/ab-model.mjs, which builds it from two revisions.
+ * The benchmark's big host, defined once: `n` guests with 2 vCPUs each on 64 pCPUs and 1 TiB,
+ * modes and workloads cycled. `cycledGuestTexts` are the configs; the dashboard's 1,000-guest run
+ * (`npm run bench` (e)) boots them from files, and `cycledGuests` boots the same texts in process
+ * the way the dashboard does (bootHost: the same host options, Domain-0 and parsing), for bench (b)
+ * and scripts/ab-model.mjs. Created but not yet run.
  */
-import { Host } from '../model/host.js';
-import type { GuestSpec } from '../model/guest-spec.js';
-import { MODES } from '../model/modes.js';
-import { WORKLOAD_NAMES } from '../model/guest/workloads.js';
+import { bootHost } from '../boot.js';
+import type { GuestText } from '../config/load.js';
+import type { Host } from '../model/host.js';
+
+const WORKLOADS = ['idle', 'cpu', 'build', 'db', 'web', 'io'] as const;
+const TYPES = ['type = "pv"', 'type = "pvh"', 'type = "hvm"\nxen_platform_pci = 0'] as const;
+
+/** The host the 1,000-guest runs use: `--pcpus 64 --host-mem 1t`. */
+export const CYCLED_HOST_ARGS = ['--pcpus', '64', '--host-mem', '1t'] as const;
+
+export function cycledGuestTexts(n: number): GuestText[] {
+  const texts: GuestText[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `vm${String(i).padStart(4, '0')}`;
+    texts.push({ file: `${name}.cfg`, text: `name = "${name}"\n${TYPES[i % 3]}\nmemory = 512\nvcpus = 2\nworkload = "${WORKLOADS[i % WORKLOADS.length]}"\n` });
+  }
+  return texts;
+}
 
 export function cycledGuests(n: number): Host {
-  const host = new Host({ seed: 1, pcpus: 64, memMiB: 1024 * 1024, dom0Vcpus: 8 });
-  for (let i = 0; i < n; i++) {
-    const mode = MODES[i % 3]!;
-    const workload = WORKLOAD_NAMES[i % WORKLOAD_NAMES.length]!;
-    const spec: GuestSpec = {
-      name: `vm${String(i).padStart(4, '0')}`,
-      type: mode === 'pv' ? 'pv' : mode === 'hybrid' ? 'pvh' : 'hvm',
-      mode,
-      memoryMiB: 512,
-      maxmemMiB: 1024,
-      vcpus: 2,
-      maxvcpus: 2,
-      cpus: null,
-      weight: 256,
-      cap: 0,
-      timerMode: 'no_delay_for_missed_ticks',
-      onCrash: 'destroy',
-      vifs: ['bridge=xenbr0'],
-      disks: ['/dev/vg0/x,raw,xvda,rw'],
-      workload,
-      guestOs: 'linux',
-      hz: 250,
-      source: 'bench',
-    };
-    const r = host.create(mode === 'full' ? { ...spec, maxmemMiB: 512 } : spec);
-    if (!r.ok) throw new Error(r.error);
-  }
+  const { host, warnings } = bootHost({ seed: 1, pcpus: 64, hostMemMiB: 1024 * 1024, guestsDir: '', guestTexts: cycledGuestTexts(n) });
+  if (warnings.length > 0) throw new Error(`bench fixture: ${warnings.join('; ')}`);
   return host;
 }
