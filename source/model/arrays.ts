@@ -31,3 +31,24 @@ export function grown<A extends NumberArray>(a: A, n: number): A {
   b.set(a);
   return b;
 }
+
+/** An index by ID, made on first need (see atOrById). */
+export interface IdIndex<T> {
+  map: Map<number, T> | null;
+}
+
+/**
+ * The element of `list` with `id`: usually still at `i` (a list of domains keeps its order from
+ * one sample to the next), otherwise found by ID in an index of `list` built once, on the first
+ * miss, into `index`. A loop and a holder rather than a callback, for the per-refresh paths.
+ */
+export function atOrById<T extends { readonly id: number }>(list: readonly T[], i: number, id: number, index: IdIndex<T>): T | undefined {
+  const at = list[i];
+  if (at !== undefined && at.id === id) return at;
+  if (index.map === null) {
+    const m = new Map<number, T>();
+    for (let k = 0; k < list.length; k++) m.set(list[k]!.id, list[k]!);
+    index.map = m;
+  }
+  return index.map.get(id);
+}

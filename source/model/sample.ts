@@ -3,6 +3,8 @@
  * columns, ops/s) are derived by readers from two snapshots, as xentop does; a reader with one
  * snapshot has no rate. Taking a snapshot never changes what the model does next.
  */
+import { atOrById } from './arrays.js';
+import type { IdIndex } from './arrays.js';
 import { MODE_LABEL } from './modes.js';
 import type { Mode } from './modes.js';
 import type { Domain } from './domain.js';
@@ -564,19 +566,11 @@ export function sampleHost(host: Host): HostSample {
   const last = lastMetas.get(host);
   // Usually a domain is where it was; when one before it has gone (or come), find it by ID, so
   // what its metadata carries (the native-ops running total) follows it.
-  let lastById: Map<number, DomainMeta> | null = null;
+  const lastById: IdIndex<DomainMeta> = { map: null };
   let o = 0;
   for (let i = 0; i < doms.length; i++) {
     const d = doms[i]!;
-    let prev = last?.[i];
-    if (last !== undefined && prev?.id !== d.id) {
-      if (lastById === null) {
-        lastById = new Map();
-        for (const m of last) lastById.set(m.id, m);
-      }
-      prev = lastById.get(d.id);
-    }
-    const meta = domainMeta(d, prev, host.now);
+    const meta = domainMeta(d, last !== undefined ? atOrById(last, i, d.id, lastById) : undefined, host.now);
     sampleDomain(host, d, meta, f, o);
     offsets[i] = o;
     metas.push(meta);

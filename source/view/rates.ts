@@ -3,6 +3,8 @@
  * the dashboard, batch text, JSON and CSV all agree. With no previous snapshot a rate is null
  * ("-" on screen), never 0.
  */
+import { atOrById } from '../model/arrays.js';
+import type { IdIndex } from '../model/arrays.js';
 import { NS_PER_S } from '../model/clock.js';
 import { Stat, jiffies } from '../model/guest/guest-cpu.js';
 import { vmstatSharesInto } from '../shell/procps.js';
@@ -265,17 +267,14 @@ export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
   // Domains keep their order from one sample to the next unless one came or went: pair them by
   // position, and look one up by ID only when the position does not match. Plain loops, no
   // closure per call: a closure made afresh each refresh loses its compiled code at every major GC.
-  let prevById: Map<number, DomainSample> | null = null;
   const doms = cur.domains;
   const f = dt > 0 ? new Float64Array(doms.length * R.Slots) : null;
   if (prev !== null && f !== null) {
+    const prevDoms = prev.domains;
+    const prevById: IdIndex<DomainSample> = { map: null };
     for (let i = 0; i < doms.length; i++) {
       const d = doms[i]!;
-      let p: DomainSample | undefined = prev.domains[i];
-      if (p === undefined || p.id !== d.id) {
-        prevById ??= domainsById(prev.domains);
-        p = prevById.get(d.id);
-      }
+      const p = atOrById(prevDoms, i, d.id, prevById);
       if (p !== undefined) deriveInto(p, d, dt, f, i * R.Slots);
       else f[i * R.Slots + R.CpuPct] = NO_RATES;
     }
@@ -292,12 +291,6 @@ export function deriveHost(prev: HostSample | null, cur: HostSample): HostView {
     }
   }
   return new PackedView(cur, pcpus, f);
-}
-
-function domainsById(ds: readonly DomainSample[]): Map<number, DomainSample> {
-  const m = new Map<number, DomainSample>();
-  for (const d of ds) m.set(d.id, d);
-  return m;
 }
 
 /** xentop's STATE column: d s b c p r, '-' when unset. */
