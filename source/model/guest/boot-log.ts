@@ -22,7 +22,8 @@ export interface BootContext {
   readonly hostname: string;
 }
 
-type Line = readonly [number, string];
+/** [uptime µs, text], and true when it is a program's output on the terminal rather than the kernel's log (dmesg). */
+type Line = readonly [number, string, boolean?];
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
@@ -166,7 +167,7 @@ export function procVersion(): string {
  * firmware's messages go to Xen's own log, not to the guest's COM1.
  */
 function windowsSerialLines(): Line[] {
-  return [
+  const sac: readonly (readonly [number, string])[] = [
     [700000, 'Computer is booting, SAC started and initialized.'],
     [700010, ''],
     [700020, 'Use the "ch -?" command for information about using channels.'],
@@ -176,6 +177,7 @@ function windowsSerialLines(): Line[] {
     [950000, 'EVENT: The CMD command is now available.'],
     [950010, 'SAC>'],
   ];
+  return sac.map(([us, text]) => [us, text, true]);
 }
 
 export function bootLog(c: BootContext): Line[] {

@@ -180,10 +180,9 @@ export class GuestKernel implements CpuEventSink, TaskWakeSink {
       memKiB: this.dom.memKiB,
       hostname: this.hostname,
     });
-    // A Linux kernel's boot messages are its log (dmesg); what a Windows guest writes to its serial
-    // port is a program's output on the terminal (EMS's SAC), not a kernel log.
-    const tty = spec.guestOs === 'windows';
-    for (const [us, text] of lines) {
+    // A kernel's boot messages go to its log (dmesg); some lines are a program's output on the
+    // terminal instead (a Windows guest's serial port: EMS's SAC).
+    for (const [us, text, tty] of lines) {
       q.schedule(now + us * NS_PER_US, EventPriority.Guest, () => {
         if (this.dead) return;
         if (tty) this.ttyWrite(text);
