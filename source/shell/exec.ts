@@ -8,7 +8,7 @@
 import { NS_PER_MS, NS_PER_S } from '../model/clock.js';
 import type { Host } from '../model/host.js';
 import { findDomain } from '../commands/table.js';
-import { shellFor } from './shell.js';
+import { noLoginShell, shellFor } from './shell.js';
 
 export interface ExecIo {
   out(line: string): void;
@@ -29,8 +29,9 @@ export async function runExec(host: Host, domain: string, command: readonly stri
     io.err(`paratop: exec: ${d}`);
     return 2;
   }
-  if (d.spec.guestOs !== 'linux') {
-    io.err(`paratop: exec: ${d.name} runs ${d.spec.guestOs}: its console has no login shell`);
+  const os = noLoginShell(d);
+  if (os !== null) {
+    io.err(`paratop: exec: ${d.name} runs ${os}: its console has no login shell`);
     return 2;
   }
   const line = command.join(' ');

@@ -151,7 +151,7 @@ export class GuestShell {
   /** Only a Linux guest runs getty and bash on its console, and only once it has booted. */
   get available(): boolean {
     const k = this.dom.kernel;
-    return k.booted && !k.dead && !k.shuttingDown && this.dom.spec.guestOs === 'linux';
+    return k.booted && !k.dead && !k.shuttingDown && noLoginShell(this.dom) === null;
   }
 
   /** The login shell's pid: the parent of what it runs (1 when nobody is logged in). */
@@ -435,6 +435,11 @@ export class GuestShell {
 
 /** One shell per guest kernel (a rebooted or re-created guest gets a fresh login prompt). */
 const shells = new WeakMap<object, GuestShell>();
+
+/** The OS a guest runs when its console has no login shell (only a Linux guest runs getty and bash there), else null. */
+export function noLoginShell(dom: Domain): string | null {
+  return dom.spec.guestOs === 'linux' ? null : dom.spec.guestOs;
+}
 
 export function shellFor(host: Host, dom: Domain): GuestShell {
   let s = shells.get(dom.kernel);

@@ -13,7 +13,7 @@ import { actionCommand } from './actions.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
 import type { Recorder } from '../scenario/recording.js';
 import { SPEEDS, bindingFor, consoleBindingFor } from './keymap.js';
-import { shellFor } from '../shell/shell.js';
+import { noLoginShell, shellFor } from '../shell/shell.js';
 import type { ShellKey } from '../shell/shell.js';
 import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
@@ -371,8 +371,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const from = back === 0 && live ? ring.findIndex((l) => l.seq >= sh.clearedBeforeSeq) : 0;
     const all = live ? (from > 0 ? ring.slice(from) : from < 0 ? [] : ring) : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
     const end = Math.max(0, all.length - back);
-    const os = host.domain(id)!.spec.guestOs;
-    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, ...(os !== 'linux' ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
+    const os = noLoginShell(host.domain(id)!);
+    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
   // One Text for the whole screen: the lines are already laid out, so React and Yoga have one node
