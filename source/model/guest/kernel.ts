@@ -34,7 +34,7 @@ import { CpuEvent, GuestCpu, Stat } from './guest-cpu.js';
 import type { CpuEventSink } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
-import type { TaskState, TaskWakeSink } from './task.js';
+import type { TaskState, TaskSink } from './task.js';
 import { WORKLOADS, loadWave, taskCount } from './workloads.js';
 import type { WorkloadName, WorkloadProfile } from './workloads.js';
 
@@ -75,7 +75,7 @@ const FIXED_1 = 1 << 11;
 const EXP = [1884, 2014, 2037] as const;
 const LOAD_FREQ_NS = 5 * NS_PER_S;
 
-export class GuestKernel implements CpuEventSink, TaskWakeSink {
+export class GuestKernel implements CpuEventSink, TaskSink {
   readonly cpus: GuestCpu[];
   readonly tasks: Task[] = objectArray<Task>();
   readonly memory: GuestMemory;

@@ -14,7 +14,7 @@ export type TaskState = 'R' | 'S' | 'D';
 export type TaskKind = 'workload' | 'hog' | 'sleeper';
 
 /** What handles a task's wake-up (its sleep or I/O ended) and keeps count of its states: its kernel. */
-export interface TaskWakeSink {
+export interface TaskSink {
   taskWoke(t: Task): void;
   /** The task's state went from `from` to `to` (vmstat's r and b are these counts). */
   taskStateChanged(from: TaskState, to: TaskState): void;
@@ -64,7 +64,7 @@ export class Task implements EventTarget {
     readonly name: string,
     cpu: number,
     readonly startNs: number,
-    private readonly sink: TaskWakeSink,
+    private readonly sink: TaskSink,
   ) {
     this.cpu = cpu;
   }
