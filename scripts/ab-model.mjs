@@ -3,7 +3,7 @@
 //   node scripts/ab-model.mjs REV_A REV_B [--guests N] [--pairs N] [--idle MS] [--warmup S]
 //
 // REV is a git revision, or "." for the working tree. Each revision's bench fixture
-// (source/bench/fixture.ts, the 1,000 guests on 64 pCPUs of `npm run bench` (b)) is bundled on its
+// (source/bench/fixture.ts: the 1,000 guests on 64 pCPUs that `npm run bench` (b) and (e) run) is bundled on its
 // own. A child process loads both, and after a warm-up steps them one simulated second at a time,
 // alternately, each step after MS of idle (as the dashboard steps it), swapping which goes first
 // in every pair: both builds see the same phase of the machine, so the paired difference cancels
