@@ -6,7 +6,7 @@
  * order run them in the same order. Cancelling is O(1) (the event is skipped when it surfaces).
  * No wall-clock time is read anywhere in the model: pacing against real time is the caller's job.
  */
-import { grown } from './arrays.js';
+import { doubleFields, grown } from './arrays.js';
 
 export const NS_PER_US = 1_000;
 export const NS_PER_MS = 1_000_000;
@@ -105,6 +105,10 @@ export class EventQueue {
   private overflowBucket = Infinity;
   private seqCounter = 0;
   private nowNs = 0;
+
+  constructor() {
+    doubleFields(this, ['nowNs', 'seqCounter']);
+  }
 
   get now(): number {
     return this.nowNs;

@@ -6,6 +6,7 @@
  * domains plus free memory plus Xen's own is the host's total; `run(t)` processes every event up
  * to t and nothing after, so a snapshot taken after it is consistent.
  */
+import { doubleFields } from './arrays.js';
 import { EventPriority, EventQueue, NS_PER_S } from './clock.js';
 import { ConsoleRing } from './guest/console.js';
 import { Domain } from './domain.js';
@@ -51,6 +52,7 @@ export class Host implements HypervisorPort, SchedHooks {
   private horizonNs = 0;
 
   constructor(opts: HostOptions = {}) {
+    doubleFields(this, ['horizonNs']);
     const n = opts.pcpus ?? DEFAULT_PCPUS;
     this.seed = opts.seed ?? DEFAULT_SEED;
     this.rng = new Rng(this.seed);

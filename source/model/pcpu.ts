@@ -4,8 +4,12 @@
  * Guarantees: busyGuestNs + busyDom0Ns <= elapsed time; the run queue holds only runnable vCPUs
  * that are not running, ordered by priority (highest first) and FIFO within a priority.
  */
+import { doubleFields } from './arrays.js';
 import type { SimEvent } from './clock.js';
 import type { VCpu } from './vcpu.js';
+
+/** Times (see doubleFields). */
+const PCPU_DOUBLES = ['runStartNs', 'chargedToNs', 'reservedUntilNs', 'busyGuestNs', 'busyDom0Ns'] as const satisfies readonly (keyof PCpu)[];
 
 export class PCpu {
   curr: VCpu | null = null;
@@ -28,7 +32,9 @@ export class PCpu {
   busyGuestNs = 0;
   busyDom0Ns = 0;
 
-  constructor(readonly id: number) {}
+  constructor(readonly id: number) {
+    doubleFields(this, PCPU_DOUBLES);
+  }
 
   get idle(): boolean {
     return this.curr === null;

@@ -7,7 +7,7 @@
  * blocked while the guest halted it; offline while paused, parked by a cap or hot-unplugged —
  * unless it is also blocked, which dominates (xen/include/public/vcpu.h).
  */
-import { doubleZeros } from './arrays.js';
+import { doubleFields, doubleZeros } from './arrays.js';
 import type { Domain } from './domain.js';
 import type { GuestCpu } from './guest/guest-cpu.js';
 
@@ -59,6 +59,7 @@ export class VCpu {
     createdNs: number,
   ) {
     this.stateSinceNs = createdNs;
+    doubleFields(this, ['stateSinceNs'] satisfies (keyof VCpu)[]);
   }
 
   get runnable(): boolean {

@@ -2,7 +2,7 @@
  * The guest kernel's per-CPU state for one vCPU: what it runs, its queue, and its /proc/stat
  * counters (kept in nanoseconds; /proc/stat shows them in USER_HZ).
  */
-import { doubleZeros, objectArray } from '../arrays.js';
+import { doubleFields, doubleZeros, objectArray } from '../arrays.js';
 import { NS_PER_S } from '../clock.js';
 import type { EventTarget, SimEvent } from '../clock.js';
 import type { VCpu } from '../vcpu.js';
@@ -41,6 +41,9 @@ export interface CpuEventSink {
   cpuEvent(c: GuestCpu, kind: CpuEvent): void;
 }
 
+/** Times and rates (see doubleFields). */
+const CPU_DOUBLES = ['overheadNs', 'runSinceNs', 'rate', 'lastAcctNs', 'tickedToNs', 'spinNs'] as const satisfies readonly (keyof GuestCpu)[];
+
 export class GuestCpu implements EventTarget {
   task: Task | null = null;
   /** Online as the guest sees it (/sys/devices/system/cpu/online). An HVM guest can offline a vCPU
@@ -77,6 +80,7 @@ export class GuestCpu implements EventTarget {
     this.lastAcctNs = nowNs;
     this.tickedToNs = nowNs;
     this.online = vcpu.up;
+    doubleFields(this, CPU_DOUBLES);
   }
 
   fire(kind: CpuEvent): void {

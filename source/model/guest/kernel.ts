@@ -13,7 +13,7 @@
  * delivered ticks x tick period. Idle full vCPUs take `hz` ticks a second each; idle pv/hybrid
  * vCPUs take none.
  */
-import { objectArray } from '../arrays.js';
+import { doubleFields, objectArray } from '../arrays.js';
 import { EventPriority, NS_PER_MS, NS_PER_S, NS_PER_US } from '../clock.js';
 import type { EventQueue, SimEvent } from '../clock.js';
 import type { Domain } from '../domain.js';
@@ -74,6 +74,9 @@ const INIT_PERIOD_NS = 5 * NS_PER_S;
 const FIXED_1 = 1 << 11;
 const EXP = [1884, 2014, 2037] as const;
 const LOAD_FREQ_NS = 5 * NS_PER_S;
+
+/** Counters that take fractions (see doubleFields). */
+const KERNEL_DOUBLES = ['opsDone', 'biKiB', 'boKiB', 'netTxKiB', 'netRxKiB', 'backlogNs'] as const satisfies readonly (keyof GuestKernel)[];
 
 export class GuestKernel implements CpuEventSink, TaskSink {
   readonly cpus: GuestCpu[];
@@ -154,6 +157,8 @@ export class GuestKernel implements CpuEventSink, TaskSink {
       v.guest = c;
       return c;
     });
+    doubleFields(this, KERNEL_DOUBLES);
+    doubleFields(this.prof, ['userNs', 'kernelNs', 'hvNs', 'dom0Ns'] satisfies (keyof KernelProfile)[]);
   }
 
   /** A guest CPU's event (see CpuEvent); none once the domain is gone. */

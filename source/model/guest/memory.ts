@@ -5,6 +5,11 @@
  * operation; anon memory that does not fit is in swap (swapUsed), and moving memory to or from
  * swap is counted in the cumulative si/so counters (KiB).
  */
+import { doubleFields } from '../arrays.js';
+
+/** Sizes: working sets vary by a fraction per cycle (see doubleFields). */
+const MEMORY_DOUBLES = ['totalKiB', 'anonKiB', 'cacheKiB', 'buffersKiB', 'swapUsedKiB', 'siKiB', 'soKiB'] as const satisfies readonly (keyof GuestMemory)[];
+
 export class GuestMemory {
   totalKiB: number;
   readonly kernelKiB: number;
@@ -22,6 +27,7 @@ export class GuestMemory {
     this.buffersKiB = Math.round(Math.min(64 * 1024, totalKiB * 0.01));
     // A swap partition a quarter the size of the memory it booted with, 1 GiB at most.
     this.swapTotalKiB = Math.min(1024 * 1024, Math.round(totalKiB / 4));
+    doubleFields(this, MEMORY_DOUBLES);
   }
 
   get residentAnonKiB(): number {

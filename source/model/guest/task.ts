@@ -2,6 +2,7 @@
  * A task (process) inside a guest. State letters as ps shows them: R runnable/running, S sleeping,
  * D uninterruptible (waiting on disk).
  */
+import { doubleFields } from '../arrays.js';
 import type { EventTarget, SimEvent } from '../clock.js';
 
 export type TaskState = 'R' | 'S' | 'D';
@@ -19,6 +20,9 @@ export interface TaskSink {
   /** The task's state went from `from` to `to` (vmstat's r and b are these counts). */
   taskStateChanged(from: TaskState, to: TaskState): void;
 }
+
+/** Times, fractions and sizes (see doubleFields). */
+const TASK_DOUBLES = ['startNs', 'remainingNs', 'userFrac', 'softirqFrac', 'hvFrac', 'pendingOps', 'cpuNs', 'pendingDom0Ns', 'pendingDiskReadKiB', 'pendingDiskWriteKiB', 'pendingNetKiB', 'pendingDiskOps', 'pendingCtxsw', 'waitNs', 'rssKiB', 'hogUserFrac'] as const satisfies readonly (keyof Task)[];
 
 export class Task implements EventTarget {
   private st: TaskState = 'S';
@@ -67,6 +71,7 @@ export class Task implements EventTarget {
     private readonly sink: TaskSink,
   ) {
     this.cpu = cpu;
+    doubleFields(this, TASK_DOUBLES);
   }
 
   get state(): TaskState {
