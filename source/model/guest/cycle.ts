@@ -29,7 +29,7 @@ export interface CyclePrice {
 const OPS: readonly OpKind[] = ['compute', 'syscall', 'ctxsw', 'pageFault', 'fork', 'exec', 'diskIo', 'netPkt'];
 
 export function priceCycle(p: WorkloadProfile, table: CostTable, extraLatencyUs: number, cacheHit: number): CyclePrice {
-  const diskTotal = p.cycleOps.diskIo ?? 0;
+  const diskTotal = p.cycleOps.diskIo;
   const reads = diskTotal * p.readFraction;
   const writes = diskTotal - reads;
   const deviceReads = reads * (1 - cacheHit);
@@ -40,7 +40,7 @@ export function priceCycle(p: WorkloadProfile, table: CostTable, extraLatencyUs:
   let hvUs = 0;
   let dom0Us = 0;
   for (const op of OPS) {
-    const n = op === 'diskIo' ? diskOps : (p.cycleOps[op] ?? 0);
+    const n = op === 'diskIo' ? diskOps : p.cycleOps[op];
     if (n === 0) continue;
     const c = table[op];
     userUs += n * c.userUs;
@@ -58,7 +58,7 @@ export function priceCycle(p: WorkloadProfile, table: CostTable, extraLatencyUs:
     diskOps,
     readKiB: deviceReads * p.kibPerDiskIo,
     writeKiB: writes * p.kibPerDiskIo,
-    netKiB: (p.cycleOps.netPkt ?? 0) * p.kibPerNetPkt,
+    netKiB: p.cycleOps.netPkt * p.kibPerNetPkt,
     ioWaitUs: diskOps * (DISK_LATENCY_US + extraLatencyUs),
   };
 }

@@ -526,7 +526,7 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     t.pendingDiskWriteKiB = price.writeKiB;
     t.pendingNetKiB = price.netKiB;
     t.pendingDiskOps = price.diskOps;
-    t.pendingCtxsw = p.cycleOps.ctxsw ?? 0;
+    t.pendingCtxsw = p.cycleOps.ctxsw;
     const now = this.hv.queue.now;
     let think = 0;
     if (p.thinkMs > 0) {
