@@ -105,6 +105,11 @@ export interface HostSample {
   readonly memKiB: number;
   readonly freeKiB: number;
   readonly domains: readonly DomainSample[];
+  /** How many domains; `idAt` and `domainAt` read one of them without making the others. */
+  readonly domainCount: number;
+  idAt(i: number): number;
+  /** Domain i's sample: the one in `domains` if that list is made, else a new object. */
+  domainAt(i: number): DomainSample;
   /**
    * Drops the per-domain objects (made again, equal, when `domains` is next read): a sample kept
    * in the dashboard's history then holds its numbers and no object per domain.
@@ -541,6 +546,18 @@ class PackedHost implements HostSample {
     private readonly offsets: Int32Array,
     private readonly metas: readonly DomainMeta[],
   ) {}
+
+  get domainCount(): number {
+    return this.metas.length;
+  }
+
+  idAt(i: number): number {
+    return this.f[this.offsets[i]! + DomainSlot.Id]!;
+  }
+
+  domainAt(i: number): DomainSample {
+    return this.doms !== null ? this.doms[i]! : new PackedDomain(this.f, this.offsets[i]!, this.metas[i]!);
+  }
 
   get domains(): readonly DomainSample[] {
     if (this.doms === null) {

@@ -34,8 +34,6 @@ import type { Column } from './rows.js';
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
 const SPARK = 12;
-/** How many of the newest views a live screen reads (the list's sparkline is the longest: SPARK; vmstat 8, compare 10). */
-export const VIEWS_READ = SPARK;
 
 export interface Line {
   readonly key: string;
@@ -91,14 +89,22 @@ function describeStep(s: Step): string {
 function recent<T>(history: readonly HostView[], id: number, n: number, f: (r: DomainRow) => T | null): T[] {
   const out: T[] = [];
   for (let i = Math.max(0, history.length - n); i < history.length; i++) {
-    const r = history[i]!.byId.get(id);
+    const r = history[i]!.row(id);
     const v = r === undefined ? null : f(r);
     if (v !== null) out.push(v);
   }
   return out;
 }
 
-const cpuPctOf = (r: DomainRow): number | null => r.rates?.cpuPct ?? null;
+/** The list's sparkline: domain `id`'s CPU % in the newest `n` views, read without making a row in each. */
+function recentCpu(history: readonly HostView[], id: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = Math.max(0, history.length - n); i < history.length; i++) {
+    const v = history[i]!.cpuPct(id);
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
 
 /** Time travel: the history up to and including the newest sample taken at or before `atNs`. */
 export function historyUpTo(history: readonly HostView[], atNs: number | null): readonly HostView[] {
@@ -266,14 +272,15 @@ function profileScreen(input: LayoutInput, out: Line[], rows: readonly DomainRow
   out.push({ key: 'ph', text: `${'NAME'.padEnd(12)} ${'MODE'.padEnd(5)} ${'USER'.padStart(6)} ${'KERNEL'.padStart(7)} ${'SPIN'.padStart(6)} ${'XEN'.padStart(6)} ${'DOM0-EMU'.padStart(8)} ${'OVERHEAD'.padStart(8)}` });
   const pct = (ns: number): string => (dt > 0 ? ((ns / dt) * 100).toFixed(1) : '-');
   for (const r of rows) {
-    const p = prev?.byId.get(r.sample.id)?.sample.prof;
+    const pr = prev?.row(r.sample.id)?.sample;
+    const p = pr?.prof;
     const c = r.sample.prof;
     if (p === undefined) {
       out.push({ key: `pr${r.sample.id}`, text: `${sanitize(r.sample.name).slice(0, 12).padEnd(12)} ${r.sample.modeLabel.padEnd(5)}      -` });
       continue;
     }
     const u = c.userNs - p.userNs;
-    const spin = r.sample.spinNs - (prev?.byId.get(r.sample.id)?.sample.spinNs ?? r.sample.spinNs);
+    const spin = r.sample.spinNs - (pr?.spinNs ?? r.sample.spinNs);
     const k = c.kernelNs - p.kernelNs - spin;
     const x = c.hvNs - p.hvNs;
     const e = r.sample.id === 0 ? 0 : c.dom0Ns - p.dom0Ns;
@@ -321,7 +328,7 @@ const COMPARE_METRICS: readonly CompareMetric[] = [
 function compareScreen(input: LayoutInput, out: Line[], ids: readonly number[], budget: number): Line[] {
   const { history, cols } = input;
   const view = history[history.length - 1]!;
-  const rows = ids.map((id) => view.byId.get(id)).filter((r): r is DomainRow => r !== undefined);
+  const rows = ids.map((id) => view.row(id)).filter((r): r is DomainRow => r !== undefined);
   const labelW = 30;
   const colW = Math.min(40, Math.max(16, Math.floor((cols - labelW) / Math.max(1, rows.length))));
   out.push({ key: 'ct', text: ' compare: the guest\'s own view against Xen\'s   (x marks guests, c or Esc: back)'.padEnd(cols).slice(0, cols), inverse: true });
@@ -412,7 +419,7 @@ export function layout(input: LayoutInput): Line[] {
   const selRow = sorted[selIdx];
   const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
   for (const r of sorted.slice(first, first + listRows)) {
-    const hist = recent(history, r.sample.id, SPARK, cpuPctOf);
+    const hist = recentCpu(history, r.sample.id, SPARK);
     const isSel = r === selRow;
     out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, SPARK)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
   }
@@ -440,7 +447,7 @@ export function layout(input: LayoutInput): Line[] {
 
   const s = selRow.sample;
   out.push({ key: 'pane', text: ` ${sanitize(s.name)}  ${s.modeLabel}  ${s.workload}  domid ${s.id}`.padEnd(cols).slice(0, cols), inverse: true });
-  const prevDom = prevView?.byId.get(s.id)?.sample;
+  const prevDom = prevView?.row(s.id)?.sample;
   const dt = prevView ? view.sample.tNs - prevView.sample.tNs : 0;
   const full: string[] = ["the hypervisor's view", ...vcpuLines(s, prevDom, dt)];
   // vmstat's numbers outgrow their fields (a guest with gigabytes free pushes the line past 80

@@ -10,7 +10,6 @@ import { sampleHost } from '../model/sample.js';
 import { deriveHost } from '../view/rates.js';
 import type { HostView } from '../view/rates.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
-import { VIEWS_READ } from './layout.js';
 
 /**
  * History kept for time travel: 10 simulated minutes, and never more than ~60k domain samples.
@@ -23,15 +22,15 @@ export const HISTORY_SIM_NS = 600 * NS_PER_S;
 export const HISTORY_SAMPLE_BUDGET = 60_000;
 
 /**
- * A view this far from the newest is released (see HostView.release): the live screen reads only
- * the newest VIEWS_READ (4 more are kept as slack), so older views keep their numbers and no
- * objects; time travel to one makes them again when it is drawn.
+ * Every view but the newest is released (see HostView.release): the live screen reads the older
+ * ones it shows (up to 12: sparklines, vmstat's lines, the previous interval) a domain at a time
+ * (HostView.row, cpuPct), so they keep their numbers and no object per domain. The newest view's
+ * rows then live one refresh and die young. (Kept whole for the 16 refreshes a sparkline and its
+ * slack spanned, 1,000 guests' rows were promoted to the old generation and collected there: a
+ * major GC every 8 s.) Time travel to an older view makes its rows again when it is drawn.
  */
-const LIVE_VIEWS = VIEWS_READ + 4;
-
-/** What the history keeps once `h`'s newest view has been added: the newest views whole, older ones released, the oldest dropped. */
 function trim(h: HostView[]): HostView[] {
-  h[h.length - 1 - LIVE_VIEWS]?.release();
+  for (let i = 0; i < h.length - 1; i++) h[i]!.release();
   const newest = h[h.length - 1]!;
   const maxEntries = Math.max(60, Math.floor(HISTORY_SAMPLE_BUDGET / Math.max(1, newest.rows.length)));
   let from = Math.max(0, h.length - maxEntries);

@@ -69,12 +69,18 @@ export interface HostView {
   readonly sample: HostSample;
   readonly rows: readonly DomainRow[];
   readonly pcpus: readonly PcpuUse[] | null;
-  /** Rows by domain ID. */
-  readonly byId: ReadonlyMap<number, DomainRow>;
+  /**
+   * Domain `id`'s row (undefined if the view has none): the one in `rows` if those are made, else
+   * made on its own. Older views are read this way (a sparkline, the previous interval), so they
+   * make no object for the domains nobody looks at.
+   */
+  row(id: number): DomainRow | undefined;
+  /** Domain `id`'s CPU %, null if it has no rates here; reads the numbers and makes nothing (the list's sparklines ask a dozen views per row). */
+  cpuPct(id: number): number | null;
   /** The dashboard's list as last sorted and filtered for this view (its own cache, dropped with the rows). */
   listCache: { readonly key: string; readonly rows: readonly DomainRow[] } | null;
   /**
-   * Drops the objects made per domain (rows, the ID map, the list cache, the sample's domains):
+   * Drops the objects made per domain (rows, the list cache, the sample's domains):
    * they are made again, equal, when next read. The dashboard's history keeps its older views so,
    * as numbers alone: 60 samples of 1,000 guests were otherwise ~240,000 objects for every major
    * GC to trace.
@@ -220,7 +226,6 @@ const NO_RATES = NaN;
 
 class PackedView implements HostView {
   private rowList: DomainRow[] | null = null;
-  private idMap: Map<number, DomainRow> | null = null;
   listCache: HostView['listCache'] = null;
 
   constructor(
@@ -244,19 +249,44 @@ class PackedView implements HostView {
     return this.rowList;
   }
 
-  get byId(): ReadonlyMap<number, DomainRow> {
-    if (this.idMap === null) {
-      const m = new Map<number, DomainRow>();
-      const rows = this.rows;
-      for (let i = 0; i < rows.length; i++) m.set(rows[i]!.sample.id, rows[i]!);
-      this.idMap = m;
+  /**
+   * Where domain `id` is in the sample, -1 if absent. The host lists domains in the order they
+   * were made and IDs only grow, so a sample's IDs ascend and a bisection finds it; a scan covers
+   * any other order.
+   */
+  private indexOf(id: number): number {
+    const s = this.sample;
+    let lo = 0;
+    let hi = s.domainCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = s.idAt(mid);
+      if (x === id) return mid;
+      if (x < id) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return this.idMap;
+    for (let i = 0; i < s.domainCount; i++) if (s.idAt(i) === id) return i;
+    return -1;
+  }
+
+  row(id: number): DomainRow | undefined {
+    const i = this.indexOf(id);
+    if (i < 0) return undefined;
+    if (this.rowList !== null) return this.rowList[i];
+    const f = this.f;
+    const at = i * R.Slots;
+    return { sample: this.sample.domainAt(i), rates: f !== null && !Number.isNaN(f[at + R.CpuPct]!) ? new PackedRates(f, at) : null };
+  }
+
+  cpuPct(id: number): number | null {
+    const f = this.f;
+    if (f === null) return null;
+    const i = this.indexOf(id);
+    return i < 0 ? null : orNull(f[i * R.Slots + R.CpuPct]!);
   }
 
   release(): void {
     this.rowList = null;
-    this.idMap = null;
     this.listCache = null;
     this.sample.release();
   }

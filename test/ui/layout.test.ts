@@ -241,7 +241,7 @@ describe('layout', () => {
     const h = views();
     const newest = h[h.length - 1]!;
     for (const id of [0, 1, 2, 3]) {
-      const row = newest.byId.get(id)!;
+      const row = newest.row(id)!;
       for (const [cols, rows] of [[80, 24], [100, 30], [120, 40], [140, 40], [200, 60]] as const) {
         const st = { ...initialViewState(3, 1000), selectedId: id };
         const l = layout(input({ history: h, state: st, cols, rows })).map((x) => x.text);

@@ -32,7 +32,7 @@ describe('samples and rates', () => {
         r.sample.id, r.sample.name, r.sample.mode, r.sample.workload, r.sample.opUnit, r.sample.cpuNs, r.sample.statNs, r.sample.mem.cacheKiB,
         r.sample.vcpus.map((v) => [v.state, v.runstateNs, v.credit, v.priority, v.affinity]),
         r.rates && [r.rates.cpuPct, r.rates.vmstat, r.rates.guestStPct, r.rates.opsPerSec, r.rates.runstatePct],
-        view.byId.get(r.sample.id) === r,
+        view.row(r.sample.id) === r,
       ]));
     const before = read();
     const first = view.rows[0];
@@ -41,6 +41,29 @@ describe('samples and rates', () => {
     view.release();
     expect(read()).toBe(before);
     expect(view.rows[0]).not.toBe(first);
+  });
+
+  it('a released view finds any domain by ID on its own, without making the rows, and agrees with them', () => {
+    const h = hostWith([spec({ name: 'a', workload: 'cpu' }), spec({ name: 'b', workload: 'web' }), spec({ name: 'c', workload: 'db' })], { pcpus: 2 });
+    h.advance(2 * NS_PER_S);
+    const p = sampleHost(h);
+    runCommand(h, 'destroy a');
+    h.advance(2 * NS_PER_S);
+    const view = deriveHost(p, sampleHost(h));
+    const whole = view.rows.map((r) => [r.sample.id, r.sample.name, r.rates?.cpuPct ?? null, r.rates?.vmstat.cs ?? null]);
+    view.release();
+    // Made afresh per call while released: nothing per domain is kept.
+    expect(view.row(3)).not.toBe(view.row(3));
+    const alone = whole.map(([id]) => { const r = view.row(id as number)!; return [r.sample.id, r.sample.name, r.rates?.cpuPct ?? null, r.rates?.vmstat.cs ?? null]; });
+    expect(alone).toEqual(whole);
+    for (const [id, , cpu] of whole) expect(view.cpuPct(id as number)).toBe(cpu);
+    // a (domain 1) is gone: no row, no figure.
+    expect(view.row(1)).toBeUndefined();
+    expect(view.cpuPct(1)).toBeNull();
+    expect(view.cpuPct(99)).toBeNull();
+    // Once the rows are made again, a lookup returns the row itself.
+    const rows = view.rows;
+    expect(view.row(3)).toBe(rows.find((r) => r.sample.id === 3));
   });
 
   it('a sample is a snapshot: the model running on leaves it as it was', () => {
