@@ -26,7 +26,7 @@ export function doubleZeros<N extends number>(n: N): number[] & { length: N } {
 /**
  * Gives the number fields `keys` of `o` V8's "double" representation now, keeping their values.
  * A field first set to an integer is a small integer (Smi) to V8; the first fractional or large
- * value (a time in nanoseconds passes 2^31 2.1 s in) changes the field's representation, which
+ * value (a time in nanoseconds passes 2^31 after 2.1 s) changes the field's representation, which
  * retires the shape of every object of the class and throws away all optimized code that reads
  * one: a pause of recompiling wherever the model first gets there. Measured with 1,000 guests:
  * waves of 10 to 20 deopts at 3-6 s and again at 30 s (Domain-0's busy time on a pCPU), each
