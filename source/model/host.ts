@@ -230,7 +230,7 @@ export class Host implements HypervisorPort, SchedHooks {
   /** The guest kernel crashed (a panic): act as its on_crash setting says. */
   crash(dom: Domain, why: string): void {
     if (dom.shutdownReason !== null || dom.dying) return;
-    dom.kernel.printk(`Kernel panic - not syncing: ${why}`);
+    dom.kernel.panic(why);
     dom.shutdownReason = 'crash';
     this.xenLog(`d${dom.id}: crashed (${why}); on_crash=${dom.spec.onCrash}`);
     const action = dom.spec.onCrash;

@@ -111,6 +111,25 @@ describe('login and shell', () => {
     expect(shellFor(host, d).inputLine).toBeNull();
   });
 
+  it("a Windows guest's console shows none of the model's Linux kernel messages, and a crash as SAC reports a bug check", () => {
+    // Two guests too small for their database: the memory pressure is the same, what the console says is not.
+    const tight = { workload: 'db' as const, memoryMiB: 384, vcpus: 2 };
+    const host = hostWith([spec({ name: 'win', mode: 'full', guestOs: 'windows', ...tight }), spec({ name: 'lin', mode: 'full', ...tight })]);
+    host.advance(30 * NS_PER_S);
+    const win = host.domains().find((x) => x.name === 'win')!;
+    const lin = host.domains().find((x) => x.name === 'lin')!;
+    expect(win.kernel.pressure.oomKills).toBeGreaterThan(0);
+    expect(lin.kernel.console.all().some((l) => l.text.startsWith('Out of memory: Killed process'))).toBe(true);
+    const before = win.kernel.console.all();
+    expect(before.every((l) => l.tty)).toBe(true);
+    expect(before.some((l) => /Out of memory|systemd|smpboot|clocksource/.test(l.text))).toBe(false);
+    host.crash(win, 'System is deadlocked on memory');
+    const after = win.kernel.console.all().slice(before.length).map((l) => l.text);
+    expect(after.slice(0, 3)).toEqual(['<?xml version="1.0"?>', '<INSTANCE CLASSNAME="BLUESCREEN">', '<PROPERTY NAME="STOPCODE" TYPE="string"><VALUE>"0xEF"</VALUE></PROPERTY>']);
+    expect(after).toContain('</INSTANCE>');
+    expect(after.some((t) => t.includes('Kernel panic'))).toBe(false);
+  });
+
   it('Ctrl+C interrupts a running command and the prompt comes back', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { sh } = login(host, 'g');

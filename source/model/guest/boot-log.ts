@@ -180,6 +180,29 @@ function windowsSerialLines(): Line[] {
   return sac.map(([us, text]) => [us, text, true]);
 }
 
+/**
+ * The model's one cause of a guest crash is memory it cannot free (see pressure.ts). Windows
+ * has no panic for that; what stops it is a critical system process dying for want of memory:
+ * bug check 0xEF, CRITICAL_PROCESS_DIED.
+ */
+export const STOP_CRITICAL_PROCESS_DIED = 0xef;
+
+/**
+ * What EMS's SAC writes to the serial port when Windows stops with a bug check: its in-band XML,
+ * an INSTANCE of class BLUESCREEN carrying the stop code, for a program watching the port (the
+ * blue screen itself is on the display). The parameters are left at zero.
+ */
+export function sacBugcheck(stopCode: number): string[] {
+  const prop = (name: string, value: string): string => `<PROPERTY NAME="${name}" TYPE="string"><VALUE>"${value}"</VALUE></PROPERTY>`;
+  return [
+    '<?xml version="1.0"?>',
+    '<INSTANCE CLASSNAME="BLUESCREEN">',
+    prop('STOPCODE', `0x${stopCode.toString(16).toUpperCase()}`),
+    ...[1, 2, 3, 4].map((i) => prop(`BUGCHECKPARAM${i}`, '0x0')),
+    '</INSTANCE>',
+  ];
+}
+
 export function bootLog(c: BootContext): Line[] {
   if (c.spec.guestOs === 'windows') return windowsSerialLines();
   const lines = c.mode === 'pv' ? pvLines(c) : c.mode === 'hybrid' ? hybridLines(c) : fullLines(c);

@@ -26,7 +26,7 @@ import type { BalloonDriver } from './balloon.js';
 import { LockContention } from './locks.js';
 import { TimeAccounting } from './timekeeping.js';
 import { MemoryPressure } from './pressure.js';
-import { bootLog } from './boot-log.js';
+import { STOP_CRITICAL_PROCESS_DIED, bootLog, sacBugcheck } from './boot-log.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
 import type { CyclePrice } from './cycle.js';
@@ -284,14 +284,28 @@ export class GuestKernel implements CpuEventSink, TaskSink {
   /** Orderly shutdown: print what a guest prints, stop starting new work. */
   beginShutdown(reboot: boolean): void {
     this.shuttingDown = true;
-    const lines = this.dom.spec.guestOs === 'windows'
-      ? ['Windows is shutting down.']
-      : ['systemd[1]: Stopping user sessions...', 'systemd[1]: Reached target System Shutdown.', 'systemd-shutdown[1]: Syncing filesystems and block devices.', reboot ? 'reboot: Restarting system' : 'reboot: Power down'];
+    if (this.dom.spec.guestOs === 'windows') {
+      this.ttyWrite('Windows is shutting down.');
+      return;
+    }
+    const lines = ['systemd[1]: Stopping user sessions...', 'systemd[1]: Reached target System Shutdown.', 'systemd-shutdown[1]: Syncing filesystems and block devices.', reboot ? 'reboot: Restarting system' : 'reboot: Power down'];
     for (const l of lines) this.printk(l);
   }
 
+  /**
+   * A kernel log message (dmesg), which a Linux guest's console shows as it is printed. A Windows
+   * guest has no such log on its serial port (COM1 carries EMS's SAC, and Windows keeps its events
+   * in the Event Log), so the model's Linux messages (OOM kills, hotplug, clocksource) do not reach it.
+   */
   printk(text: string): void {
+    if (this.dom.spec.guestOs === 'windows') return;
     this.console.push(this.hv.queue.now - this.bootNs, text);
+  }
+
+  /** The kernel gives up (a panic; on Windows a bug check): what its console shows as it stops. */
+  panic(why: string): void {
+    if (this.dom.spec.guestOs === 'windows') for (const l of sacBugcheck(STOP_CRITICAL_PROCESS_DIED)) this.ttyWrite(l);
+    else this.printk(`Kernel panic - not syncing: ${why}`);
   }
 
   /** A line written to the console terminal by a program (getty, a shell): not in dmesg. */
