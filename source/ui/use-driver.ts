@@ -22,12 +22,13 @@ export const HISTORY_SIM_NS = 600 * NS_PER_S;
 export const HISTORY_SAMPLE_BUDGET = 60_000;
 
 /**
- * Every view but the newest is released (see HostView.release): the live screen reads the older
- * ones it shows (up to 12: sparklines, vmstat's lines, the previous interval) a domain at a time
- * (HostView.row, cpuPct), so they keep their numbers and no object per domain. The newest view's
- * rows then live one refresh and die young. (Kept whole for the 16 refreshes a sparkline and its
- * slack spanned, 1,000 guests' rows were promoted to the old generation and collected there: a
- * major GC every 8 s.) Time travel to an older view makes its rows again when it is drawn.
+ * What the history keeps once `h`'s newest view has been added: the newest view whole, older ones
+ * released (see HostView.release), the oldest dropped. The live screen reads the older views it
+ * shows (up to 12: sparklines, vmstat's lines, the previous interval) a domain at a time
+ * (HostView.row, cpuPct), so they keep their numbers and no object per domain, and the newest
+ * view's rows live one refresh. (Kept whole for the 16 refreshes a sparkline and its slack
+ * spanned, 1,000 guests' views held ~50,000 objects for every major GC to trace.) Time travel to
+ * an older view makes its rows again when it is drawn, until the next refresh releases them.
  */
 function trim(h: HostView[]): HostView[] {
   for (let i = 0; i < h.length - 1; i++) h[i]!.release();
