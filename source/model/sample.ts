@@ -556,13 +556,17 @@ class PackedHost implements HostSample {
   }
 
   domainAt(i: number): DomainSample {
-    return this.doms !== null ? this.doms[i]! : new PackedDomain(this.f, this.offsets[i]!, this.metas[i]!);
+    return this.doms !== null ? this.doms[i]! : this.makeDomain(i);
+  }
+
+  private makeDomain(i: number): DomainSample {
+    return new PackedDomain(this.f, this.offsets[i]!, this.metas[i]!);
   }
 
   get domains(): readonly DomainSample[] {
     if (this.doms === null) {
       const doms: DomainSample[] = [];
-      for (let i = 0; i < this.metas.length; i++) doms.push(new PackedDomain(this.f, this.offsets[i]!, this.metas[i]!));
+      for (let i = 0; i < this.metas.length; i++) doms.push(this.makeDomain(i));
       this.doms = doms;
     }
     return this.doms;

@@ -238,12 +238,8 @@ class PackedView implements HostView {
   get rows(): readonly DomainRow[] {
     if (this.rowList === null) {
       const doms = this.sample.domains;
-      const f = this.f;
       const rows: DomainRow[] = [];
-      for (let i = 0; i < doms.length; i++) {
-        const at = i * R.Slots;
-        rows.push({ sample: doms[i]!, rates: f !== null && !Number.isNaN(f[at + R.CpuPct]!) ? new PackedRates(f, at) : null });
-      }
+      for (let i = 0; i < doms.length; i++) rows.push(this.makeRow(i, doms[i]!));
       this.rowList = rows;
     }
     return this.rowList;
@@ -272,10 +268,14 @@ class PackedView implements HostView {
   row(id: number): DomainRow | undefined {
     const i = this.indexOf(id);
     if (i < 0) return undefined;
-    if (this.rowList !== null) return this.rowList[i];
+    return this.rowList !== null ? this.rowList[i] : this.makeRow(i, this.sample.domainAt(i));
+  }
+
+  /** Domain i's row: its sample and, if it has rates in this view, their numbers. */
+  private makeRow(i: number, sample: DomainSample): DomainRow {
     const f = this.f;
     const at = i * R.Slots;
-    return { sample: this.sample.domainAt(i), rates: f !== null && !Number.isNaN(f[at + R.CpuPct]!) ? new PackedRates(f, at) : null };
+    return { sample, rates: f !== null && !Number.isNaN(f[at + R.CpuPct]!) ? new PackedRates(f, at) : null };
   }
 
   cpuPct(id: number): number | null {
