@@ -360,9 +360,10 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   };
   /** The last `n` console lines before skipping `back`; in history, only what had been printed by then. */
   const consoleAt = (id: number, n: number, back: number) => {
-    const k = host.domain(id)?.kernel;
-    if (k === undefined) return { lines: [], total: 0, device: '' };
-    const sh = shellFor(host, host.domain(id)!);
+    const dom = host.domain(id);
+    if (dom === undefined) return { lines: [], total: 0, device: '' };
+    const k = dom.kernel;
+    const sh = shellFor(host, dom);
     const live = state.historyAtNs === null;
     // The pane is this guest's terminal: programs that ask its size (top) get the pane's.
     if (live) sh.winsize = { rows: n, cols };
@@ -371,7 +372,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const from = back === 0 && live ? ring.findIndex((l) => l.seq >= sh.clearedBeforeSeq) : 0;
     const all = live ? (from > 0 ? ring.slice(from) : from < 0 ? [] : ring) : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
     const end = Math.max(0, all.length - back);
-    const os = noLoginShell(host.domain(id)!);
+    const os = noLoginShell(dom);
     return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
