@@ -132,7 +132,6 @@ export function runDashboard(bin: string, args: string[], seconds: number): Prom
   });
 }
 
-/** A folder of `n` guest configs with 2 vCPUs each, workloads and modes cycled. */
 /** The cycled fixture's configs (see fixture.ts) written to a folder for the dashboard to boot. */
 export function thousandGuests(n: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'paratop-guests-'));
