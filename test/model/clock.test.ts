@@ -12,7 +12,9 @@ import type { TimeParts } from '../../source/model/guest/timekeeping.js';
  */
 describe('EventQueue', () => {
   it('runs events in (time, priority, seq) order, skips cancelled ones, and stops at the horizon', () => {
-    const delay = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * NS_PER_MS }), fc.integer({ min: 0, max: 3 * NS_PER_S }), fc.integer({ min: 0, max: 40 * NS_PER_S }));
+    // On and next to the wheel's bucket edges (2^18 ns), over more than one turn of it (~1.07 s).
+    const edge = fc.integer({ min: 0, max: 12_000 }).map((k) => Math.max(0, k * 2 ** 18 + (k % 3) - 1));
+    const delay = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 * NS_PER_MS }), fc.integer({ min: 0, max: 3 * NS_PER_S }), fc.integer({ min: 0, max: 40 * NS_PER_S }), edge);
     const op = fc.record({ delay, priority: fc.integer({ min: 0, max: 3 }), cancel: fc.boolean(), child: fc.option(delay, { nil: null }), target: fc.boolean() });
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 5 * NS_PER_S }), { minLength: 1, maxLength: 8 }), (ops, steps) => {
@@ -70,6 +72,20 @@ describe('EventQueue', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('runs lone events far apart, each in a bucket of its own, across the wheel\'s wrap and past its reach', () => {
+    const q = new EventQueue();
+    const ran: number[] = [];
+    // Lone events spread over three turns of the wheel, each in a bucket of its own, with runUntil
+    // windows that end just before, on and after them.
+    const times = Array.from({ length: 60 }, (_, i) => Math.round((i * 3.1 * NS_PER_S) / 60) + (i % 5));
+    for (const t of [...times].reverse()) q.schedule(t, 0, () => ran.push(q.now));
+    for (let until = 0; until <= 3.2 * NS_PER_S; until += 7_777_777) {
+      q.runUntil(until);
+      expect(ran).toEqual(times.filter((t) => t <= until));
+    }
+    expect(q.size).toBe(0);
   });
 
   it('orders events at one instant by priority, then by the order they were scheduled', () => {
