@@ -1,22 +1,26 @@
 // Paired A/B of the model's CPU cost between two revisions, for a machine whose speed drifts.
 //
-//   node scripts/ab-model.mjs REV_A REV_B [--guests N] [--pairs N] [--idle MS] [--warmup S]
+//   node scripts/ab-model.mjs REV_A REV_B [--guests N] [--rounds N] [--steps N] [--idle MS] [--warmup S]
 //
 // REV is a git revision, or "." for the working tree. Each revision's bench fixture
-// (source/bench/fixture.ts: the 1,000 guests on 64 pCPUs that `npm run bench` (b) and (e) run) is bundled on its
-// own. A child process loads both, and after a warm-up steps them one simulated second at a time,
-// alternately, each step after MS of idle (as the dashboard steps it), swapping which goes first
-// in every pair: both builds see the same phase of the machine, so the paired difference cancels
-// the drift that makes separate runs 1.5-2x apart here. Which host a process builds first is not
-// neutral either (measured: A/A runs favour one position by 1-2 ms, and which one changes with the
-// machine's phase), so a second child loads them the other way round, and the estimate is the
-// mean of the two orders' median differences.
-// Prints each order's medians and B - A, the combined B - A, and whether both builds ran the same
-// events (they should, if the change keeps the output byte-identical).
+// (source/bench/fixture.ts: the 1,000 guests on 64 pCPUs that `npm run bench` (b) and (e) run) is
+// bundled on its own. In each round, one process per revision runs at the same time as the other,
+// each pinned to a CPU of its own (taskset; they swap CPUs every round), and after a warm-up steps
+// its host one simulated second at a time, each step after MS of idle (as the dashboard steps it).
+// Both see the same phase of the machine, whose speed here drifts 1.5-2x within minutes, and
+// neither shares a heap, a GC or a CPU with the other.
+// (An earlier version stepped both hosts alternately in one process. It reported gains of 1-2 ms
+// per simulated second for changes that ran 2-10 % slower on their own, measured this way and by
+// instruction counts under cachegrind: the two hosts' shared heap and order mattered more than
+// the change.)
+// Prints each revision's median and lowest step, the median of B - A over steps taken at the same
+// time, and whether both builds ran the same events (they should, if the change keeps the output
+// byte-identical). A/A runs (one revision against itself) here give medians up to 0.5 ms apart
+// (about 4 %) with 1,000 guests: a smaller difference is not a finding.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,55 +39,40 @@ const opt = (name, dflt) => {
   return v;
 };
 const guests = opt('--guests', 1000);
-const pairs = opt('--pairs', 20);
+const rounds = opt('--rounds', 6);
+const steps = opt('--steps', 10);
 const idleMs = opt('--idle', 1000);
-const warmupS = opt('--warmup', 30);
+const warmupS = opt('--warmup', 20);
 
 const q = (v, p) => {
   const s = [...v].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 };
 
-/** In a child: loads the two bundles in this order, runs the pairs, prints one JSON line. */
-async function child(first, second) {
-  const [m1, m2] = [await import(pathToFileURL(first).href), await import(pathToFileURL(second).href)];
-  const h1 = m1.cycledGuests(guests);
-  const h2 = m2.cycledGuests(guests);
-  for (let i = 0; i < warmupS; i++) {
-    h1.advance(1e9);
-    h2.advance(1e9);
-  }
-  const step = (h) => {
+/** In a child: loads one bundle, warms its host up, steps it, prints one JSON line. */
+async function child(file) {
+  const m = await import(pathToFileURL(file).href);
+  const h = m.cycledGuests(guests);
+  for (let i = 0; i < warmupS; i++) h.advance(1e9);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const ms = [];
+  for (let i = 0; i < steps; i++) {
+    await sleep(idleMs);
     const c0 = process.cpuUsage();
     h.advance(1e9);
     const c = process.cpuUsage(c0);
-    return (c.user + c.system) / 1000;
-  };
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const a = [];
-  const b = [];
-  for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? [h1, h2] : [h2, h1];
-    const ms = new Map();
-    for (const h of order) {
-      await sleep(idleMs);
-      ms.set(h, step(h));
-    }
-    a.push(ms.get(h1));
-    b.push(ms.get(h2));
+    ms.push((c.user + c.system) / 1000);
   }
-  const d = b.map((x, i) => x - a[i]);
-  const sameEvents = h1.queue.scheduledTotal === h2.queue.scheduledTotal && h1.now === h2.now;
-  console.log(JSON.stringify({ first: q(a, 0.5), second: q(b, 0.5), diff: q(d, 0.5), lo: q(d, 0.25), hi: q(d, 0.75), secondCheaper: d.filter((x) => x < 0).length, sameEvents, events: h1.queue.scheduledTotal }));
+  console.log(JSON.stringify({ ms, events: h.queue.scheduledTotal, now: h.now }));
 }
 
 if (args[0] === '--child') {
-  await child(args[1], args[2]);
+  await child(args[1]);
   process.exit(0);
 }
 
 if (args.length !== 2) {
-  console.error('usage: node scripts/ab-model.mjs REV_A REV_B [--guests N] [--pairs N] [--idle MS] [--warmup S]   (REV: a git revision, or . for the working tree)');
+  console.error('usage: node scripts/ab-model.mjs REV_A REV_B [--guests N] [--rounds N] [--steps N] [--idle MS] [--warmup S]   (REV: a git revision, or . for the working tree)');
   process.exit(2);
 }
 
@@ -114,15 +103,30 @@ async function bundle(rev, tag) {
 }
 
 const [fa, fb] = [await bundle(args[0], 'a'), await bundle(args[1], 'b')];
-const run = (first, second) => {
-  const flags = ['--guests', guests, '--pairs', pairs, '--idle', idleMs, '--warmup', warmupS].map(String);
-  return JSON.parse(execFileSync(process.execPath, [here, ...flags, '--child', first, second], { encoding: 'utf8' }).trim().split('\n').pop());
-};
-const ab = run(fa, fb);
-const ba = run(fb, fa);
+const pin = cpus().length >= 2 && existsSync('/usr/bin/taskset');
+/** One child on `file`, pinned to `cpu` where it can be; resolves to its JSON line. */
+const runChild = (file, cpu) =>
+  new Promise((resolve, reject) => {
+    const flags = ['--guests', guests, '--steps', steps, '--idle', idleMs, '--warmup', warmupS].map(String);
+    const argv = [process.execPath, here, ...flags, '--child', file];
+    const [cmd, ...rest] = pin ? ['/usr/bin/taskset', '-c', String(cpu), ...argv] : argv;
+    execFile(cmd, rest, { encoding: 'utf8' }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out.trim().split('\n').pop()))));
+  });
+const all = { a: [], b: [] };
+const diffs = [];
+let same = true;
+let events = 0;
+for (let r = 0; r < rounds; r++) {
+  const [ra, rb] = await Promise.all([runChild(fa, r % 2), runChild(fb, 1 - (r % 2))]);
+  all.a.push(...ra.ms);
+  all.b.push(...rb.ms);
+  // The two processes step in time with each other (same warm-up, same idle): pair them step by step.
+  for (let i = 0; i < steps; i++) diffs.push(rb.ms[i] - ra.ms[i]);
+  same &&= ra.events === rb.events && ra.now === rb.now;
+  events = ra.events;
+}
 const f = (x) => x.toFixed(2);
-console.log(`${guests} guests, ${pairs} pairs after ${idleMs} ms idle each, in two processes; ms of CPU per simulated second, medians:`);
-console.log(`  A (${args[0]}) built first: A ${f(ab.first)}, B ${f(ab.second)}, B - A ${f(ab.diff)} (quartiles ${f(ab.lo)} .. ${f(ab.hi)}), B cheaper in ${ab.secondCheaper} of ${pairs}`);
-console.log(`  B (${args[1]}) built first: B ${f(ba.first)}, A ${f(ba.second)}, B - A ${f(-ba.diff)} (quartiles ${f(-ba.hi)} .. ${f(-ba.lo)}), B cheaper in ${pairs - ba.secondCheaper} of ${pairs}`);
-const same = ab.sameEvents && ba.sameEvents;
-console.log(`  B - A, both orders: ${f((ab.diff - ba.diff) / 2)} ms; ${same ? `same events (${ab.events})` : 'the two builds ran different events'}`);
+console.log(`${guests} guests, ${rounds} rounds of ${steps} steps after ${idleMs} ms idle each, A and B at once${pin ? ' on a CPU each (swapped every round)' : ' (not pinned: no taskset or one CPU)'}; ms of CPU per simulated second:`);
+console.log(`  A (${args[0]}): median ${f(q(all.a, 0.5))}, lowest ${f(Math.min(...all.a))}`);
+console.log(`  B (${args[1]}): median ${f(q(all.b, 0.5))}, lowest ${f(Math.min(...all.b))}`);
+console.log(`  B - A, step by step: median ${f(q(diffs, 0.5))} (quartiles ${f(q(diffs, 0.25))} .. ${f(q(diffs, 0.75))}), B cheaper in ${diffs.filter((d) => d < 0).length} of ${diffs.length}; ${same ? `same events (${events})` : 'the two builds ran different events'}`);
