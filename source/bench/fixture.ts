@@ -7,6 +7,7 @@
  * and scripts/ab-model.mjs. Created but not yet run.
  */
 import { bootHost } from '../boot.js';
+import { parseSizeKiB } from '../cli/size.js';
 import type { GuestText } from '../config/load.js';
 import type { Host } from '../model/host.js';
 
@@ -19,21 +20,24 @@ const WORKLOADS = ['idle', 'cpu', 'build', 'db', 'web', 'io'] as const;
 const MEMORY_MIB = [512, 1024, 1536, 2048, 1024, 2048] as const;
 const TYPES = ['type = "pv"', 'type = "pvh"', 'type = "hvm"\nxen_platform_pci = 0'] as const;
 
-/** The host the 1,000-guest runs use: `--pcpus 64 --host-mem 1.5t` (1,000 guests take about 1.3 TiB). */
-export const CYCLED_HOST_ARGS = ['--pcpus', '64', '--host-mem', '1.5t'] as const;
-const CYCLED_HOST_MEM_MIB = 1.5 * 1024 * 1024;
+const PCPUS = 64;
+/** 1,000 guests take about 1.3 TiB. */
+const HOST_MEM = '1.5t';
+
+/** The host the 1,000-guest runs use, as the dashboard's options: `--pcpus 64 --host-mem 1.5t`. */
+export const CYCLED_HOST_ARGS = ['--pcpus', String(PCPUS), '--host-mem', HOST_MEM] as const;
 
 export function cycledGuestTexts(n: number): GuestText[] {
   const texts: GuestText[] = [];
   for (let i = 0; i < n; i++) {
     const name = `vm${String(i).padStart(4, '0')}`;
-    texts.push({ file: `${name}.cfg`, text: `name = "${name}"\n${TYPES[i % 3]}\nmemory = ${MEMORY_MIB[i % MEMORY_MIB.length]}\nvcpus = 2\nworkload = "${WORKLOADS[i % WORKLOADS.length]!}"\n` });
+    texts.push({ file: `${name}.cfg`, text: `name = "${name}"\n${TYPES[i % 3]}\nmemory = ${MEMORY_MIB[i % MEMORY_MIB.length]}\nvcpus = 2\nworkload = "${WORKLOADS[i % WORKLOADS.length]}"\n` });
   }
   return texts;
 }
 
 export function cycledGuests(n: number): Host {
-  const { host, warnings } = bootHost({ seed: 1, pcpus: 64, hostMemMiB: CYCLED_HOST_MEM_MIB, guestsDir: '', guestTexts: cycledGuestTexts(n) });
+  const { host, warnings } = bootHost({ seed: 1, pcpus: PCPUS, hostMemMiB: parseSizeKiB(HOST_MEM)! / 1024, guestsDir: '', guestTexts: cycledGuestTexts(n) });
   if (warnings.length > 0) throw new Error(`bench fixture: ${warnings.join('; ')}`);
   return host;
 }
