@@ -77,8 +77,8 @@ describe('EventQueue', () => {
   it('runs lone events far apart, each in a bucket of its own, across the wheel\'s wrap and past its reach', () => {
     const q = new EventQueue();
     const ran: number[] = [];
-    // Lone events spread over three turns of the wheel, each in a bucket of its own, with runUntil
-    // windows that end just before, on and after them.
+    // Lone events spread over three turns of the wheel, each in a bucket of its own, run in
+    // windows of 7.8 ms, so most windows end between two events and many buckets are empty.
     const times = Array.from({ length: 60 }, (_, i) => Math.round((i * 3.1 * NS_PER_S) / 60) + (i % 5));
     for (const t of [...times].reverse()) q.schedule(t, 0, () => ran.push(q.now));
     for (let until = 0; until <= 3.2 * NS_PER_S; until += 7_777_777) {
