@@ -436,9 +436,9 @@ export class GuestShell {
 /** One shell per guest kernel (a rebooted or re-created guest gets a fresh login prompt). */
 const shells = new WeakMap<object, GuestShell>();
 
-/** The OS a guest runs when its console has no login shell (only a Linux guest runs getty and bash there), else null. */
+/** The OS a guest runs when its console has no login shell (see OsConsole.loginShell), else null. */
 export function noLoginShell(dom: Domain): string | null {
-  return dom.spec.guestOs === 'linux' ? null : dom.spec.guestOs;
+  return dom.kernel.os.loginShell ? null : dom.spec.guestOs;
 }
 
 export function shellFor(host: Host, dom: Domain): GuestShell {

@@ -26,7 +26,9 @@ import type { BalloonDriver } from './balloon.js';
 import { LockContention } from './locks.js';
 import { TimeAccounting } from './timekeeping.js';
 import { MemoryPressure } from './pressure.js';
-import { STOP_CRITICAL_PROCESS_DIED, bootLog, sacBugcheck } from './boot-log.js';
+import { bootLog } from './boot-log.js';
+import { OS_CONSOLE } from './os-console.js';
+import type { ConsoleLine, OsConsole } from './os-console.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
 import type { CyclePrice } from './cycle.js';
@@ -84,6 +86,8 @@ export class GuestKernel implements CpuEventSink, TaskSink {
   readonly memory: GuestMemory;
   readonly console = new ConsoleRing();
   readonly traits: ModeTraits;
+  /** What its OS shows on the console besides the boot log. */
+  readonly os: OsConsole;
   profile: WorkloadProfile;
   readonly hz: number;
   readonly tickNs: number;
@@ -139,6 +143,7 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     const now = hv.queue.now;
     this.bootNs = now;
     this.traits = MODE_TRAITS[dom.mode];
+    this.os = OS_CONSOLE[dom.spec.guestOs];
     this.profile = WORKLOADS[dom.spec.workload];
     this.hz = dom.spec.hz;
     this.tickNs = Math.round(NS_PER_S / this.hz);
@@ -196,8 +201,7 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     }
     q.schedule(now + BOOT_DONE_NS, EventPriority.Guest, () => {
       this.booted = true;
-      // getty on the console: /etc/issue, then the login prompt (the shell draws the prompt).
-      if (!this.dead && spec.guestOs === 'linux') for (const l of ['', `Debian GNU/Linux 12 ${this.hostname} ${this.traits.console}`, '']) this.ttyWrite(l);
+      if (!this.dead) for (const l of this.os.getty(this.hostname, this.traits.console)) this.ttyWrite(l);
     });
     this.loadTimer = q.schedule(now + LOAD_FREQ_NS + this.tickNs, EventPriority.Accounting, () => this.calcLoad());
 
@@ -284,28 +288,26 @@ export class GuestKernel implements CpuEventSink, TaskSink {
   /** Orderly shutdown: print what a guest prints, stop starting new work. */
   beginShutdown(reboot: boolean): void {
     this.shuttingDown = true;
-    if (this.dom.spec.guestOs === 'windows') {
-      this.ttyWrite('Windows is shutting down.');
-      return;
-    }
-    const lines = ['systemd[1]: Stopping user sessions...', 'systemd[1]: Reached target System Shutdown.', 'systemd-shutdown[1]: Syncing filesystems and block devices.', reboot ? 'reboot: Restarting system' : 'reboot: Power down'];
-    for (const l of lines) this.printk(l);
+    this.write(this.os.shutdown(reboot));
   }
 
-  /**
-   * A kernel log message (dmesg), which a Linux guest's console shows as it is printed. A Windows
-   * guest has no such log on its serial port (COM1 carries EMS's SAC, and Windows keeps its events
-   * in the Event Log), so the model's Linux messages (OOM kills, hotplug, clocksource) do not reach it.
-   */
+  /** A kernel log message (dmesg), which the console shows as it is printed if the OS logs there (see OsConsole.kernelLog). */
   printk(text: string): void {
-    if (this.dom.spec.guestOs === 'windows') return;
+    if (!this.os.kernelLog) return;
     this.console.push(this.hv.queue.now - this.bootNs, text);
   }
 
   /** The kernel gives up (a panic; on Windows a bug check): what its console shows as it stops. */
   panic(why: string): void {
-    if (this.dom.spec.guestOs === 'windows') for (const l of sacBugcheck(STOP_CRITICAL_PROCESS_DIED)) this.ttyWrite(l);
-    else this.printk(`Kernel panic - not syncing: ${why}`);
+    this.write(this.os.panic(why));
+  }
+
+  /** Lines to the console: a program's to the terminal, the kernel's to its log. */
+  private write(lines: readonly ConsoleLine[]): void {
+    for (const [text, tty] of lines) {
+      if (tty) this.ttyWrite(text);
+      else this.printk(text);
+    }
   }
 
   /** A line written to the console terminal by a program (getty, a shell): not in dmesg. */
