@@ -3,7 +3,7 @@
  * the setting at fault; unknown keys are kept and ignored, as xl does.
  */
 import type { GuestOs, GuestSpec, GuestType, OnCrash, TimerMode } from '../model/guest-spec.js';
-import { DEFAULT_TIMER_MODE, ON_CRASH_ACTIONS, TIMER_MODES } from '../model/guest-spec.js';
+import { DEFAULT_TIMER_MODE, ON_CRASH_ACTIONS, TIMER_MODES, unmodifiedOs } from '../model/guest-spec.js';
 import type { Mode } from '../model/modes.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import type { WorkloadName } from '../model/guest/workloads.js';
@@ -69,8 +69,8 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
     if (o !== 'linux' && o !== 'windows' && o !== 'bsd') throw at(osS, `"guest_os" must be linux, windows or bsd, got "${o}"`);
     guestOs = o;
   }
-  if (guestOs === 'windows' && type !== 'hvm') {
-    throw at(typeS ?? osS!, `guest_os = "windows" is an unmodified OS: it cannot run paravirtualized (type = "${type}"); use type = "hvm"`);
+  if (unmodifiedOs(guestOs) && type !== 'hvm') {
+    throw at(typeS ?? osS!, `guest_os = "${guestOs}" is an unmodified OS: it cannot run paravirtualized (type = "${type}"); use type = "hvm"`);
   }
 
   const pciS = get('xen_platform_pci');

@@ -18,6 +18,12 @@ export const DEFAULT_TIMER_MODE: TimerMode = 'no_delay_for_missed_ticks';
 export type GuestType = 'pv' | 'pvh' | 'hvm';
 export type GuestOs = 'linux' | 'windows' | 'bsd';
 
+/**
+ * An OS whose kernel makes no hypercalls (Windows, unmodified): it runs only as HVM, fully
+ * virtualized or with PV drivers. The config parser, domain creation and a mode switch all ask this.
+ */
+export const unmodifiedOs = (os: GuestOs): boolean => os === 'windows';
+
 export const ON_CRASH_ACTIONS = [
   'destroy',
   'restart',

@@ -13,7 +13,7 @@ import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
 import type { GuestSpec } from './guest-spec.js';
-import { DEFAULT_TIMER_MODE } from './guest-spec.js';
+import { DEFAULT_TIMER_MODE, unmodifiedOs } from './guest-spec.js';
 import { PCpu } from './pcpu.js';
 import { Rng } from './rng.js';
 import { CSCHED_DEFAULT_WEIGHT, CreditScheduler } from './scheduler/credit.js';
@@ -125,8 +125,8 @@ export class Host implements HypervisorPort, SchedHooks {
         'Set memory = maxmem, or give it PV drivers (xen_platform_pci = 1).'
       );
     }
-    if (spec.mode === 'pv' && spec.guestOs === 'windows') {
-      return `${spec.name}: guest_os "windows" is an unmodified OS: it cannot run paravirtualized`;
+    if (spec.mode === 'pv' && unmodifiedOs(spec.guestOs)) {
+      return `${spec.name}: guest_os "${spec.guestOs}" is an unmodified OS: it cannot run paravirtualized`;
     }
     const freeKiB = this.freeKiB + (replacing?.memKiB ?? 0);
     if (spec.memoryMiB * 1024 > freeKiB) {
@@ -413,7 +413,7 @@ export class Host implements HypervisorPort, SchedHooks {
   switchMode(dom: Domain, mode: GuestSpec['mode'], then?: (next: Domain | null) => void): string | null {
     if (dom.id === 0) return 'Domain-0 cannot change mode';
     if (mode === dom.mode) return `${dom.name} already runs as ${mode}`;
-    if (mode === 'pv' && dom.spec.guestOs !== 'linux') {
+    if (mode === 'pv' && unmodifiedOs(dom.spec.guestOs)) {
       return `${dom.name}: guest_os "${dom.spec.guestOs}" is an unmodified OS: it cannot run paravirtualized (its kernel makes no hypercalls)`;
     }
     const type = mode === 'pv' ? 'pv' : mode === 'full' ? 'hvm' : dom.spec.type === 'hvm' ? 'hvm' : 'pvh';

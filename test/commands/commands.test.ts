@@ -71,6 +71,18 @@ describe('xl commands: refusals use xl\'s wording and change nothing', () => {
   });
 });
 
+describe('which guests can run paravirtualized', () => {
+  it('lets a BSD guest go back to pv, as its config could boot it (only Windows is an unmodified OS)', () => {
+    const host = hostWith([spec({ name: 'bsd', mode: 'pv', type: 'pv', guestOs: 'bsd' })]);
+    expect(runCommand(host, 'mode bsd hybrid').ok).toBe(true);
+    host.advanceSeconds(5);
+    expect(host.domains().find((d) => d.name === 'bsd')?.mode).toBe('hybrid');
+    expect(runCommand(host, 'mode bsd pv').ok).toBe(true);
+    host.advanceSeconds(5);
+    expect(host.domains().find((d) => d.name === 'bsd')?.mode).toBe('pv');
+  });
+});
+
 describe('xl output formats', () => {
   it('list', () => {
     const host = two();
