@@ -3,7 +3,7 @@
  * parse a line, find the command, check its arguments, run it. "xl " in front is accepted.
  */
 import type { Host } from '../model/host.js';
-import { COMMANDS, helpLines } from './table.js';
+import { COMMANDS, commandUsage, helpLines } from './table.js';
 import type { CommandResult } from './table.js';
 import { splitWords } from './words.js';
 
@@ -13,7 +13,7 @@ export function runCommand(host: Host, line: string): CommandResult {
   if (words[0] === 'xl') words.shift();
   const name = words[0];
   if (name === undefined) return { ok: true, out: [], err: [] };
-  if (name === 'help') return { ok: true, out: helpLines(), err: [] };
+  if (name === 'help') return helpLines(words[1]);
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) return { ok: false, out: [], err: [`command "${name}" not implemented`, 'Type "help" for the list of commands.'] };
   const args = words.slice(1);
@@ -21,16 +21,17 @@ export function runCommand(host: Host, line: string): CommandResult {
     return {
       ok: false,
       out: [],
-      err: [`'xl ${cmd.name}' requires at least ${cmd.minArgs} argument${cmd.minArgs === 1 ? '' : 's'}.`, '', `Usage: xl ${cmd.usage}`, '', cmd.help],
+      err: [`'xl ${cmd.name}' requires at least ${cmd.minArgs} argument${cmd.minArgs === 1 ? '' : 's'}.`, '', ...commandUsage(cmd)],
     };
   }
   return cmd.run(args, host);
 }
 
-/** Completion for the prompt: command names first, then domain names. */
+/** Completion for the prompt: command names first (and after `help`), then domain names. */
 export function complete(host: Host, line: string): string[] {
   const words = line.split(' ');
   const last = words[words.length - 1] ?? '';
-  const pool = words.length <= 1 ? ['help', ...COMMANDS.map((c) => c.name)] : host.domains().map((d) => d.name);
+  const commands = words.length <= 1 || (words.length === 2 && words[0] === 'help');
+  const pool = commands ? ['help', ...COMMANDS.map((c) => c.name)] : host.domains().map((d) => d.name);
   return pool.filter((p) => p.startsWith(last)).map((p) => [...words.slice(0, -1), p].join(' '));
 }

@@ -21,6 +21,8 @@ export interface CommandResult {
   readonly out: readonly string[];
   /** What xl and libxl print on stderr. */
   readonly err: readonly string[];
+  /** The output is prose (help text), to be wrapped at the screen's width rather than cut as a table is. */
+  readonly prose?: boolean;
   /** `console DOM`: the domain whose console should take focus. */
   readonly focus?: number;
 }
@@ -28,7 +30,10 @@ export interface CommandResult {
 export interface CommandDef {
   readonly name: string;
   readonly usage: string;
+  /** One line, as xl's command table has it (`help` lists them). */
   readonly help: string;
+  /** What `help CMD` adds after the usage and the line above (xl's option text). */
+  readonly notes?: readonly string[];
   readonly minArgs: number;
   readonly run: (args: readonly string[], host: Host) => CommandResult;
 }
@@ -81,7 +86,8 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'mem-set',
     usage: 'mem-set <Domain> <Mem>',
-    help: 'Set the current memory usage for a domain (size in MiB unless suffixed b, k, m, g, t)',
+    help: 'Set the current memory usage for a domain',
+    notes: ['<Mem> is in MiB unless suffixed b, k, m, g or t. The guest\'s balloon driver frees or takes back pages until it reaches the target, as fast as the guest can spare them.'],
     minArgs: 2,
     run: (a, host) =>
       withDomain(host, a[0]!, (d) => {
@@ -96,7 +102,8 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'mem-max',
     usage: 'mem-max <Domain> <Mem>',
-    help: 'Set the maximum amount reservation for a domain (size in MiB unless suffixed)',
+    help: 'Set the maximum amount reservation for a domain',
+    notes: ['<Mem> is in MiB unless suffixed b, k, m, g or t.'],
     minArgs: 2,
     run: (a, host) =>
       withDomain(host, a[0]!, (d) => {
@@ -149,7 +156,8 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'sched-credit',
     usage: 'sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
-    help: 'Get/set credit scheduler parameters (weight 1-65535, cap in % of one pCPU, 0 = none)',
+    help: 'Get/set credit scheduler parameters',
+    notes: ['-d DOMAIN, --domain=DOMAIN   Domain to modify', '-w WEIGHT, --weight=WEIGHT   Weight (int, 1-65535; default 256)', '-c CAP, --cap=CAP            Cap (int, % of one pCPU; 0 = no cap)'],
     minArgs: 0,
     run: (a, host) => {
       let dom: string | undefined;
@@ -262,7 +270,8 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'console',
     usage: 'console <Domain>',
-    help: "Attach to a domain's console (here: focus it in the dashboard; print it in batch mode)",
+    help: "Attach to domain's console",
+    notes: ['In the dashboard the console pane takes focus (Ctrl+] leaves); in batch mode its lines are printed.'],
     minArgs: 1,
     run: (a, host) =>
       withDomain(host, a[0]!, (d) => ({ ok: true, out: d.kernel.console.tail(20).map(formatConsole), err: [], focus: d.id })),
@@ -270,7 +279,8 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'mode',
     usage: 'mode <Domain> pv|hybrid|full',
-    help: 'paratop: switch a guest between paravirtualized, hybrid (PVHVM) and full (HVM): it shuts down and is created again',
+    help: 'paratop: switch a guest to pv, hybrid or full',
+    notes: ['pv is paravirtualized (PV), hybrid is PVHVM, full is HVM. The guest shuts down and is created again in the new mode. An unmodified OS (guest_os = "windows") cannot run pv.'],
     minArgs: 2,
     run: (a, host) =>
       withDomain(host, a[0]!, (d) => {
@@ -297,9 +307,28 @@ export const COMMANDS: readonly CommandDef[] = [
   },
 ];
 
-export function helpLines(): string[] {
-  return [
-    'Commands (xl syntax; sizes in MiB unless suffixed b, k, m, g, t):',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.help}`),
-  ];
+/**
+ * `help` as xl prints it (xl.c's help()): each command's name in a 19-column field and what it
+ * does; a name too long for the field gets a line of its own. `help CMD` gives that command's usage.
+ */
+export function helpLines(command?: string): CommandResult {
+  if (command === undefined || command === 'help') {
+    return ok([
+      'Usage xl <subcommand> [args]',
+      '',
+      'xl full list of subcommands (sizes in MiB unless suffixed b, k, m, g, t):',
+      '',
+      ...COMMANDS.flatMap((c) => (c.name.length > 19 ? [` ${c.name}`, ` ${''.padEnd(19)} ${c.help}`] : [` ${c.name.padEnd(19)} ${c.help}`])),
+      '',
+      "'help <subcommand>' shows its usage.",
+    ]);
+  }
+  const cmd = COMMANDS.find((c) => c.name === command);
+  if (cmd === undefined) return fail(`command "${command}" not implemented`);
+  return { ...ok(commandUsage(cmd)), prose: true };
+}
+
+/** A command's usage, what it does and its notes, as `help CMD` and a call with too few arguments print them. */
+export function commandUsage(cmd: CommandDef): string[] {
+  return [`Usage: xl ${cmd.usage}`, '', `${cmd.help}.`, ...(cmd.notes !== undefined ? ['', ...cmd.notes] : [])];
 }

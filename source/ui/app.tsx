@@ -19,7 +19,7 @@ import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
 import { toAscii } from './charset.js';
-import { helpLines, helpPage, historyUpTo, layout, listColumns, listHeight, visibleRows } from './layout.js';
+import { helpLines, helpPage, historyUpTo, layout, listColumns, listHeight, messageLines, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
 import { useDriver } from './use-driver.js';
@@ -61,6 +61,9 @@ export function styled(l: Line, contrast: boolean): string {
   return t;
 }
 
+/** The keys that move the selection, and scroll the help screen or a long message while one is open. */
+const MOVES: readonly string[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
+
 function speedIndex(speed: number): number {
   const i = SPEEDS.findIndex((s) => s >= speed);
   return i < 0 ? SPEEDS.length - 1 : i;
@@ -80,6 +83,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   // always holds the state after the last key, so each key acts on what the previous one left.
   const stateRef = useRef(state);
   stateRef.current = state;
+  /** Rows the last frame gave an open message (the moving keys scroll it when it has more lines). */
+  const messageRoomRef = useRef(0);
   const onScenarioPause = (): void => {
     if (stateRef.current.paused) return;
     const a: ViewAction = { type: 'pause' };
@@ -186,8 +191,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
       return { type: 'commandRan', line, message: null };
     }
-    // A refusal is prose (xl's and libxl's error lines): wrapped, so its end is not cut off; output is a table.
-    const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok };
+    // A refusal is prose (xl's and libxl's error lines), as is help: wrapped, so its end is not cut off; other output is a table.
+    const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok || r.prose === true };
     return { type: 'commandRan', line, message: msg };
   };
 
@@ -311,8 +316,18 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
       const b = bindingFor(charName);
       if (b === undefined) continue;
+      // A message taller than its pane: the moving keys scroll it instead of the list above.
+      if (s.message !== null && s.help === false && MOVES.includes(b.command)) {
+        const page = Math.max(1, messageRoomRef.current);
+        const max = Math.max(0, messageLines(s.message, cols).length - page);
+        if (max > 0) {
+          const by = { up: -1, down: 1, pageUp: -page, pageDown: page, home: -max, end: max }[b.command as 'up'];
+          apply({ type: 'messageScroll', to: Math.min(max, Math.max(0, Math.min(s.messageTop, max) + by)) });
+          continue;
+        }
+      }
       // While help is open, the moving keys scroll it (it is taller than a small terminal).
-      if (s.help && ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'].includes(b.command)) {
+      if (s.help && MOVES.includes(b.command)) {
         const page = helpPage(rows);
         const max = Math.max(0, helpLines(cols).length - page);
         const by = { up: -1, down: 1, pageUp: -page, pageDown: page, home: -max, end: max }[b.command as 'up'];
@@ -376,6 +391,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
+  const msgTitle = lines.findIndex((l) => l.key === 'msgt');
+  messageRoomRef.current = msgTitle < 0 ? 0 : lines.length - msgTitle - 2;
   // One Text for the whole screen: the lines are already laid out, so React and Yoga have one node
   // to deal with instead of one per line.
   return (

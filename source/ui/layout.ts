@@ -9,7 +9,7 @@ import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { filterTerms, matchesTerms } from '../view/state.js';
-import type { ViewState } from '../view/state.js';
+import type { Message, ViewState } from '../view/state.js';
 import { CONSOLE_KEYMAP, KEYMAP, SPEEDS } from './keymap.js';
 import {
   COLUMNS,
@@ -193,6 +193,11 @@ export function helpLines(cols: number): string[] {
     ' In the console (Tab), typing goes to the guest; these keys are special:'.slice(0, cols),
     ...CONSOLE_KEYMAP.flatMap((k) => entry(k.label, k.help)),
   ];
+}
+
+/** A message's lines as shown: sanitised, tabs expanded, prose wrapped to `cols`. */
+export function messageLines(m: Message, cols: number): string[] {
+  return m.wrap === true ? m.lines.flatMap((l) => wrapText(sanitize(expandTabs(l)), cols, '', '  ')) : m.lines.map((l) => sanitize(expandTabs(l)));
 }
 
 /** Rows of help text shown at once: all but the title and the footer. */
@@ -435,10 +440,13 @@ export function layout(input: LayoutInput): Line[] {
   if (state.screen === 'compare') return compareScreen(input, out, state.compare.length > 0 ? state.compare : [selRow.sample.id], budget);
   if (state.message !== null) {
     const m = state.message;
-    out.push({ key: 'msgt', text: ` ${sanitize(m.title)}   (Esc closes)`.padEnd(cols).slice(0, cols), inverse: true });
-    const room = budget - out.length - 1;
-    const all = m.wrap === true ? m.lines.flatMap((l) => wrapText(sanitize(expandTabs(l)), cols, '', '  ')) : m.lines.map((l) => sanitize(expandTabs(l)));
-    const lines = all.length > room ? [...all.slice(0, room - 1), `… ${all.length - room + 1} more lines`] : all;
+    const room = Math.max(1, budget - out.length - 2);
+    const all = messageLines(m, cols);
+    // Taller than its pane (xl list with hundreds of guests, help on 24 rows): the moving keys scroll it, as the help screen's do.
+    const from = Math.max(0, Math.min(state.messageTop, all.length - room));
+    const lines = all.slice(from, from + room);
+    const more = all.length > room ? `   lines ${from + 1}-${from + lines.length} of ${all.length}   ↑/↓ PgUp/PgDn Home/End scroll, Esc closes` : '   (Esc closes)';
+    out.push({ key: 'msgt', text: ` ${sanitize(m.title)}${more}`.padEnd(cols).slice(0, cols), inverse: true });
     lines.forEach((l, i) => out.push({ key: `msg${i}`, text: l.slice(0, cols), ...(m.error && color ? { color: 'red' } : {}) }));
     while (out.length < budget - 1) out.push({ key: `mp${out.length}`, text: '' });
     out.push(bottomLine(input, cols));

@@ -44,6 +44,8 @@ export interface ViewState {
   readonly helpTop: number;
   readonly refreshMs: number;
   readonly message: Message | null;
+  /** The message's first shown line (the moving keys scroll a message taller than its pane). */
+  readonly messageTop: number;
   /** Command lines run from the ':' prompt, oldest first (bounded). */
   readonly cmdHistory: readonly string[];
   /** Position while browsing history with ↑/↓ in the prompt; null when not browsing. */
@@ -87,6 +89,7 @@ export type ViewAction =
   | { readonly type: 'promptSubmit' }
   | { readonly type: 'historyMove'; readonly by: number }
   | { readonly type: 'message'; readonly message: Message | null }
+  | { readonly type: 'messageScroll'; readonly to: number }
   | { readonly type: 'commandRan'; readonly line: string; readonly message: Message | null }
   | { readonly type: 'screen'; readonly screen: Screen }
   | { readonly type: 'history'; readonly atNs: number | null }
@@ -111,6 +114,7 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     helpTop: 0,
     refreshMs,
     message: null,
+    messageTop: 0,
     cmdHistory: [],
     historyPos: null,
     screen: 'main',
@@ -219,6 +223,10 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
     }
     case 'message':
       d.message = copyMessage(a.message);
+      d.messageTop = 0;
+      return;
+    case 'messageScroll':
+      d.messageTop = Math.max(0, a.to);
       return;
     case 'commandRan':
       if (a.line.trim() !== '' && d.cmdHistory[d.cmdHistory.length - 1] !== a.line) {
@@ -228,6 +236,7 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       d.historyPos = null;
       d.prompt = null;
       d.message = copyMessage(a.message);
+      d.messageTop = 0;
       return;
     case 'screen':
       d.screen = a.screen;

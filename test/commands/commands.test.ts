@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../source/commands/run.js';
+import { complete, runCommand } from '../../source/commands/run.js';
 import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { hostWith, spec } from '../helpers.js';
@@ -59,6 +59,29 @@ describe('xl commands: refusals use xl\'s wording and change nothing', () => {
     const r = runCommand(two(), 'mem-set web01');
     expect(r.err.slice(0, 3)).toEqual(["'xl mem-set' requires at least 2 arguments.", '', 'Usage: xl mem-set <Domain> <Mem>']);
     expect(runCommand(two(), 'frobnicate').err[0]).toBe('command "frobnicate" not implemented');
+  });
+
+  it('lists the commands as xl help does, and gives one command usage with help CMD', () => {
+    const all = runCommand(two(), 'help');
+    expect(all.ok).toBe(true);
+    expect(all.out).toContain(' mem-set             Set the current memory usage for a domain');
+    // Like xl's own list, it fits an 80-column terminal.
+    for (const l of all.out) expect(l.length).toBeLessThanOrEqual(80);
+    expect(all.out.filter((l) => l.startsWith(' ')).map((l) => l.slice(1, 20).trim())).toContain('vcpu-pin');
+    expect(runCommand(two(), 'xl help vcpu-set').out).toEqual([
+      'Usage: xl vcpu-set [-i|--ignore-host] <Domain> <vCPUs>',
+      '',
+      'Set the number of active VCPUs allowed for the domain.',
+    ]);
+    expect(runCommand(two(), 'help mem-set').out.slice(3).join(' ')).toContain('<Mem> is in MiB unless suffixed b, k, m, g or t.');
+    const bad = runCommand(two(), 'help frob');
+    expect(bad.ok).toBe(false);
+    expect(bad.err).toEqual(['command "frob" not implemented']);
+  });
+
+  it('completes command names after help, and domain names after other commands', () => {
+    expect(complete(two(), 'help mem-')).toEqual(['help mem-set', 'help mem-max']);
+    expect(complete(two(), 'pause we')).toEqual(['pause web01']);
   });
 
   it('refuses to switch a Windows guest to pv and leaves it running', () => {

@@ -82,6 +82,28 @@ describe('<App>', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
   });
 
+  it("scrolls a command's output taller than its pane with the moving keys, and leaves the selection alone", async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+    r.stdin.write(':');
+    r.stdin.write('help');
+    r.stdin.write('\r');
+    const first = await until(r.lastFrame, (x) => / xl help {3}lines 1-\d+ of \d+ {3}↑\/↓ PgUp\/PgDn Home\/End scroll, Esc closes/.test(x));
+    expect(first).toContain('Usage xl <subcommand> [args]');
+    expect(first).not.toContain("'help <subcommand>' shows its usage.");
+    r.stdin.write('j');
+    const second = await until(r.lastFrame, (x) => / xl help {3}lines 2-/.test(x));
+    expect(second).not.toContain('Usage xl <subcommand> [args]');
+    r.stdin.write('\x1b[F');
+    const last = await until(r.lastFrame, (x) => x.includes("'help <subcommand>' shows its usage."));
+    const [, from, to, of] = /lines (\d+)-(\d+) of (\d+)/.exec(last)!;
+    expect(Number(to)).toBe(Number(of));
+    expect(Number(from)).toBeGreaterThan(2);
+    r.stdin.write('\x1b');
+    // The list behind did not move: Domain-0 is still selected.
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+  });
+
   it('sorts only by columns on screen: s skips the ones a narrow terminal drops', async () => {
     const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
     // ink-testing-library's terminal is 100 columns: NAT% is dropped there.
