@@ -150,7 +150,14 @@ function sortRows(view: HostView, state: ViewState): DomainRow[] {
 }
 
 /** The VM list's columns at a terminal width (narrower terminals drop some, see DROP_ORDER). */
-export const listColumns = (cols: number): readonly Column[] => visibleColumns(cols, SPARK + 1);
+export const listColumns = (cols: number, longestName?: number): readonly Column[] => visibleColumns(cols, SPARK + 1, longestName);
+
+/** The longest domain name (over all of them, not the rows on screen, so NAME's width does not change as the list scrolls). */
+function longestName(view: HostView): number {
+  let n = 0;
+  for (const r of view.rows) if (r.sample.name.length > n) n = r.sample.name.length;
+  return n;
+}
 
 export function listHeight(rows: number, count: number): number {
   return Math.max(3, Math.min(count, Math.floor((rows - 1) * 0.3)));
@@ -409,7 +416,7 @@ export function layout(input: LayoutInput): Line[] {
     .forEach((text, i) => out.push({ key: `m${i}`, text: text.slice(0, cols), ...(color ? { color: 'green' } : {}) }));
 
   const sorted = visibleRows(view, state);
-  const colsShown = listColumns(cols);
+  const colsShown = listColumns(cols, longestName(view));
   const sortHead = COLUMNS[state.sortIdx]!.head;
   out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(SPARK)).slice(0, cols).padEnd(cols), inverse: true });
 

@@ -29,8 +29,26 @@ export const mib = (kib: number): string => {
   return g < 100_000 ? `${g}G` : `${Math.round(g / 1024)}T`;
 };
 
+/** The NAME column's width: 12 at least; wider, up to 32, when the terminal has room and names are longer. */
+const NAME_MIN = 12;
+const NAME_MAX = 32;
+
+/** A name longer than its cell ends in '…', so a cut name never reads as a whole one. */
+function nameColumn(width: number): Column {
+  return {
+    head: 'NAME',
+    width,
+    left: true,
+    cell: (r) => {
+      const n = sanitize(r.sample.name);
+      return n.length > width ? `${n.slice(0, width - 1)}…` : n;
+    },
+    sortValue: (r) => r.sample.name.toLowerCase(),
+  };
+}
+
 export const COLUMNS: readonly Column[] = [
-  { head: 'NAME', width: 12, left: true, cell: (r) => sanitize(r.sample.name).slice(0, 12), sortValue: (r) => r.sample.name.toLowerCase() },
+  nameColumn(NAME_MIN),
   { head: 'ID', width: 5, cell: (r) => String(r.sample.id), sortValue: (r) => r.sample.id },
   { head: 'MODE', width: 5, left: true, cell: (r) => r.sample.modeLabel, sortValue: (r) => r.sample.modeLabel },
   { head: 'STATE', width: 6, cell: (r) => stateLetters(r.sample), sortValue: (r) => stateLetters(r.sample) },
@@ -52,13 +70,19 @@ export const COLUMNS: readonly Column[] = [
  */
 export const DROP_ORDER = ['NAT%', 'TARGET', 'MAXMEM', 'ID', 'WAIT%'] as const;
 
-export function visibleColumns(width: number, sparkWidth: number): Column[] {
+/**
+ * The columns that fit in `width`, dropping DROP_ORDER's first. Width left over goes to NAME, as far
+ * as `longestName` needs (up to NAME_MAX), so `example.pvhlinux` is not cut on a 120-column screen.
+ */
+export function visibleColumns(width: number, sparkWidth: number, longestName = NAME_MIN): Column[] {
   let cols = [...COLUMNS];
   const total = (): number => cols.reduce((n, c) => n + c.width + 1, 0) + sparkWidth;
   for (const name of DROP_ORDER) {
     if (total() <= width) break;
     cols = cols.filter((c) => c.head !== name);
   }
+  const nameWidth = Math.min(NAME_MAX, longestName, NAME_MIN + Math.max(0, width - total()));
+  if (nameWidth > NAME_MIN) cols[0] = nameColumn(nameWidth);
   return cols;
 }
 

@@ -92,6 +92,23 @@ describe('the VM list cells', () => {
     expect(cells).toContain('1024G');
     expect([mib(2048 * 1024), mib(99_999 * 1024), mib(100_000 * 1024), mib(200 * 1024 ** 3)]).toEqual(['2048M', '99999M', '98G', '200T']);
   });
+
+  it('give NAME the width a wide terminal has spare, and mark a name cut on a narrow one', () => {
+    const host = hostWith([spec({ name: 'example.pvhlinux', workload: 'idle' }), spec({ name: 'example.pvlinux', workload: 'idle' })]);
+    const h = [deriveHost(null, sampleHost(host))];
+    const names = (cols: number): string[] =>
+      layout(input({ history: h, cols }))
+        .map((x) => x.text)
+        .filter((x) => x.startsWith('example.'))
+        .map((x) => x.split(' ')[0]!);
+    expect(names(120)).toEqual(['example.pvhlinux', 'example.pvlinux']);
+    expect(names(80)).toEqual(['example.pvhl…', 'example.pvli…']);
+    // The columns after NAME still line up with the header.
+    const l = layout(input({ history: h, cols: 120 })).map((x) => x.text);
+    const head = l.find((x) => x.startsWith('NAME'))!;
+    const row = l.find((x) => x.startsWith('example.pvhlinux'))!;
+    expect(row.indexOf(' PV')).toBe(head.indexOf(' MODE'));
+  });
 });
 
 describe('pCPU meters', () => {
