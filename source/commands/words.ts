@@ -2,7 +2,7 @@
 export const OPERATOR = '\0';
 
 /**
- * Splits a command line into words: spaces separate, '…' and "…" quote, backslash escapes.
+ * Splits a command line into words as sh does: spaces separate, '…' and "…" quote, backslash escapes.
  * `operator` (optional) names an unquoted operator starting at `i` (such as `>` or `&&`): it ends the
  * current word and comes out as its own token, prefixed with OPERATOR.
  */
@@ -15,7 +15,8 @@ export function splitWords(line: string, operator: (line: string, i: number) => 
     const c = line[i]!;
     if (quote !== null) {
       if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      // In "…" a backslash escapes only $ ` " \ and a newline, as in sh; before anything else it stays.
+      else if (c === '\\' && quote === '"' && i + 1 < line.length && '$`"\\\n'.includes(line[i + 1]!)) cur += line[++i];
       else cur += c;
       continue;
     }

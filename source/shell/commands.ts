@@ -4,8 +4,9 @@
  * messages are the real tools' and bash's own wording.
  *
  * The command line language is a small subset of bash: words with '…' and "…" quoting, commands
- * joined by `;`, `&&` and `||`, a `> file` or `>> file` redirection of stdout per command, and a
- * trailing `&` (handled by the shell). No pipes, no variables, no globbing.
+ * joined by `;`, `&&` and `||`, pipelines (`|`, into the filters of filters.ts), a `> file` or
+ * `>> file` redirection of stdout per command, and a trailing `&` (handled by the shell). No
+ * variables, no globbing.
  */
 import { NS_PER_S } from '../model/clock.js';
 import { LINUX_BUILD, LINUX_BUILD_DATE, LINUX_RELEASE } from '../model/guest/boot-log.js';
@@ -14,6 +15,7 @@ import { OPERATOR, splitWords } from '../commands/words.js';
 import { guestClockS, listDir, memInfo, readFile, resolvePath, uptimeNs, writeFile } from './procfs.js';
 import { dateText, freeOutput, isoText, processes, psAuxLines, psFullLines, psLines, topFrame, topSnapshot, uptimePretty, uptimeText, vmstatFirstLine, vmstatHeader, vmstatLine, vmstatSnapshot } from './procps.js';
 import type { FreeUnit } from './procps.js';
+import { cat, grep, head, sort, tail, uniq, wc } from './filters.js';
 import type { ProcessContext } from './shell.js';
 
 type Program = (ctx: ProcessContext, args: string[]) => void;
@@ -26,7 +28,6 @@ export function words(line: string): string[] | { error: string } {
     return l[i] === ';' || l[i] === '>' || l[i] === '|' ? l[i]! : null;
   });
   if (typeof w === 'string') return { error: `bash: unexpected EOF while looking for matching \`${/unterminated (.) quote/.exec(w)?.[1] ?? '"'}'` };
-  if (w.includes(`${OPERATOR}|`)) return { error: 'bash: pipes are not supported by this guest shell (paratop runs one program at a time)' };
   return w;
 }
 
@@ -130,7 +131,7 @@ const top: Program = (ctx, args) => {
   // On a terminal without -b, top is full screen: each frame redraws the screen, sized to the
   // terminal's rows, and q quits (Ctrl+C too). Otherwise (-b, or output to a pipe) frames follow
   // one another, as top -b prints them.
-  const interactive = !batch && ctx.isatty && !ctx.stdoutIsFile;
+  const interactive = !batch && ctx.stdoutIsTerminal;
   ctx.task('top', 'sleeper');
   let prev = topSnapshot(ctx.g);
   let frames = 0;
@@ -209,25 +210,6 @@ const date: Program = (ctx, args) => {
   ctx.done(0);
 };
 
-const cat: Program = (ctx, args) => {
-  let status = 0;
-  if (args.length === 0) {
-    ctx.err('cat: reading from the terminal is not emulated (give a file)');
-    return ctx.done(1);
-  }
-  for (const a of args) {
-    const r = readFile(ctx.g, resolvePath(ctx.shell.cwd, a));
-    if (r.ok) {
-      const lines = r.text.replace(/\n$/, '').split('\n');
-      for (const l of lines) ctx.out(l);
-    } else {
-      ctx.err(`cat: ${a}: ${r.error}`);
-      status = 1;
-    }
-  }
-  ctx.done(status);
-};
-
 const ls: Program = (ctx, args) => {
   const one = args.includes('-1');
   const paths = args.filter((a) => !a.startsWith('-'));
@@ -245,7 +227,7 @@ const ls: Program = (ctx, args) => {
       return;
     }
     if (targets.length > 1) ctx.out(`${i > 0 ? '\n' : ''}${p}:`);
-    if (one || !ctx.isatty) entries.forEach((e) => ctx.out(e));
+    if (one || !ctx.stdoutIsTerminal) entries.forEach((e) => ctx.out(e));
     else {
       // ls to a terminal: names across in columns that fit 80 characters.
       let line = '';
@@ -449,10 +431,12 @@ const PROGRAMS: Record<string, Program> = {
   exit,
   false: (ctx) => ctx.done(1),
   free,
+  grep,
+  head,
   help: simple(() => [
     'paratop guest shell (a small subset of GNU bash). Commands:',
     `  ${COMMAND_LIST.join(' ')}`,
-    'Redirect stdout with > or >>, run in the background with a trailing &.',
+    'Pipe one into another with |, redirect stdout with > or >>, run in the background with a trailing &.',
     'Ctrl+C interrupts, Ctrl+L clears, ↑/↓ history, Tab completes, Ctrl+] leaves the console.',
   ]),
   history: (ctx) => {
@@ -468,12 +452,16 @@ const PROGRAMS: Record<string, Program> = {
   ps,
   pwd: simple((ctx) => ctx.shell.cwd),
   sleep,
+  sort,
   stress,
+  tail,
   top,
   true: (ctx) => ctx.done(0),
   uname,
+  uniq,
   uptime,
   vmstat,
+  wc,
   whoami: simple((ctx) => ctx.shell.user ?? 'root'),
   yes,
 };
@@ -509,8 +497,8 @@ export function runCommandLine(ctx: ProcessContext, line: string): void {
     const mine: import('../model/guest/task.js').Task[] = [];
     const sub: ProcessContext = {
       ...ctx,
-      task: (name, kind, userFrac) => {
-        const t = ctx.task(name, kind, userFrac);
+      task: (name, kind, userFrac, pid) => {
+        const t = ctx.task(name, kind, userFrac, pid);
         mine.push(t);
         return t;
       },
@@ -523,9 +511,124 @@ export function runCommandLine(ctx: ProcessContext, line: string): void {
         else ctx.done(st);
       },
     };
-    runOne(sub, sg.words);
+    runPipeline(sub, sg.words);
   };
   next(0, 0);
+}
+
+/**
+ * A pipeline (`ps aux | sort -nrk 3 | head -5`): each command a process of its own, each one's
+ * stdout the next one's stdin, its status the last one's. It ends when every command has; one that
+ * writes into a pipe whose reader has ended gets SIGPIPE (status 141), as `yes | head -3` does.
+ */
+function runPipeline(ctx: ProcessContext, w: string[]): void {
+  const stages: string[][] = [[]];
+  for (const x of w) {
+    if (x === `${OPERATOR}|`) stages.push([]);
+    else stages[stages.length - 1]!.push(x);
+  }
+  if (stages.length === 1) return runOne(ctx, stages[0]!);
+  if (stages.some((st) => st.length === 0)) {
+    ctx.err("bash: syntax error near unexpected token `|'");
+    return ctx.done(2);
+  }
+  const n = stages.length;
+  const pipes = stages.slice(1).map(() => new Pipe());
+  // bash forks them left to right: the pids ascend along the pipeline.
+  const pids = stages.map((_, i) => (i === 0 ? ctx.pid : ctx.g.k.allocPid()));
+  let running = n;
+  let lastStatus = 0;
+  const stage = (i: number): ProcessContext => {
+    let ended = false;
+    const stops: (() => void)[] = [];
+    const mine: import('../model/guest/task.js').Task[] = [];
+    const finish = (status: number): void => {
+      if (ended) return;
+      ended = true;
+      for (const t of mine) ctx.g.k.kill(t);
+      if (i === n - 1) lastStatus = status;
+      if (i < n - 1) pipes[i]!.close();
+      if (i > 0) pipes[i - 1]!.readerGone();
+      if (--running === 0) ctx.done(lastStatus);
+    };
+    const last = i === n - 1;
+    return {
+      ...ctx,
+      pid: pids[i]!,
+      stdin: i === 0 ? ctx.stdin : pipes[i - 1]!,
+      stdoutIsTerminal: last && ctx.stdoutIsTerminal,
+      out: (l) => {
+        if (ended) return;
+        if (last) return ctx.out(l);
+        if (pipes[i]!.broken) {
+          for (const f of stops) f();
+          return finish(141);
+        }
+        pipes[i]!.write(l);
+      },
+      err: (l) => {
+        if (!ended) ctx.err(l);
+      },
+      after: (ns, fn) =>
+        ctx.after(ns, () => {
+          if (!ended) fn();
+        }),
+      onStop: (fn) => {
+        stops.push(fn);
+        ctx.onStop(() => {
+          if (!ended) fn();
+        });
+      },
+      clear: () => {
+        if (!ended && last) ctx.clear();
+      },
+      onKey: (fn) => {
+        if (!ended && last) ctx.onKey(fn);
+      },
+      task: (name, kind, userFrac) => {
+        const t = ctx.task(name, kind, userFrac, mine.length === 0 ? pids[i] : undefined);
+        t.ppid = mine.length === 0 ? ctx.shell.bashPid : pids[i]!;
+        mine.push(t);
+        return t;
+      },
+      done: finish,
+    };
+  };
+  // Readers first, so that what a writer prints at once finds them reading.
+  for (let i = n - 1; i >= 0; i--) runOne(stage(i), stages[i]!);
+}
+
+/** A pipe between two commands of a pipeline, in lines. */
+class Pipe {
+  private onLine: ((line: string) => void) | null = null;
+  private onEnd: (() => void) | null = null;
+  private readonly buffered: string[] = [];
+  private closed = false;
+  /** The reading command has ended: the next write gets SIGPIPE. */
+  broken = false;
+
+  read(onLine: (line: string) => void, onEnd: () => void): void {
+    this.onLine = onLine;
+    this.onEnd = onEnd;
+    for (const l of this.buffered.splice(0)) onLine(l);
+    if (this.closed) onEnd();
+  }
+
+  write(line: string): void {
+    if (this.onLine !== null) this.onLine(line);
+    else this.buffered.push(line);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onEnd?.();
+  }
+
+  readerGone(): void {
+    this.broken = true;
+    this.buffered.length = 0;
+  }
 }
 
 function runOne(ctx: ProcessContext, w: string[]): void {
@@ -560,6 +663,7 @@ function runOne(ctx: ProcessContext, w: string[]): void {
   const redirected: ProcessContext = {
     ...ctx,
     stdoutIsFile: true,
+    stdoutIsTerminal: false,
     // Clearing is bytes on stdout: they go to the file, not to the screen.
     clear: () => {},
     out: (l) => collected.push(l),

@@ -21,6 +21,11 @@ export type ShellKey =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'enter' | 'backspace' | 'up' | 'down' | 'tab' | 'interrupt' | 'clear' | 'eof' };
 
+/** A pipe's reading end: its lines as they are written, then the end (the writer closed it). */
+export interface LineSource {
+  read(onLine: (line: string) => void, onEnd: () => void): void;
+}
+
 /** What a running program may do: print, wait, finish, and learn it was interrupted. */
 export interface ProcessContext {
   readonly g: Guest;
@@ -31,6 +36,10 @@ export interface ProcessContext {
   readonly isatty: boolean;
   /** stdout is redirected to a file (`> /dev/null`): nothing reaches the terminal. */
   readonly stdoutIsFile: boolean;
+  /** stdout is the terminal itself, not a pipe or a file: top draws full screen, ls prints columns. */
+  readonly stdoutIsTerminal: boolean;
+  /** stdin when it is a pipe (`dmesg | grep xen`); null when it is the terminal. */
+  readonly stdin: LineSource | null;
   out(line: string): void;
   err(line: string): void;
   /** Runs `fn` after `ns` of simulated time, unless the process has ended by then. */
@@ -41,8 +50,11 @@ export interface ProcessContext {
   clear(): void;
   /** A full-screen program takes the keys typed while it runs ('q' for top); true = taken. */
   onKey(fn: ((ch: string) => boolean) | null): void;
-  /** A task in the guest for this process (it shows in ps and top); it leaves when the process ends. */
-  task(name: string, kind: 'hog' | 'sleeper', userFrac?: number): Task;
+  /**
+   * A task in the guest for this process (it shows in ps and top); it leaves when the process ends.
+   * `pid` gives it that pid (a pipeline's later commands are processes of their own).
+   */
+  task(name: string, kind: 'hog' | 'sleeper', userFrac?: number, pid?: number): Task;
   done(status: number): void;
 }
 
@@ -354,6 +366,8 @@ export class GuestShell {
       pid: job.pid,
       isatty,
       stdoutIsFile: false,
+      stdoutIsTerminal: isatty,
+      stdin: null,
       out: (l) => {
         if (!job.running) return;
         shell.print(l);
@@ -380,10 +394,11 @@ export class GuestShell {
       onKey: (fn) => {
         job.keyHandler = fn;
       },
-      task: (name, kind, userFrac) => {
+      task: (name, kind, userFrac, pid) => {
         // The job's first task is the process itself (same pid); more are its children.
-        const t = k.spawn(name, kind, isatty ? shell.tty : null, userFrac, job.tasks.length === 0 ? job.pid : k.allocPid());
-        t.ppid = t.pid === job.pid ? shell.bashPid : job.pid;
+        const own = pid ?? (job.tasks.length === 0 ? job.pid : undefined);
+        const t = k.spawn(name, kind, isatty ? shell.tty : null, userFrac, own ?? k.allocPid());
+        t.ppid = own !== undefined ? shell.bashPid : job.pid;
         job.tasks.push(t);
         return t;
       },

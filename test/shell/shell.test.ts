@@ -446,6 +446,80 @@ describe('load from inside', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { run } = login(host, 'g');
     expect(run('false && echo no; echo yes || echo no')).toEqual(['yes']);
-    expect(run('cat a | b')[0]).toMatch(/^bash: pipes are not supported/);
+  });
+});
+
+describe('pipelines and filters', () => {
+  it('feeds each command into the next: grep, head, tail, wc, sort, uniq, cat', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
+    const { run } = login(host, 'g');
+    const xen = run('dmesg | grep -i xen');
+    expect(xen.length).toBeGreaterThan(3);
+    for (const l of xen) expect(l.toLowerCase()).toContain('xen');
+    expect(run('dmesg | grep -i xen | head -2')).toEqual(xen.slice(0, 2));
+    expect(run('dmesg | grep -i xen | tail -n 1')).toEqual(xen.slice(-1));
+    expect(run('dmesg | grep -ci xen')).toEqual([String(xen.length)]);
+    expect(run('dmesg | grep -i xen | wc -l')).toEqual([String(xen.length)]);
+    expect(run('cat /proc/cpuinfo | grep processor | wc -l')).toEqual(['2']);
+    // wc as GNU prints it: counts padded to 7 from a pipe; one count of one input unpadded.
+    expect(run('echo hello world | wc')).toEqual(['      1       2      12']);
+    // Basic regular expressions by default (\| alternates), extended with -E.
+    expect(run('grep "^MemTotal\\|^SwapTotal" /proc/meminfo').map((l) => l.split(':')[0])).toEqual(['MemTotal', 'SwapTotal']);
+    expect(run("grep -E '^(MemTotal|SwapTotal)' /proc/meminfo").map((l) => l.split(':')[0])).toEqual(['MemTotal', 'SwapTotal']);
+    expect(run('grep -c "a|b" /proc/meminfo')).toEqual(['0']);
+    const sizes = run('grep kB /proc/meminfo | sort -k2 -nr | head -3').map((l) => Number(l.split(/\s+/)[1]));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect(run('echo a; echo a; echo b').length).toBe(3);
+    expect(run('ps -e | grep -c nosuchprocess || echo none')).toEqual(['0', 'none']);
+    // Each command is a process of its own, forked left to right.
+    const ps = run('ps | cat').slice(1).map((l) => l.trim().split(/\s+/));
+    expect(ps.map((r) => r[3])).toEqual(['bash', 'ps', 'cat']);
+    expect(Number(ps[2]![0])).toBe(Number(ps[1]![0]) + 1);
+    expect(run('head -n 1 /proc/meminfo /proc/uptime')).toEqual(['==> /proc/meminfo <==', expect.stringMatching(/^MemTotal:/), '', '==> /proc/uptime <==', expect.stringMatching(/^\d+\.\d\d \d+\.\d\d$/)]);
+  });
+
+  it('ends a writer whose reader is gone with SIGPIPE, as yes | head does', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
+    const { run, sh } = login(host, 'g');
+    expect(run('yes | head -3')).toEqual(['y', 'y', 'y']);
+    expect(sh.fg).toBeNull();
+    const d = host.domains()[1]!;
+    expect(d.kernel.tasks.some((t) => t.name === 'yes' && !t.exited)).toBe(false);
+    // head has its four lines after a second (two header lines, the since-boot line, one sample);
+    // vmstat learns it at its next write, a second later, and the prompt comes back then.
+    const t0 = host.now;
+    expect(run('vmstat 1 | head -4')).toHaveLength(4);
+    expect((host.now - t0) / NS_PER_S).toBeGreaterThanOrEqual(2);
+    expect((host.now - t0) / NS_PER_S).toBeLessThan(2.5);
+    expect(d.kernel.tasks.some((t) => t.name === 'vmstat' && !t.exited)).toBe(false);
+  });
+
+  it('interrupts every command of a pipeline with Ctrl+C', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
+    const { sh } = login(host, 'g');
+    sh.key({ type: 'text', text: 'vmstat 1 | grep -v procs' });
+    sh.key({ type: 'enter' });
+    host.advance(3 * NS_PER_S);
+    const d = host.domains()[1]!;
+    expect(sh.fg).not.toBeNull();
+    expect(d.kernel.tasks.some((t) => t.name === 'vmstat' && !t.exited)).toBe(true);
+    sh.key({ type: 'interrupt' });
+    expect(sh.fg).toBeNull();
+    expect(d.kernel.tasks.some((t) => t.name === 'vmstat' && !t.exited)).toBe(false);
+    const printed = d.kernel.console.all().filter((l) => l.tty).map((l) => l.text);
+    expect(printed.some((l) => l.startsWith('procs'))).toBe(false);
+    expect(printed.filter((l) => /^ *\d+ +\d+ +\d+/.test(l)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('says what bash and the tools say about a broken pipeline or a bad option', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { run } = login(host, 'g');
+    expect(run('| head')).toEqual(["bash: syntax error near unexpected token `|'"]);
+    expect(run('ps |')).toEqual(["bash: syntax error near unexpected token `|'"]);
+    expect(run('head -n x /proc/meminfo')).toEqual(['head: invalid number of lines: ‘x’']);
+    expect(run('grep')).toEqual(['Usage: grep [OPTION]... PATTERNS [FILE]...', "Try 'grep --help' for more information."]);
+    expect(run('grep -Z x /proc/meminfo')).toEqual(["grep: invalid option -- 'Z'", "Try 'grep --help' for more information.", 'Usage: grep [OPTION]... PATTERNS [FILE]...']);
+    expect(run('head /nope')).toEqual(["head: cannot open '/nope' for reading: No such file or directory"]);
+    expect(run('grep x')[0]).toMatch(/^grep: \(standard input\): reading the terminal is not emulated/);
   });
 });
