@@ -110,3 +110,31 @@ export function xlInfo(host: Host, s: HostSample): string[] {
   ];
   return kv.map(([k, v]) => `${k.padEnd(23)}: ${v}`);
 }
+
+/** xl's uptime_to_string: "[N day(s), ]H:MM:SS", or without the seconds in the short form. */
+export function xlUptimeText(seconds: number, short: boolean): string {
+  let t = Math.floor(seconds);
+  const day = Math.floor(t / 86400);
+  t -= day * 86400;
+  const hour = Math.floor(t / 3600);
+  t -= hour * 3600;
+  const min = Math.floor(t / 60);
+  const sec = t - min * 60;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const clock = short ? `${String(hour).padStart(2)}:${two(min)}` : `${String(hour).padStart(2)}:${two(min)}:${two(sec)}`;
+  return day > 1 ? `${day} days, ${clock}` : day === 1 ? `${day} day, ${clock}` : clock;
+}
+
+/**
+ * `xl uptime [-s] [dom...]` (xl_info.c): Domain-0's uptime is its kernel's, a guest's is the time
+ * since its domain was created. -s prints uptime(1)'s short line per domain, with the host's time of day.
+ */
+export function xlUptime(host: Host, short: boolean, ids: readonly number[] | null, timeOfDay: string): string[] {
+  const out: string[] = short ? [] : [`${'Name'.padEnd(33)} ${'ID'.padStart(4)} Uptime`];
+  const doms = ids === null ? host.domains() : ids.map((id) => host.domain(id)!);
+  for (const d of doms) {
+    const up = (host.now - (d.id === 0 ? d.kernel.bootNs : d.createdNs)) / NS_PER_S;
+    out.push(short ? ` ${timeOfDay} up ${xlUptimeText(up, true)}, ${d.name} (${d.id})` : `${d.name.padEnd(33)} ${String(d.id).padStart(4)} ${xlUptimeText(up, false)}`);
+  }
+  return out;
+}

@@ -13,7 +13,9 @@ import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
-import { xlInfo, xlList, xlSchedCredit, xlVcpuList } from './formats.js';
+import { xlInfo, xlList, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
+import { hostClockS } from '../shell/procfs.js';
+import { timeOfDay } from '../shell/procps.js';
 
 export interface CommandResult {
   readonly ok: boolean;
@@ -258,6 +260,25 @@ export const COMMANDS: readonly CommandDef[] = [
       const made = host.create(r.spec);
       if (!made.ok) return fail(`Parsing config from ${a[0]}`, made.error);
       return ok([], [`Parsing config from ${a[0]}`]);
+    },
+  },
+  {
+    name: 'uptime',
+    usage: 'uptime [-s] [Domain]',
+    help: 'Print uptime for all/some domains',
+    notes: ['-s  Uptime in short format, as uptime(1) prints it'],
+    minArgs: 0,
+    run: (a, host) => {
+      const short = a.includes('-s');
+      const bad = a.find((x) => x.startsWith('-') && x !== '-s');
+      if (bad !== undefined) return fail(`xl uptime: invalid option -- '${bad.slice(1)}'`);
+      const ids: number[] = [];
+      for (const x of a.filter((y) => !y.startsWith('-'))) {
+        const d = findDomain(host, x);
+        if (typeof d === 'string') return fail(d);
+        ids.push(d.id);
+      }
+      return ok(xlUptime(host, short, ids.length > 0 ? ids : null, timeOfDay(hostClockS(host))));
     },
   },
   {

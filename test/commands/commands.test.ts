@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { complete, runCommand } from '../../source/commands/run.js';
+import { xlUptimeText } from '../../source/commands/formats.js';
 import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { hostWith, spec } from '../helpers.js';
@@ -77,6 +78,23 @@ describe('xl commands: refusals use xl\'s wording and change nothing', () => {
     const bad = runCommand(two(), 'help frob');
     expect(bad.ok).toBe(false);
     expect(bad.err).toEqual(['command "frob" not implemented']);
+  });
+
+  it('prints uptimes as xl uptime does: since boot for Domain-0, since creation for a guest', () => {
+    const host = two();
+    host.advanceSeconds(65);
+    runCommand(host, 'reboot web01');
+    host.advanceSeconds(5);
+    const r = runCommand(host, 'uptime');
+    expect(r.out[0]).toBe(`${'Name'.padEnd(33)}   ID Uptime`);
+    expect(r.out).toContain(`${'Domain-0'.padEnd(33)}    0  0:01:10`);
+    expect(r.out).toContain(`${'legacy'.padEnd(33)}    2  0:01:10`);
+    // The rebooted guest is a new domain, created about 5 s ago (its shutdown took a moment).
+    const web = r.out.find((l) => l.startsWith('web01'))!;
+    expect(web).toMatch(/^web01 +\d+  0:00:0[0-5]$/);
+    expect(runCommand(host, 'uptime -s legacy').out).toEqual([' 09:01:10 up  0:01, legacy (2)']);
+    expect(runCommand(host, 'uptime nope').err).toEqual(['nope is an invalid domain identifier (rc=-6)']);
+    expect([xlUptimeText(59, false), xlUptimeText(86_400 + 3_661, false), xlUptimeText(3 * 86_400 + 60, true)]).toEqual([' 0:00:59', '1 day,  1:01:01', '3 days,  0:01']);
   });
 
   it('completes command names after help, and domain names after other commands', () => {
