@@ -17,6 +17,9 @@ export interface Setting {
   readonly col: number;
 }
 
+/** Keys xl.cfg(5) gives a number: a bare word there is not a string missing its quotes. */
+const NUMBER_KEYS = new Set(['memory', 'maxmem', 'vcpus', 'maxvcpus', 'cpu_weight', 'cap', 'hz', 'shadow_memory', 'videoram']);
+
 const PYTHON_WORDS = new Set(['import', 'from', 'def', 'if', 'else', 'for', 'in', 'True', 'False', 'None', 'lambda', 'print', 'return']);
 
 export function parseConfig(src: string): Map<string, Setting> {
@@ -34,6 +37,7 @@ export function parseConfig(src: string): Map<string, Setting> {
     const t = next();
     if (t.kind === 'string' || t.kind === 'number') return t.value;
     if (t.kind === 'ident' && PYTHON_WORDS.has(t.text)) fail(t, `unexpected '${t.text}' in value of "${key}": ${PYTHON_HINT}`);
+    if (t.kind === 'ident' && NUMBER_KEYS.has(key)) fail(t, `unexpected '${t.text}' in value of "${key}": it takes a number, e.g. ${key} = ${key === 'memory' || key === 'maxmem' ? 1024 : 2}`);
     if (t.kind === 'ident') fail(t, `unexpected '${t.text}' in value of "${key}": strings need quotes, e.g. ${key} = "${t.text}"`);
     return fail(t, `expected a value for "${key}", found ${describe(t)}`);
   };

@@ -97,6 +97,8 @@ describe('broken configs name file:line:col and why', () => {
     expect(problem('import os\nname = "x"\n')).toMatch(/^bad\.cfg:1:1: unexpected 'import': xl\.cfg is not Python/);
     expect(problem('name = "x"\nvcpus = int(2)\n')).toMatch(/^bad\.cfg:2:12: unexpected '\(': xl\.cfg is not Python/);
     expect(problem('name = "x"\ntype = hvm\n')).toBe('bad.cfg:2:8: unexpected \'hvm\' in value of "type": strings need quotes, e.g. type = "hvm"');
+    // Where xl.cfg wants a number, quoting the word would not help.
+    expect(problem('name = "x"\nvcpus = two\n')).toBe('bad.cfg:2:9: unexpected \'two\' in value of "vcpus": it takes a number, e.g. vcpus = 2');
   });
 
   it('reports an unterminated string and a missing value', () => {
