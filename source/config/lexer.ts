@@ -31,9 +31,10 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', 
 
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  let i = 0;
+  // A byte-order mark (Notepad's UTF-8) is not part of the text.
+  let i = src.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
-  let lineStart = 0;
+  let lineStart = i;
   const tok = (kind: TokenKind, start: number, value: string | number): void => {
     out.push({ kind, text: src.slice(start, i), value, line, col: start - lineStart + 1 });
   };
@@ -130,7 +131,10 @@ export function tokenize(src: string): Token[] {
     if ('(){}*+-/%:<>'.includes(ch)) {
       throw new ConfigError(line, col, `unexpected '${ch}': ${PYTHON_HINT}`);
     }
-    throw new ConfigError(line, col, `unexpected character ${JSON.stringify(ch)}`);
+    // Named by its code point as well: a non-breaking space or a curly quote looks like nothing wrong.
+    const cp = src.codePointAt(start)!;
+    const shown = cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp === 0xad || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp === 0xfeff ? '' : `"${String.fromCodePoint(cp)}" `;
+    throw new ConfigError(line, col, `unexpected character ${shown}(U+${cp.toString(16).toUpperCase().padStart(4, '0')})${cp === 0xa0 ? ', a non-breaking space' : cp === 0x201c || cp === 0x201d || cp === 0x2018 || cp === 0x2019 ? ': a typographic quote, use " or \'' : ''}`);
   }
   out.push({ kind: 'eof', text: '', value: '', line, col: i - lineStart + 1 });
   return out;

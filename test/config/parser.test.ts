@@ -101,6 +101,15 @@ describe('broken configs name file:line:col and why', () => {
     expect(problem('name = "x"\nvcpus = two\n')).toBe('bad.cfg:2:9: unexpected \'two\' in value of "vcpus": it takes a number, e.g. vcpus = 2');
   });
 
+  it('names an invisible or look-alike character by its code point, and reads past a byte-order mark', () => {
+    expect(problem('name = "x"\nmemory\u00a0= 512\n')).toBe('bad.cfg:2:7: unexpected character (U+00A0), a non-breaking space');
+    expect(problem('name = \u201cx\u201d\n')).toBe('bad.cfg:1:8: unexpected character "\u201c" (U+201C): a typographic quote, use " or \'');
+    expect(problem('name = "x"\nvcpus = 2\u0007\n')).toBe('bad.cfg:2:10: unexpected character (U+0007)');
+    expect(problem('\ufeffname = "x"\nvcpus = two\n')).toBe('bad.cfg:2:9: unexpected \'two\' in value of "vcpus": it takes a number, e.g. vcpus = 2');
+    const r = parseGuestConfig('\ufeffname = "x"\nmemory = 256\n', 'bom.cfg');
+    expect(r.ok && r.spec.name).toBe('x');
+  });
+
   it('reports an unterminated string and a missing value', () => {
     expect(problem('name = "x\nmemory = 1\n')).toBe('bad.cfg:1:8: unterminated string starting "x');
     expect(problem('name = "x"\nmemory =\n')).toBe('bad.cfg:2:9: expected a value for "memory", found end of line');
