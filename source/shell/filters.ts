@@ -11,7 +11,7 @@ import type { ProcessContext } from './shell.js';
 type Program = (ctx: ProcessContext, args: string[]) => void;
 
 /** Lines of a file as a program reads them; null with the error printed. */
-function fileLines(ctx: ProcessContext, prog: string, name: string, cannotOpen: (name: string, error: string) => string): string[] | null {
+function fileLines(ctx: ProcessContext, name: string, cannotOpen: (name: string, error: string) => string): string[] | null {
   const r = readFile(ctx.g, resolvePath(ctx.shell.cwd, name));
   if (!r.ok) {
     ctx.err(cannotOpen(name, r.error));
@@ -62,7 +62,7 @@ function readInputs(ctx: ProcessContext, prog: string, inputs: readonly string[]
       );
       return;
     }
-    const lines = fileLines(ctx, prog, name, cannotOpen);
+    const lines = fileLines(ctx, name, cannotOpen);
     if (lines === null) {
       ok = false;
       return next(i + 1);

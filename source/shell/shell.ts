@@ -137,7 +137,6 @@ export class GuestShell {
   /** Lines entered while a command ran: bash reads them when the command ends (type-ahead). */
   private pending: string[] = [];
   private bash: Task | null = null;
-  private nextJob = 1;
   /** Extra sink for command output (paratop exec): stdout and stderr lines. */
   sink: { out(line: string): void; err(line: string): void } | null = null;
   /** Background jobs that ended since the last prompt, reported before the next one (as bash does). */

@@ -175,7 +175,7 @@ export function meterLine(v: HostView, width: number): string {
   const digits = String(Math.max(0, n - 1)).length;
   const per = Math.max(8, Math.floor((width - (k - 1)) / k));
   const barW = per - (3 + digits) - 2 - 4;
-  const cells = v.sample.pcpus.map((p, i) => {
+  const cells = v.sample.pcpus.map((_p, i) => {
     const u = v.pcpus?.[i];
     const label = `cpu${String(i).padEnd(digits)}`;
     if (!u || barW < 2) return label.padEnd(per);

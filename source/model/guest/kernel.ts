@@ -32,7 +32,7 @@ import type { ConsoleLine, OsConsole } from './os-console.js';
 import { ConsoleRing } from './console.js';
 import { priceInMode } from './cycle.js';
 import type { CyclePrice } from './cycle.js';
-import { CpuEvent, GuestCpu, Stat } from './guest-cpu.js';
+import { CpuEvent, GuestCpu } from './guest-cpu.js';
 import type { CpuEventSink } from './guest-cpu.js';
 import { GuestMemory } from './memory.js';
 import { Task } from './task.js';
