@@ -191,6 +191,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
       return { type: 'commandRan', line, message: null };
     }
+    // Done, and nothing to say (xl prints nothing for a mem-set): the panes stay, so the guest can
+    // be watched reacting; the key bar names what ran until the next key.
+    if (r.ok && lines.length === 0) return { type: 'commandRan', line, message: null, notice: `xl ${line}: done` };
     // A refusal is prose (xl's and libxl's error lines), as is help: wrapped, so its end is not cut off; other output is a table.
     const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok || r.prose === true };
     return { type: 'commandRan', line, message: msg };
@@ -265,6 +268,12 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   };
 
   useInput((input, key) => {
+    // The last command's notice lasts until the next key.
+    if (stateRef.current.notice !== null) {
+      const a: ViewAction = { type: 'notice', text: null };
+      stateRef.current = reduceView(stateRef.current, a);
+      dispatch(a);
+    }
     {
       const s0 = stateRef.current;
       if (s0.focus === 'console' && s0.prompt === null && !s0.help && s0.screen === 'main') {

@@ -239,7 +239,8 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;
   const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
   const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}" (Esc clears)  ` : '';
-  const lead = filter + warn + (inConsole ? 'typing goes to the guest  ' : '');
+  const notice = input.state.notice !== null ? `${sanitize(input.state.notice)}  ` : '';
+  const lead = notice + filter + warn + (inConsole ? 'typing goes to the guest  ' : '');
   return { key: 'bar', text: (lead + fitKeys(table, cols - lead.length)).slice(0, cols).padEnd(cols), inverse: true };
 }
 

@@ -44,6 +44,8 @@ export interface ViewState {
   readonly helpTop: number;
   readonly refreshMs: number;
   readonly message: Message | null;
+  /** A command that ran and printed nothing (a balloon key's mem-set): named in the key bar until the next key, the panes stay in view. */
+  readonly notice: string | null;
   /** The message's first shown line (the moving keys scroll a message taller than its pane). */
   readonly messageTop: number;
   /** Command lines run from the ':' prompt, oldest first (bounded). */
@@ -90,7 +92,8 @@ export type ViewAction =
   | { readonly type: 'historyMove'; readonly by: number }
   | { readonly type: 'message'; readonly message: Message | null }
   | { readonly type: 'messageScroll'; readonly to: number }
-  | { readonly type: 'commandRan'; readonly line: string; readonly message: Message | null }
+  | { readonly type: 'commandRan'; readonly line: string; readonly message: Message | null; readonly notice?: string }
+  | { readonly type: 'notice'; readonly text: string | null }
   | { readonly type: 'screen'; readonly screen: Screen }
   | { readonly type: 'history'; readonly atNs: number | null }
   | { readonly type: 'toggleCompare'; readonly id: number }
@@ -114,6 +117,7 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     helpTop: 0,
     refreshMs,
     message: null,
+    notice: null,
     messageTop: 0,
     cmdHistory: [],
     historyPos: null,
@@ -237,6 +241,10 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       d.prompt = null;
       d.message = copyMessage(a.message);
       d.messageTop = 0;
+      d.notice = a.notice ?? null;
+      return;
+    case 'notice':
+      d.notice = a.text;
       return;
     case 'screen':
       d.screen = a.screen;

@@ -155,11 +155,12 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l.some((x) => x.startsWith(' console hvc0   (Tab: log in')), 'focus back on the list');
   });
 
-  it('a key that acts shows the xl command it ran', async () => {
+  it('a key that acts shows the xl command it ran, and the guest stays in view', async () => {
     s = await startOnWeb01();
     s.press('-');
-    await s.waitFor((l) => l.some((x) => x.startsWith(' xl mem-set web01 768m')), 'the command shown');
-    await s.waitFor((l) => l.some((x) => /^web01 +7 PV .* 768M +768M +2048M/.test(x)), 'web01 ballooned to 768M');
+    const l = await s.waitFor((x) => x.some((y) => y.startsWith('xl mem-set web01 768m: done  ')), 'the command shown in the key bar');
+    expect(l.some((x) => x.startsWith(' web01  PV  web'))).toBe(true);
+    await s.waitFor((x) => x.some((y) => /^web01 +7 PV .* 768M +768M +2048M/.test(y)), 'web01 ballooned to 768M');
   });
 
   it('plays a scenario: caption bar, the next step, a pause that waits for Space', async () => {

@@ -104,6 +104,20 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
   });
 
+  it('keeps the guest in view after a balloon key: the key bar says what ran, until the next key', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));
+    r.stdin.write('j');
+    await until(r.lastFrame, (x) => x.includes(' alpha  PV  cpu'));
+    r.stdin.write('-');
+    const f = await until(r.lastFrame, (x) => /xl mem-set alpha \d+m: done/.test(x));
+    // The panes are still there: the guest's own view and the hypervisor's.
+    expect(f).toContain(' alpha  PV  cpu');
+    expect(f).toContain('inside the guest');
+    r.stdin.write('I');
+    await until(r.lastFrame, (x) => !x.includes(': done') && x.includes(' alpha  PV  cpu'));
+  });
+
   it('sorts only by columns on screen: s skips the ones a narrow terminal drops', async () => {
     const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
     // ink-testing-library's terminal is 100 columns: NAT% is dropped there.
