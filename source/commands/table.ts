@@ -309,7 +309,7 @@ export const COMMANDS: readonly CommandDef[] = [
         if (m !== 'pv' && m !== 'hybrid' && m !== 'full') return fail(`unknown mode "${m}" (pv, hybrid or full)`);
         const e = host.switchMode(d, m as Mode);
         if (e !== null) return fail(e);
-        return ok([`${d.name} (domain ${d.id}) is shutting down: a running guest cannot change mode; it boots again as ${MODE_LABEL[m as Mode]} with a new domain ID`]);
+        return ok([`${d.name} (domain ${d.id}) shuts down and boots again as ${MODE_LABEL[m as Mode]}, with a new domain ID`]);
       }),
   },
   {

@@ -6,7 +6,7 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
 import type { Host } from '../model/host.js';
-import { initialViewState, reduceView } from '../view/state.js';
+import { initialViewState, reduceView, selectedIndex } from '../view/state.js';
 import type { ViewAction, ViewState } from '../view/state.js';
 import { complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
@@ -100,7 +100,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   /** The domain the panes show: the selected one, or the first visible one if a filter hides it. */
   const paneDomainId = (s: ViewState): number => {
     const list = visibleRows(view, s);
-    return (list.find((r) => r.sample.id === s.selectedId) ?? list[0])?.sample.id ?? s.selectedId;
+    return list[selectedIndex(list, s)]?.sample.id ?? s.selectedId;
   };
 
   /** The next column the list shows, going `by` (+1/-1) from `idx`: the ones a narrow terminal drops are skipped, so the sort column is always on screen. */
@@ -116,12 +116,12 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
 
   const run = (c: Command, s: ViewState): ViewAction | 'quit' | null => {
     const list = visibleRows(view, s);
-    const idx = Math.max(0, list.findIndex((r) => r.sample.id === s.selectedId));
+    const idx = selectedIndex(list, s);
     const selectedId = paneDomainId(s);
     const page = listHeight(rows, list.length);
     const select = (i: number): ViewAction | null => {
       const r = list[Math.max(0, Math.min(list.length - 1, i))];
-      return r ? { type: 'select', id: r.sample.id } : null;
+      return r ? { type: 'select', id: r.sample.id, name: r.sample.name } : null;
     };
     switch (c) {
       case 'up': return select(idx - 1);
@@ -181,7 +181,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     recorder?.command(host.now, line);
     const lines = [...r.out, ...r.err];
     if (r.focus !== undefined) {
-      const a: ViewAction = { type: 'select', id: r.focus };
+      const a: ViewAction = { type: 'select', id: r.focus, ...(host.domain(r.focus) !== undefined ? { name: host.domain(r.focus)!.name } : {}) };
       stateRef.current = reduceView(stateRef.current, a);
       dispatch(a);
       if (stateRef.current.focus !== 'console') {
@@ -191,20 +191,34 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
       return { type: 'commandRan', line, message: null };
     }
-    // Done, and nothing to say (xl prints nothing for a mem-set): the panes stay, so the guest can
-    // be watched reacting; the key bar names what ran until the next key.
-    if (r.ok && lines.length === 0) return { type: 'commandRan', line, message: null, notice: `xl ${line}: done` };
+    // Done, with nothing or one line to say (xl prints nothing for a mem-set, "Rebooting domain 7"
+    // for a reboot): the panes stay, so the guest can be watched reacting; the key bar says what ran
+    // until the next key.
+    if (r.ok && lines.length <= 1) return { type: 'commandRan', line, message: null, notice: `xl ${line}: ${lines[0] ?? 'done'}` };
     // A refusal is prose (xl's and libxl's error lines), as is help: wrapped, so its end is not cut off; other output is a table.
     const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok || r.prose === true };
     return { type: 'commandRan', line, message: msg };
+  };
+
+  /**
+   * Before the filter goes: the domain the screen shows as selected (the first match, when the
+   * filter hid the one selected before) becomes the selection, so the whole list comes back with
+   * the cursor where the user saw it.
+   */
+  const keepShownSelection = (s: ViewState, apply: (a: ViewAction) => void): void => {
+    const list = visibleRows(view, s);
+    const r = list[selectedIndex(list, s)];
+    if (r !== undefined && r.sample.id !== s.selectedId) apply({ type: 'select', id: r.sample.id, name: r.sample.name });
   };
 
   /** One key (or one typed character) in the prompt. */
   const promptKey = (name: string, input: string, s: ViewState, apply: (a: ViewAction) => void): void => {
     const p = s.prompt!;
     const cmd = p.kind === 'command';
-    if (name === 'escape') apply({ type: 'promptCancel' });
-    else if (name === 'return' && cmd) apply(execute(p.text));
+    if (name === 'escape') {
+      if (p.kind === 'filter') keepShownSelection(s, apply);
+      apply({ type: 'promptCancel' });
+    } else if (name === 'return' && cmd) apply(execute(p.text));
     else if (name === 'return') apply({ type: 'promptSubmit' });
     else if (cmd && (name === 'up' || name === 'down')) apply({ type: 'historyMove', by: name === 'up' ? -1 : 1 });
     else if (cmd && name === 'tab') {
@@ -320,6 +334,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         continue;
       }
       if (s.filter !== '' && charName === 'escape') {
+        keepShownSelection(s, apply);
         apply({ type: 'clearFilter' });
         continue;
       }

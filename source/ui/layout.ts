@@ -8,7 +8,7 @@ import type { Step } from '../scenario/parse.js';
 import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
-import { filterTerms, matchesTerms } from '../view/state.js';
+import { filterTerms, matchesTerms, selectedIndex } from '../view/state.js';
 import type { Message, ViewState } from '../view/state.js';
 import { CONSOLE_KEYMAP, KEYMAP, SPEEDS } from './keymap.js';
 import {
@@ -239,7 +239,10 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;
   const warn = input.warnings > 0 ? `${input.warnings} config problem(s) on stderr at exit  ` : '';
   const filter = input.state.filter !== '' ? `filter "${sanitize(input.state.filter)}" (Esc clears)  ` : '';
-  const notice = input.state.notice !== null ? `${sanitize(input.state.notice)}  ` : '';
+  // Cut to leave the way out (help, quit) in view.
+  const noticeRoom = Math.max(10, cols - fitKeys(table, 0).length - 2);
+  const noticeText = input.state.notice !== null ? sanitize(input.state.notice) : '';
+  const notice = noticeText === '' ? '' : `${noticeText.length > noticeRoom ? `${noticeText.slice(0, noticeRoom - 1)}…` : noticeText}  `;
   const lead = notice + filter + warn + (inConsole ? 'typing goes to the guest  ' : '');
   return { key: 'bar', text: (lead + fitKeys(table, cols - lead.length)).slice(0, cols).padEnd(cols), inverse: true };
 }
@@ -422,13 +425,7 @@ export function layout(input: LayoutInput): Line[] {
   out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(SPARK)).slice(0, cols).padEnd(cols), inverse: true });
 
   const listRows = listHeight(rows, sorted.length);
-  let selIdx = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (sorted[i]!.sample.id === state.selectedId) {
-      selIdx = i;
-      break;
-    }
-  }
+  const selIdx = selectedIndex(sorted, state);
   const selRow = sorted[selIdx];
   const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
   for (const r of sorted.slice(first, first + listRows)) {

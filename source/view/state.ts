@@ -28,6 +28,11 @@ export type Screen = 'main' | 'profile' | 'compare';
 
 export interface ViewState {
   readonly selectedId: number;
+  /**
+   * The selected domain's name: a reboot or a mode switch brings the guest back as a new domain
+   * with a new ID, and the selection follows it there (xl names are unique).
+   */
+  readonly selectedName: string | null;
   readonly sortIdx: number;
   readonly reverse: boolean;
   readonly filter: string;
@@ -72,7 +77,7 @@ export const REFRESH_MIN_MS = 100;
 export const REFRESH_MAX_MS = 60_000;
 
 export type ViewAction =
-  | { readonly type: 'select'; readonly id: number }
+  | { readonly type: 'select'; readonly id: number; readonly name?: string }
   | { readonly type: 'sort'; readonly idx: number }
   | { readonly type: 'reverse' }
   | { readonly type: 'focusNext' }
@@ -104,6 +109,7 @@ export type ViewAction =
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
   return {
     selectedId: 0,
+    selectedName: null,
     sortIdx: 0,
     reverse: false,
     filter: '',
@@ -146,6 +152,7 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
   switch (a.type) {
     case 'select':
       d.selectedId = a.id;
+      d.selectedName = a.name ?? null;
       d.consoleBack = 0;
       return;
     case 'sort':
@@ -303,4 +310,18 @@ export function matchesTerms(terms: readonly string[] | null, name: string, mode
   const hay = `${name} ${modeLabel}`.toLowerCase();
   for (const t of terms) if (hay.includes(t)) return true;
   return false;
+}
+
+/**
+ * The row the selection is on: the selected domain, or the domain now holding its name (it came
+ * back from a reboot or a mode switch with a new ID), else the first row.
+ */
+export function selectedIndex<R extends { readonly sample: { readonly id: number; readonly name: string } }>(rows: readonly R[], state: Pick<ViewState, 'selectedId' | 'selectedName'>): number {
+  let byName = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const smp = rows[i]!.sample;
+    if (smp.id === state.selectedId) return i;
+    if (byName < 0 && state.selectedName !== null && smp.name === state.selectedName) byName = i;
+  }
+  return Math.max(0, byName);
 }

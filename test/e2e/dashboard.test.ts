@@ -163,6 +163,16 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((x) => x.some((y) => /^web01 +7 PV .* 768M +768M +2048M/.test(y)), 'web01 ballooned to 768M');
   });
 
+  it('m switches the selected guest to the next mode, and the selection follows it to its new domain', async () => {
+    s = await startOnWeb01();
+    // The whole list again (a filter would leave web01 the only row, selected whatever its ID).
+    s.press('\x1b');
+    await s.waitFor((l) => l.some((x) => x.startsWith('Domain-0 ')) && l.some((x) => x.startsWith(' web01  PV  web')), 'the whole list, web01 still selected');
+    s.press('m');
+    await s.waitFor((l) => l.some((x) => x.startsWith('xl mode web01 hybrid: web01 (domain 7) shuts down')), 'the command shown in the key bar');
+    await s.waitFor((l) => l.some((x) => /^ web01  PVHVM  web  domid (?!7\b)\d+/.test(x)), 'web01 selected again, as PVHVM with a new domain ID');
+  });
+
   it('plays a scenario: caption bar, the next step, a pause that waits for Space', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paratop-e2e-'));
     const f = join(dir, 'demo.scenario');

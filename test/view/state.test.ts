@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialViewState, matchesFilter, parseDelay, reduceView } from '../../source/view/state.js';
+import { initialViewState, matchesFilter, parseDelay, reduceView, selectedIndex } from '../../source/view/state.js';
 import type { ViewAction, ViewState } from '../../source/view/state.js';
 
 const run = (s: ViewState, ...as: ViewAction[]): ViewState => as.reduce(reduceView, s);
@@ -10,6 +10,17 @@ describe('view reducer', () => {
     const s = run(s0, { type: 'scrollConsole', by: 5, max: 100 }, { type: 'select', id: 4 });
     expect(s.selectedId).toBe(4);
     expect(s.consoleBack).toBe(0);
+  });
+
+  it('follows the selected guest to its new domain ID after a reboot or mode switch, by name', () => {
+    const rows = (...xs: [number, string][]) => xs.map(([id, name]) => ({ sample: { id, name } }));
+    const s = run(s0, { type: 'select', id: 7, name: 'web01' });
+    expect(selectedIndex(rows([0, 'Domain-0'], [7, 'web01'], [8, 'win']), s)).toBe(1);
+    // Gone while it shuts down: the first row; back as domain 9: there again.
+    expect(selectedIndex(rows([0, 'Domain-0'], [8, 'win']), s)).toBe(0);
+    expect(selectedIndex(rows([0, 'Domain-0'], [8, 'win'], [9, 'web01']), s)).toBe(2);
+    // The ID wins while it is there (the old domain, dying, and the new one both listed).
+    expect(selectedIndex(rows([0, 'Domain-0'], [9, 'web01'], [7, 'web01']), s)).toBe(2);
   });
 
   it('scrolls the console back within bounds, End follows again', () => {
