@@ -57,6 +57,8 @@ function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): C
 
 const LIBXL = 'libxl: error: ';
 
+const SCHED_CREDIT_USAGE = 'sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT]]';
+
 export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'list',
@@ -157,26 +159,54 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'sched-credit',
-    usage: 'sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
+    usage: SCHED_CREDIT_USAGE,
     help: 'Get/set credit scheduler parameters',
-    notes: ['-d DOMAIN, --domain=DOMAIN   Domain to modify', '-w WEIGHT, --weight=WEIGHT   Weight (int, 1-65535; default 256)', '-c CAP, --cap=CAP            Cap (int, % of one pCPU; 0 = no cap)'],
+    notes: [
+      '-d DOMAIN, --domain=DOMAIN        Domain to modify',
+      '-w WEIGHT, --weight=WEIGHT        Weight (int, 1-65535; default 256)',
+      '-c CAP,    --cap=CAP              Cap (int, % of one pCPU; 0 = no cap)',
+      '-s         --schedparam           Query / modify scheduler parameters',
+      '-t TSLICE, --tslice_ms=TSLICE     Set the timeslice, in milliseconds (1-1000; default 30)',
+      '-r RLIMIT, --ratelimit_us=RLIMIT  Set the scheduling rate limit, in microseconds (100-500000, 0 = off; default 1000)',
+    ],
     minArgs: 0,
     run: (a, host) => {
       let dom: string | undefined;
       let weight: number | undefined;
       let cap: number | undefined;
+      let schedparam = false;
+      let tslice: number | undefined;
+      let ratelimit: number | undefined;
       for (let i = 0; i < a.length; i++) {
         const [flag, inline] = a[i]!.split('=') as [string, string | undefined];
         const val = (): string | undefined => inline ?? a[++i];
         if (flag === '-d' || flag === '--domain') dom = val();
         else if (flag === '-w' || flag === '--weight') weight = Number(val());
         else if (flag === '-c' || flag === '--cap') cap = Number(val());
-        else return fail(`sched-credit: unknown option ${a[i]}`, 'Usage: xl sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]');
+        else if (flag === '-s' || flag === '--schedparam') schedparam = true;
+        else if (flag === '-t' || flag === '--tslice_ms') tslice = Number(val());
+        else if (flag === '-r' || flag === '--ratelimit_us') ratelimit = Number(val());
+        else if (flag === '-m' || flag === '--migration_delay_us') return fail('sched-credit: paratop does not model the vCPU migration delay (it stays 0us)');
+        else return fail(`sched-credit: unknown option ${a[i]}`, `Usage: xl ${SCHED_CREDIT_USAGE}`);
       }
-      if (dom === undefined) {
-        if (weight !== undefined || cap !== undefined) return fail('Must specify a domain.');
-        return ok(xlSchedCredit(host, sampleHost(host)));
+      if (schedparam && (dom !== undefined || weight !== undefined || cap !== undefined)) return fail('Specifying a cpupool or schedparam is not allowed with domain options.');
+      if (dom === undefined && (weight !== undefined || cap !== undefined)) return fail('Must specify a domain.');
+      if (!schedparam && (tslice !== undefined || ratelimit !== undefined)) return fail('Must specify schedparam to set schedule parameter values.');
+      const sc = host.scheduler;
+      if (schedparam) {
+        const pool = `Cpupool Pool-0: tslice=${sc.tsliceMs}ms ratelimit=${sc.ratelimitUs}us migration-delay=0us`;
+        if (tslice === undefined && ratelimit === undefined) return ok([pool]);
+        // libxl_sched_credit_params_set's checks, in its order; a refusal changes nothing.
+        const t = tslice ?? sc.tsliceMs;
+        const r = ratelimit ?? sc.ratelimitUs;
+        const failed = (why: string): CommandResult => fail(`${LIBXL}libxl_sched.c:455:libxl_sched_credit_params_set: ${why}`, 'libxl_sched_credit_params_set failed.');
+        if (!Number.isInteger(t) || t < 1 || t > 1000) return failed('Time slice out of range, valid range is from 1 to 1000');
+        if (!Number.isInteger(r) || (r !== 0 && (r < 100 || r > 500_000))) return failed('Ratelimit out of range, valid range is from 100 to 500000');
+        if (r > t * 1000) return failed('Ratelimit cannot be greater than timeslice');
+        host.setSchedTiming(t, r);
+        return ok();
       }
+      if (dom === undefined) return ok(xlSchedCredit(host, sampleHost(host)));
       return withDomain(host, dom, (d) => {
         if (weight === undefined && cap === undefined) return ok(xlSchedCredit(host, sampleHost(host), d.id));
         if (weight !== undefined && (!Number.isInteger(weight) || weight < 1 || weight > 65535)) {

@@ -405,6 +405,10 @@ export class Host implements HypervisorPort, SchedHooks {
     this.scheduler.setParams(dom, weight, cap);
   }
 
+  setSchedTiming(tsliceMs: number, ratelimitUs: number): void {
+    this.scheduler.setTiming(tsliceMs, ratelimitUs);
+  }
+
   /**
    * A running guest cannot change mode: it is shut down, destroyed and created again from the same
    * config with the new type, so it gets a new domain ID and boots that mode's kernel path.

@@ -154,6 +154,46 @@ describe('xl output formats', () => {
     expect(runCommand(host, 'sched-credit -d web01 -w 0').ok).toBe(false);
   });
 
+  it('sched-credit -s shows and sets the timeslice and ratelimit, refusing what libxl refuses', () => {
+    const host = two();
+    expect(runCommand(host, 'sched-credit -s').out).toEqual(['Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us']);
+    const refused = (line: string): string[] => {
+      const r = runCommand(host, line);
+      expect(r.ok).toBe(false);
+      return r.err;
+    };
+    expect(refused('sched-credit -s -t 0')[0]).toMatch(/libxl_sched_credit_params_set: Time slice out of range, valid range is from 1 to 1000$/);
+    expect(refused('sched-credit -s -r 50')[0]).toMatch(/Ratelimit out of range, valid range is from 100 to 500000$/);
+    expect(refused('sched-credit -s -t 1 -r 2000')[0]).toMatch(/Ratelimit cannot be greater than timeslice$/);
+    expect(refused('sched-credit -t 5')).toEqual(['Must specify schedparam to set schedule parameter values.']);
+    expect(refused('sched-credit -s -d web01')).toEqual(['Specifying a cpupool or schedparam is not allowed with domain options.']);
+    expect(runCommand(host, 'sched-credit -s').out[0]).toContain('tslice=30ms ratelimit=1000us');
+    expect(runCommand(host, 'sched-credit -s -t 5 -r 500').ok).toBe(true);
+    expect(runCommand(host, 'sched-credit -s').out).toEqual(['Cpupool Pool-0: tslice=5ms ratelimit=500us migration-delay=0us']);
+  });
+
+  it('a shorter timeslice switches two CPU hogs sharing a pCPU more often', () => {
+    const host = hostWith([spec({ name: 'a', workload: 'cpu', cpus: [0] }), spec({ name: 'b', workload: 'cpu', cpus: [0] })], { pcpus: 2 });
+    let switches = 0;
+    const started = host.started.bind(host);
+    host.started = (v, t) => {
+      if (v.dom.id !== 0) switches++;
+      started(v, t);
+    };
+    host.advanceSeconds(3);
+    switches = 0;
+    host.advanceSeconds(3);
+    const at30 = switches;
+    runCommand(host, 'sched-credit -s -t 5');
+    host.advanceSeconds(1);
+    switches = 0;
+    host.advanceSeconds(3);
+    // Each hog runs a slice and waits a slice: 3 s / 30 ms, then 3 s / 5 ms.
+    expect(at30).toBeGreaterThan(80);
+    expect(at30).toBeLessThan(130);
+    expect(switches / at30).toBeGreaterThan(4);
+  });
+
   it('info speaks xl info\'s key : value', () => {
     const out = runCommand(two(), 'info').out;
     expect(out).toContain('nr_cpus                : 4');

@@ -32,12 +32,12 @@ export interface CreditHost {
 export class CreditScheduler implements Scheduler {
   readonly name = 'SMP Credit Scheduler';
   readonly opt = 'credit';
-  readonly tsliceMs: number;
-  readonly ratelimitUs: number;
-  private readonly tsliceNs: number;
-  private readonly tickNs: number;
-  private readonly ratelimitNs: number;
-  private readonly creditsPerTslice: number;
+  tsliceMs = CSCHED_DEFAULT_TSLICE_MS;
+  ratelimitUs = SCHED_DEFAULT_RATELIMIT_US;
+  private tsliceNs = 0;
+  private tickNs = 0;
+  private ratelimitNs = 0;
+  private creditsPerTslice = 0;
   /**
    * Credit state as a structure of arrays: account() walks every domain every 30 ms, and with
    * 1,000 guests reading it through the vCPU and domain objects was a cache miss per field.
@@ -78,12 +78,7 @@ export class CreditScheduler implements Scheduler {
     tsliceMs = CSCHED_DEFAULT_TSLICE_MS,
     ratelimitUs = SCHED_DEFAULT_RATELIMIT_US,
   ) {
-    this.tsliceMs = tsliceMs;
-    this.ratelimitUs = ratelimitUs;
-    this.tsliceNs = tsliceMs * NS_PER_MS;
-    this.tickNs = this.tsliceNs / CSCHED_TICKS_PER_TSLICE;
-    this.ratelimitNs = ratelimitUs * NS_PER_US;
-    this.creditsPerTslice = CSCHED_CREDITS_PER_MSEC * tsliceMs;
+    this.setTiming(tsliceMs, ratelimitUs);
     this.idlePcpus = host.pcpus.filter((p) => p.curr === null).length;
     for (const p of host.pcpus) {
       p.onSlice = () => this.sliceTimer(p);
@@ -92,6 +87,20 @@ export class CreditScheduler implements Scheduler {
         this.schedule(p);
       };
     }
+  }
+
+  /**
+   * __csched_set_tslice and the ratelimit: three ticks a timeslice (one when it is shorter than
+   * 3 ms), credits_per_tslice 10 per ms. The tick and accounting timers take the new periods when
+   * they next re-arm, and a running slice keeps the end it was given.
+   */
+  setTiming(tsliceMs: number, ratelimitUs: number): void {
+    this.tsliceMs = tsliceMs;
+    this.ratelimitUs = ratelimitUs;
+    this.tsliceNs = tsliceMs * NS_PER_MS;
+    this.tickNs = this.tsliceNs / (tsliceMs < CSCHED_TICKS_PER_TSLICE ? 1 : CSCHED_TICKS_PER_TSLICE);
+    this.ratelimitNs = ratelimitUs * NS_PER_US;
+    this.creditsPerTslice = CSCHED_CREDITS_PER_MSEC * tsliceMs;
   }
 
   start(): void {

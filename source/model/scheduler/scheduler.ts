@@ -34,6 +34,8 @@ export interface Scheduler {
   /** The domain is being destroyed: its vCPUs (already asleep) leave the scheduler. */
   removeDomain(dom: Domain): void;
   setParams(dom: Domain, weight: number, cap: number): void;
+  /** The pool's timeslice and ratelimit (`xl sched-credit -s -t MS -r US`), from the next slice and tick on. */
+  setTiming(tsliceMs: number, ratelimitUs: number): void;
   /** `v`'s credit as xl shows it (whole credits). Read for every vCPU at every sample: allocates nothing. */
   credit(v: VCpu): number;
   /** `v`'s priority class by name (BOOST, UNDER, OVER, PARKED): a constant string. */
