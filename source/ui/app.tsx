@@ -368,9 +368,16 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   // Function keys go through the same key map, read from Ink's raw input (see functionKeyName).
   const functionKeyRef = useRef<(name: string) => void>(() => {});
   functionKeyRef.current = (name) => {
+    const s = stateRef.current;
+    // Nothing while a prompt is being typed into; in the console, only its own keys (F1: help);
+    // over the help screen, only F1 (close) and F10 (quit).
+    if (s.prompt !== null) return;
+    const inConsole = s.focus === 'console' && !s.help && s.screen === 'main';
+    if (inConsole && consoleBindingFor(name)?.command !== 'help') return;
     const b = bindingFor(name);
     if (b === undefined) return;
-    const a = run(b.command, stateRef.current);
+    if (s.help && b.command !== 'help' && b.command !== 'quit') return;
+    const a = run(b.command, s);
     if (a === 'quit') return exit();
     if (a === null) return;
     stateRef.current = reduceView(stateRef.current, a);

@@ -53,10 +53,10 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['home'], label: 'Home', bar: null, help: 'first domain', command: 'home' },
   { keys: ['end'], label: 'End', bar: null, help: 'last domain', command: 'end' },
   { keys: ['tab'], label: 'Tab', bar: 'Console', help: "focus the selected guest's console: a terminal with a login shell (Ctrl+] leaves)", command: 'focus' },
-  { keys: ['s', '>'], label: 's/>', bar: 'Sort', help: 'sort by the next column', command: 'sortNext' },
+  { keys: ['s', '>', 'f6'], label: 's/>', bar: 'Sort', help: 'sort by the next column (F6 too, as in htop)', command: 'sortNext' },
   { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', command: 'sortPrev' },
   { keys: ['I'], label: 'I', bar: 'Invert', help: 'reverse the sort order', command: 'reverse' },
-  { keys: ['/'], label: '/', bar: 'Filter', help: 'filter domains by name or mode (a|b for either; Esc clears)', command: 'filter' },
+  { keys: ['/', 'f4'], label: '/', bar: 'Filter', help: 'filter domains by name or mode (a|b for either; Esc clears; F4 too, as in htop)', command: 'filter' },
   { keys: ['d'], label: 'd', bar: 'Delay', help: 'set the refresh interval in seconds (like xentop)', command: 'delay' },
   { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', command: 'pause' },
   { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', command: 'faster' },
@@ -78,7 +78,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['K'], label: 'K', bar: null, help: 'presenter overlay: show the last key and what it did', command: 'overlay' },
   { keys: ['T'], label: 'T', bar: null, help: 'high-contrast theme for projectors (bold, no colour)', command: 'contrast' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
-  { keys: ['q'], label: 'q', bar: 'Quit', help: 'quit', command: 'quit' },
+  { keys: ['q', 'f10'], label: 'q', bar: 'Quit', help: 'quit (F10 too, as in htop)', command: 'quit' },
 ];
 
 /**

@@ -157,7 +157,7 @@ describe('xl output formats', () => {
   it('sched-credit -s shows and sets the timeslice and ratelimit, refusing what libxl refuses', () => {
     const host = two();
     expect(runCommand(host, 'sched-credit -s').out).toEqual(['Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us']);
-    const refused = (line: string): string[] => {
+    const refused = (line: string): readonly string[] => {
       const r = runCommand(host, line);
       expect(r.ok).toBe(false);
       return r.err;

@@ -92,8 +92,8 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
     s.press('?');
     const help = await s.waitFor((l) => l[0]!.startsWith('paratop keys'), 'help');
-    expect(help).toContain('  q        quit');
-    expect(help).toContain('  s/>      sort by the next column');
+    expect(help).toContain('  q        quit (F10 too, as in htop)');
+    expect(help).toContain('  s/>      sort by the next column (F6 too, as in htop)');
     s.press('?');
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table again');
   });
@@ -221,6 +221,15 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(e.exitCode).toBe(0);
     expect(s.bufferType()).toBe('normal');
     expect(s.raw().endsWith(LEAVE) || s.raw().includes(LEAVE)).toBe(true);
+  });
+
+  it('F10 quits too, as in htop', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.press('\x1b[21~');
+    const e = await s.exited;
+    expect(e.exitCode).toBe(0);
+    expect(s.bufferType()).toBe('normal');
   });
 
   it('SIGTERM restores the terminal too', async () => {

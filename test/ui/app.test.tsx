@@ -118,6 +118,20 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => !x.includes(': done') && x.includes(' alpha  PV  cpu'));
   });
 
+  it("takes htop's function keys: F4 filters, F6 sorts, and not while a prompt is typed into", async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME↓'));
+    r.stdin.write('\x1b[17~');
+    await until(r.lastFrame, (x) => x.includes('ID↓'));
+    r.stdin.write('\x1bOS');
+    await until(r.lastFrame, (x) => x.includes('Filter: _'));
+    // F6 inside the prompt neither sorts nor types.
+    r.stdin.write('\x1b[17~');
+    r.stdin.write('al');
+    const f = await until(r.lastFrame, (x) => x.includes('Filter: al_'));
+    expect(f).toContain('ID↓');
+  });
+
   it('sorts only by columns on screen: s skips the ones a narrow terminal drops', async () => {
     const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
     // ink-testing-library's terminal is 100 columns: NAT% is dropped there.
