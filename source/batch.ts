@@ -18,6 +18,7 @@ export interface BatchOptions {
   readonly delayS: number;
   readonly speed: number;
   readonly format: Format;
+  readonly fullName?: boolean;
 }
 
 export interface Writer {
@@ -25,7 +26,7 @@ export interface Writer {
 }
 
 /** Formats samples one after another; knows whether the CSV header is out. */
-export function makeFormatter(format: Format): (prev: HostSample | null, cur: HostSample) => string {
+export function makeFormatter(format: Format, fullName = false): (prev: HostSample | null, cur: HostSample) => string {
   let headerDone = false;
   return (prev, cur) => {
     const view = deriveHost(prev, cur);
@@ -35,7 +36,7 @@ export function makeFormatter(format: Format): (prev: HostSample | null, cur: Ho
       headerDone = true;
       return head + csvSample(view);
     }
-    return textSample(view);
+    return textSample(view, fullName);
   };
 }
 
@@ -48,7 +49,7 @@ export async function runBatch(
   stopped: () => boolean,
   player: ScenarioPlayer | null = null,
 ): Promise<void> {
-  const format = makeFormatter(o.format);
+  const format = makeFormatter(o.format, o.fullName === true);
   const stepNs = Math.round(o.delayS * NS_PER_S);
   let prev: HostSample | null = null;
   for (let i = 0; i < o.iterations && !stopped(); i++) {

@@ -74,6 +74,7 @@ function parse(argv: string[], exec = false): Parsed {
       pcpus,
       hostMem,
       format: cli.flags.format,
+      fullName: cli.flags.fullName,
       color: cli.flags.color,
       command: cli.flags.command,
       scenario: cli.flags.scenario,

@@ -18,6 +18,8 @@ export interface Options {
   readonly pcpus: number;
   readonly hostMemMiB: number;
   readonly format: Format;
+  /** Text batch output: names whole, as xentop -f prints them (else cut to 10 characters). */
+  readonly fullName: boolean;
   readonly color: boolean;
   /** Draw in ASCII only (a locale that is not UTF-8, or --charset ascii). */
   readonly ascii: boolean;
@@ -50,6 +52,7 @@ export const HELP = `
         --pcpus N          Physical CPUs of the simulated host (default 4)
         --host-mem SIZE    Host memory, xl-style size: 16g, 8192m; a bare number is MiB (default 16g)
         --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv
+    -f, --full-name        Text batch output: names whole (xentop -f), not cut to 10 characters
         --scenario FILE    Play a scenario: captions, commands and expectations on a timeline
                            (with --batch: exits 1 if an expectation fails)
         --record FILE      Save seed, host, guest configs, every command and console key with its time
@@ -86,6 +89,7 @@ export const FLAGS = {
   pcpus: { type: 'string' as const },
   hostMem: { type: 'string' as const },
   format: { type: 'string' as const, default: 'text' },
+  fullName: { type: 'boolean' as const, shortFlag: 'f', default: false },
   color: { type: 'boolean' as const, default: true },
   command: { type: 'string' as const, shortFlag: 'c', isMultiple: true as const, default: [] as string[] },
   scenario: { type: 'string' as const },
@@ -165,6 +169,7 @@ export interface RawFlags {
   pcpus: string | undefined;
   hostMem: string | undefined;
   format: string;
+  fullName?: boolean;
   color: boolean;
   command: string[];
   scenario?: string | undefined;
@@ -229,6 +234,7 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     pcpus,
     hostMemMiB,
     format: f.format,
+    fullName: f.fullName === true,
     color: f.color && !noColor,
     ascii: charset === undefined ? !utf8Locale(env) : charset === 'ascii',
     contrast: f.theme === 'contrast',

@@ -46,8 +46,11 @@ export function textHeader(): string {
   return TEXT_COLUMNS.map((c) => c.head.padStart(c.width)).join(' ');
 }
 
-export function textSample(v: HostView): string {
+/** One iteration: the header, then a row per domain. `fullName`: xentop -f's "%10s" (a longer name pushes the row right) for its "%10.10s". */
+export function textSample(v: HostView, fullName = false): string {
   const lines = [textHeader()];
-  for (const r of v.rows) lines.push(TEXT_COLUMNS.map((c) => c.cell(r, v).padStart(c.width)).join(' '));
+  for (const r of v.rows) {
+    lines.push(TEXT_COLUMNS.map((c, i) => (i === 0 && fullName ? sanitize(r.sample.name) : c.cell(r, v)).padStart(c.width)).join(' '));
+  }
   return lines.join('\n') + '\n';
 }

@@ -34,6 +34,19 @@ describe('text (xentop -b)', () => {
   });
 });
 
+describe('text names', () => {
+  it('cuts names to 10 characters as xentop does, and prints them whole with -f (xentop -f: "%10s")', () => {
+    const host = hostWith([spec({ name: 'example.pvhlinux', workload: 'idle' }), spec({ name: 'short', workload: 'idle' })]);
+    const s = sampleHost(host);
+    const cut = makeFormatter('text')(null, s).split('\n');
+    expect(cut[2]!.slice(0, 10)).toBe('example.pv');
+    expect(cut[2]!.length).toBe(textHeader().length);
+    const whole = makeFormatter('text', true)(null, s).split('\n');
+    expect(whole[2]!.startsWith('example.pvhlinux -----r')).toBe(true);
+    expect(whole[3]!.startsWith('     short ')).toBe(true);
+  });
+});
+
 describe('json lines', () => {
   it('has the documented names, null rates first, then numbers', () => {
     const [a, b] = twoSamples();
