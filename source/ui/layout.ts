@@ -33,7 +33,9 @@ import type { Column } from './rows.js';
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
+/** The CPU sparkline: 12 samples at least; a wider terminal shows up to a minute of them (the table's spare width). */
 const SPARK = 12;
+const SPARK_MAX = 60;
 
 export interface Line {
   readonly key: string;
@@ -422,16 +424,18 @@ export function layout(input: LayoutInput): Line[] {
   const sorted = visibleRows(view, state);
   const colsShown = listColumns(cols, longestName(view));
   const sortHead = COLUMNS[state.sortIdx]!.head;
-  out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(SPARK)).slice(0, cols).padEnd(cols), inverse: true });
+  const tableWidth = colsShown.reduce((n, c) => n + c.width + 1, 0);
+  const spark = Math.max(SPARK, Math.min(SPARK_MAX, cols - tableWidth));
+  out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(spark)).slice(0, cols).padEnd(cols), inverse: true });
 
   const listRows = listHeight(rows, sorted.length);
   const selIdx = selectedIndex(sorted, state);
   const selRow = sorted[selIdx];
   const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
   for (const r of sorted.slice(first, first + listRows)) {
-    const hist = recentCpu(history, r.sample.id, SPARK);
+    const hist = recentCpu(history, r.sample.id, spark);
     const isSel = r === selRow;
-    out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, SPARK)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
+    out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, spark)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
   }
   for (let i = sorted.length; i < Math.min(listRows, 3); i++) out.push({ key: `empty${i}`, text: i === 0 ? '  (no domain matches the filter)' : '' });
 
