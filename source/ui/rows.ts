@@ -33,8 +33,17 @@ export const mib = (kib: number): string => {
 const NAME_MIN = 12;
 const NAME_MAX = 32;
 
+/** Made once per width (a column made afresh each refresh would be a new closure to compile each time). */
+const nameColumns = new Map<number, Column>();
+
 /** A name longer than its cell ends in '…', so a cut name never reads as a whole one. */
 function nameColumn(width: number): Column {
+  let c = nameColumns.get(width);
+  if (c === undefined) nameColumns.set(width, (c = makeNameColumn(width)));
+  return c;
+}
+
+function makeNameColumn(width: number): Column {
   return {
     head: 'NAME',
     width,
