@@ -493,9 +493,16 @@ export const wc: Program = (ctx, args) => {
 
 // ---- sort and uniq ----------------------------------------------------------------------------
 
-/** A line's sort key: from field `k` (1-based, blank-separated, leading blanks kept as sort does) to the end. */
-function sortKey(line: string, k: number | null): string {
+/**
+ * A line's sort key: from field `k` (1-based) to the end. Fields are separated by `sep`, or else
+ * by blanks, each field keeping the blanks before it, as sort's are.
+ */
+function sortKey(line: string, k: number | null, sep: string | null): string {
   if (k === null || k <= 1) return line;
+  if (sep !== null) {
+    const parts = line.split(sep);
+    return parts.length < k ? '' : parts.slice(k - 1).join(sep);
+  }
   const m = new RegExp(`^(?:\\s*\\S+){${k - 1}}`).exec(line);
   return m === null ? '' : line.slice(m[0].length);
 }
@@ -520,6 +527,7 @@ export const sort: Program = (ctx, args) => {
   let key: number | null = null;
   let keyNumeric = false;
   let keyReverse = false;
+  let sep: string | null = null;
   for (const [f, v] of p.flags) {
     if (f === '-n' || f === '--numeric-sort') numeric = true;
     else if (f === '-r' || f === '--reverse') reverse = true;
@@ -534,6 +542,12 @@ export const sort: Program = (ctx, args) => {
       key = Number(m[1]);
       keyNumeric = m[2]!.includes('n');
       keyReverse = m[2]!.includes('r');
+    } else if (f === '-t' || f === '--field-separator') {
+      if ([...v!].length !== 1) {
+        ctx.err(v === '' ? 'sort: empty tab' : `sort: multi-character tab ‘${v}’`);
+        return ctx.done(2);
+      }
+      sep = v!;
     } else {
       badOption(ctx, 'sort', f);
       return ctx.done(2);
@@ -551,8 +565,8 @@ export const sort: Program = (ctx, args) => {
     (ok) => {
       if (!ok) return ctx.done(2);
       const cmp = (a: string, b: string): number => {
-        const ka = sortKey(a, key);
-        const kb = sortKey(b, key);
+        const ka = sortKey(a, key, sep);
+        const kb = sortKey(b, key, sep);
         const c = asNumber ? leadingNumber(ka) - leadingNumber(kb) || bytewise(ka, kb) : bytewise(ka, kb);
         // Lines whose keys compare equal are ordered by the whole line (sort's last resort).
         return c !== 0 ? c : unique ? 0 : bytewise(a, b);

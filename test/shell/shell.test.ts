@@ -469,7 +469,7 @@ describe('pipelines and filters', () => {
     expect(run('grep -c "a|b" /proc/meminfo')).toEqual(['0']);
     const sizes = run('grep kB /proc/meminfo | sort -k2 -nr | head -3').map((l) => Number(l.split(/\s+/)[1]));
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
-    expect(run('echo a; echo a; echo b').length).toBe(3);
+    expect(run('sort -t: -k2 -n /proc/meminfo | tail -1')[0]).toMatch(/^VmallocTotal:/);
     expect(run('ps -e | grep -c nosuchprocess || echo none')).toEqual(['0', 'none']);
     // Each command is a process of its own, forked left to right.
     const ps = run('ps | cat').slice(1).map((l) => l.trim().split(/\s+/));
