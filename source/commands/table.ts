@@ -293,6 +293,14 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   {
+    name: 'top',
+    usage: 'top',
+    help: 'Monitor a host and the domains in real time',
+    notes: ['xl top runs xentop. In paratop that is the dashboard itself; paratop -b prints what xentop -b does.'],
+    minArgs: 0,
+    run: () => ok(['xl top runs xentop: the dashboard is paratop\'s xentop (paratop -b for xentop -b)']),
+  },
+  {
     name: 'uptime',
     usage: 'uptime [-s] [Domain]',
     help: 'Print uptime for all/some domains',
