@@ -401,7 +401,7 @@ export function layout(input: LayoutInput): Line[] {
   const prevView = history.length > 1 ? history[history.length - 2]! : null;
   const out: Line[] = [];
   const speed = SPEEDS[state.speedIdx]!;
-  summaryLines(view, state.paused, speed).forEach((text, i) => out.push({ key: `s${i}`, text: text.slice(0, cols) }));
+  summaryLines(view, state.paused, speed, cols).forEach((text, i) => out.push({ key: `s${i}`, text: text.slice(0, cols) }));
   if (input.live === false) {
     out[0] = { key: 's0', text: ` HISTORY ${clockText(view.sample.tNs)}   (←/→ move, Esc: live)   kept ${clockText(input.historyFrom ?? 0)}–${clockText(input.historyTo ?? 0)}`.padEnd(cols).slice(0, cols), inverse: true, ...(color ? { color: 'yellow' } : {}) };
   } else if (state.overlay && state.lastKey !== null) {

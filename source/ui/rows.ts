@@ -149,7 +149,7 @@ export function clockText(ns: number): string {
   return `${two(Math.floor(t / 3600))}:${two(Math.floor(t / 60) % 60)}:${two(t % 60)}`;
 }
 
-export function summaryLines(v: HostView, paused: boolean, speed: number): string[] {
+export function summaryLines(v: HostView, paused: boolean, speed: number, width = Infinity): string[] {
   const s = v.sample;
   const c = { running: 0, blocked: 0, paused: 0, crashed: 0, dying: 0, shutdown: 0 };
   for (const r of v.rows) {
@@ -165,8 +165,14 @@ export function summaryLines(v: HostView, paused: boolean, speed: number): strin
   return [
     `paratop - ${clockText(s.tNs)}   Xen ${s.xenVersion}   sched ${s.scheduler}   ${paused ? 'PAUSED' : `speed ${speed}x`}`,
     `${v.rows.length} domains: ${c.running} running, ${c.blocked} blocked, ${c.paused} paused, ${c.crashed} crashed, ${c.dying} dying, ${c.shutdown} shutdown`,
-    `Mem: ${s.memKiB}k total, ${used}k used, ${s.freeKiB}k free    CPUs: ${s.pcpus.length} @ ${s.cpuMhz}MHz`,
+    memLine(`Mem: ${s.memKiB}k total, ${used}k used, ${s.freeKiB}k free`, `CPUs: ${s.pcpus.length} @ ${s.cpuMhz}MHz`, width),
   ];
+}
+
+/** xentop's "Mem: ...    CPUs: ..." line; on a terminal too narrow for it (a host with terabytes) the gap closes so CPUs still shows. */
+function memLine(mem: string, cpus: string, width: number): string {
+  const gap = Math.max(2, Math.min(4, width - mem.length - cpus.length));
+  return `${mem}${' '.repeat(gap)}${cpus}`;
 }
 
 /** Up to this many rows of per-pCPU meters; a host with more pCPUs gets the compact strip. */
@@ -211,13 +217,22 @@ function meterStrip(v: HostView, width: number): string {
     g /= us.length;
     d /= us.length;
   }
-  const head = us.length > 0 ? `cpu0-${n - 1}: guests ${g.toFixed(1)}%  Domain-0 ${d.toFixed(1)}%  idle ${Math.max(0, 100 - g - d).toFixed(1)}%   (one cell per pCPU, height = busy)` : `cpu0-${n - 1}`;
-  const lines = [head.slice(0, width)];
   const label = `cpu0-${n - 1} `.length;
   const per = Math.max(8, width - label);
-  for (let i = 0; i < n && us.length > 0; i += per) {
+  // At most METER_ROWS - 1 rows of cells under the totals: a host too big for that gets a cell per
+  // few pCPUs, the share its pCPUs were busy together.
+  const group = Math.max(1, Math.ceil(n / (per * (METER_ROWS - 1))));
+  const what = group === 1 ? 'one cell per pCPU' : `one cell per ${group} pCPUs`;
+  const head = us.length > 0 ? `cpu0-${n - 1}: guests ${g.toFixed(1)}%  Domain-0 ${d.toFixed(1)}%  idle ${Math.max(0, 100 - g - d).toFixed(1)}%   (${what}, height = busy)` : `cpu0-${n - 1}`;
+  const lines = [head.slice(0, width)];
+  for (let i = 0; i < n && us.length > 0; i += per * group) {
     let cells = '';
-    for (let j = i; j < Math.min(us.length, i + per); j++) cells += bar((us[j]!.guestPct + us[j]!.dom0Pct) / 100);
+    for (let j = i; j < Math.min(us.length, i + per * group); j += group) {
+      let busy = 0;
+      const end = Math.min(us.length, j + group);
+      for (let x = j; x < end; x++) busy += us[x]!.guestPct + us[x]!.dom0Pct;
+      cells += bar(busy / (end - j) / 100);
+    }
     lines.push(`${`cpu${i}`.padEnd(label)}${cells}`.slice(0, width));
   }
   return lines.join('\n');

@@ -145,6 +145,23 @@ describe('pCPU meters', () => {
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(cols);
     }
   });
+
+  it('keeps a host of 512 pCPUs to the same few rows: a cell per few pCPUs, and says so', () => {
+    const v = viewOn(512);
+    const lines = meterLine(v, 80).split('\n');
+    expect(lines.length).toBeLessThanOrEqual(METER_ROWS);
+    expect(lines[0]).toContain('(one cell per 3 pCPUs, height');
+    const label = 'cpu0-511 '.length;
+    const cells = lines.slice(1).map((l) => l.slice(label)).join('');
+    expect(cells).toHaveLength(Math.ceil(512 / 3));
+    expect(lines.slice(1).map((l) => l.slice(0, label).trim())).toEqual(['cpu0', 'cpu213', 'cpu426']);
+  });
+
+  it("keeps CPUs on xentop's Mem line when a host's terabytes make it long", () => {
+    const host = hostWith([], { pcpus: 512, memMiB: 64 * 1024 * 1024 });
+    const l = layout(input({ history: [deriveHost(null, sampleHost(host))], cols: 80 })).map((x) => x.text);
+    expect(l[2]).toMatch(/^Mem: \d+k total, \d+k used, \d+k free  CPUs: 512 @ \d+MHz$/);
+  });
 });
 
 describe('compare and profile screens at 80 columns', () => {
