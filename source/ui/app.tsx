@@ -40,6 +40,8 @@ export interface AppProps {
   readonly contrast?: boolean;
   /** Draw in ASCII only (the terminal's locale is not UTF-8). */
   readonly ascii?: boolean;
+  /** Ctrl+L: have the terminal drawn again from scratch. */
+  readonly onRepaint?: () => void;
 }
 
 const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magenta: 35, red: 31 };
@@ -69,7 +71,7 @@ function speedIndex(speed: number): number {
   return i < 0 ? SPEEDS.length - 1 : i;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false, onRepaint }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
   // Problems with the guest configs are shown at once (whatever loaded is running); Esc closes the box,
@@ -171,6 +173,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'compare': return { type: 'screen', screen: s.screen === 'compare' ? 'main' : 'compare' };
       case 'overlay': return { type: 'overlay' };
       case 'contrast': return { type: 'contrast' };
+      case 'repaint':
+        onRepaint?.();
+        return null;
       case 'quit': return 'quit';
     }
   };
@@ -226,6 +231,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
       else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
     } else if (name === 'backspace') apply({ type: 'promptInput', text: p.text.slice(0, -1) });
+    // As readline: Ctrl+U takes the line back to its start, Ctrl+W the word before the cursor (at the end).
+    else if (name === 'ctrl+u') apply({ type: 'promptInput', text: '' });
+    else if (name === 'ctrl+w') apply({ type: 'promptInput', text: p.text.replace(/\S*\s*$/, '') });
     else if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
   };
 
@@ -299,7 +307,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       }
     }
     if (key.ctrl && input === 'c') return exit();
-    const name = keyName(input, key as InkKey);
+    // Ctrl with a letter is its own key ('ctrl+l'), never the letter: Ctrl+S must not sort.
+    const name = key.ctrl && /^[a-z]$/.test(input) ? `ctrl+${input}` : keyName(input, key as InkKey);
     // Actions apply one after another, each on the state the previous one left; a chunk of
     // typed characters is taken one character at a time, so "/web01⏎" opens the filter prompt and
     // types into it.

@@ -24,6 +24,8 @@ export class FrameWriter extends EventEmitter {
   bytesWritten = 0;
   frames = 0;
   private pending: string | null = null;
+  /** The last frame Ink wrote, for a repaint. */
+  private last: string | null = null;
   private shown: Grid | null = null;
   private scheduled = false;
   private closed = false;
@@ -49,6 +51,7 @@ export class FrameWriter extends EventEmitter {
     // program manages the cursor itself.
     if (/^(?:\x1b\[[?0-9;]*[A-Za-z])+$/.test(frame)) return true;
     this.pending = frame;
+    this.last = frame;
     // The first frame goes out at once: start-up is when a user waits for the screen.
     if (this.shown === null && this.frames === 0) {
       this.flush();
@@ -69,6 +72,17 @@ export class FrameWriter extends EventEmitter {
     this.rows = rows;
     this.shown = null;
     this.emit('resize');
+  }
+
+  /** Ctrl+L: clear the terminal and draw the whole frame again (what is on it may be garbled). */
+  repaint(): void {
+    if (this.closed || this.last === null) return;
+    this.shown = null;
+    this.pending ??= this.last;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   /** Nothing more reaches the terminal (it is being handed back to the shell). */

@@ -34,6 +34,7 @@ export type Command =
   | 'compare'
   | 'overlay'
   | 'contrast'
+  | 'repaint'
   | 'quit';
 
 export interface Binding<C extends string = Command> {
@@ -77,6 +78,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['c'], label: 'c', bar: 'Cmp', help: 'compare the marked guests side by side (guest view vs hypervisor view)', command: 'compare' },
   { keys: ['K'], label: 'K', bar: null, help: 'presenter overlay: show the last key and what it did', command: 'overlay' },
   { keys: ['T'], label: 'T', bar: null, help: 'high-contrast theme for projectors (bold, no colour)', command: 'contrast' },
+  { keys: ['ctrl+l'], label: 'Ctrl+L', bar: null, help: 'redraw the whole screen (as xentop; after line noise over SSH)', command: 'repaint' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
   { keys: ['q', 'f10'], label: 'q', bar: 'Quit', help: 'quit (F10 too, as in htop)', command: 'quit' },
 ];

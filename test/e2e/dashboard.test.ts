@@ -223,6 +223,17 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(s.raw().endsWith(LEAVE) || s.raw().includes(LEAVE)).toBe(true);
   });
 
+  it('Ctrl+L clears the terminal and draws the whole screen again', async () => {
+    const t = start([]);
+    s = t;
+    await t.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    const before = t.raw().length;
+    t.press('\x0c');
+    await t.waitFor(() => t.raw().slice(before).includes('\x1b[2J') && t.raw().slice(before).includes('NAME'), 'a full redraw');
+    const l = await t.waitFor((x) => x.includes(TABLE_HEAD), 'the table, whole');
+    expect(l.some((x) => x.startsWith('win2019 '))).toBe(true);
+  });
+
   it('F10 quits too, as in htop', async () => {
     s = start([]);
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');

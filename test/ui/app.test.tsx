@@ -132,6 +132,21 @@ describe('<App>', () => {
     expect(f).toContain('ID↓');
   });
 
+  it('edits the command line as readline does (Ctrl+W a word, Ctrl+U the line), and a Ctrl key is never its letter', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME↓'));
+    // Ctrl+S is not s: the sort column stays.
+    r.stdin.write('\x13');
+    r.stdin.write(':');
+    r.stdin.write('mem-set alpha 512');
+    await until(r.lastFrame, (x) => x.includes(':mem-set alpha 512_'));
+    r.stdin.write('\x17');
+    await until(r.lastFrame, (x) => x.includes(':mem-set alpha _'));
+    r.stdin.write('\x15');
+    const f = await until(r.lastFrame, (x) => /^:_/m.test(x));
+    expect(f).toContain('NAME↓');
+  });
+
   it('sorts only by columns on screen: s skips the ones a narrow terminal drops', async () => {
     const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
     // ink-testing-library's terminal is 100 columns: NAT% is dropped there.
