@@ -21,7 +21,7 @@ export interface Recording {
   readonly commands: readonly RecordedEvent[];
 }
 
-const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof']);
+const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof', 'killLine', 'killWord']);
 
 function validEvent(e: unknown): e is RecordedEvent {
   if (typeof e !== 'object' || e === null) return false;

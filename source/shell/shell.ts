@@ -19,7 +19,7 @@ import type { Guest } from './procfs.js';
 
 export type ShellKey =
   | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'enter' | 'backspace' | 'up' | 'down' | 'tab' | 'interrupt' | 'clear' | 'eof' };
+  | { readonly type: 'enter' | 'backspace' | 'up' | 'down' | 'tab' | 'interrupt' | 'clear' | 'eof' | 'killLine' | 'killWord' };
 
 /** A pipe's reading end: its lines as they are written, then the end (the writer closed it). */
 export interface LineSource {
@@ -222,6 +222,15 @@ export class GuestShell {
     }
     if (k.type === 'backspace') {
       this.line = [...this.line].slice(0, -1).join('');
+      return;
+    }
+    // readline's Ctrl+U (unix-line-discard) and Ctrl+W (unix-word-rubout), the cursor being at the end.
+    if (k.type === 'killLine') {
+      this.line = '';
+      return;
+    }
+    if (k.type === 'killWord') {
+      this.line = this.line.replace(/\S*\s*$/, '');
       return;
     }
     if (fg !== null) {

@@ -260,6 +260,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     if (key.ctrl && input === 'c') keys.push({ type: 'interrupt' });
     else if (key.ctrl && input === 'l') keys.push({ type: 'clear' });
     else if (key.ctrl && input === 'd') keys.push({ type: 'eof' });
+    else if (key.ctrl && input === 'u') keys.push({ type: 'killLine' });
+    else if (key.ctrl && input === 'w') keys.push({ type: 'killWord' });
     else if (name === 'return' || name === 'backspace' || name === 'tab') keys.push({ type: name === 'return' ? 'enter' : name });
     else if (name === 'up' || name === 'down') keys.push({ type: name });
     else if (!key.ctrl && !(key.meta ?? false) && input.length > 0) {

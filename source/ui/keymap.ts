@@ -103,6 +103,7 @@ export const CONSOLE_KEYMAP: readonly ConsoleBinding[] = [
   { keys: [], label: 'Tab', bar: null, help: 'complete a command name', command: 'shell' },
   { keys: [], label: 'Ctrl+C', bar: 'Intr', help: 'interrupt the running command (paratop keeps running)', command: 'shell' },
   { keys: [], label: 'Ctrl+L', bar: null, help: 'clear the console screen', command: 'shell' },
+  { keys: [], label: 'Ctrl+U/W', bar: null, help: 'delete the line / the word before the cursor', command: 'shell' },
   { keys: [], label: 'Ctrl+D', bar: null, help: 'log out (on an empty line)', command: 'shell' },
 ];
 

@@ -442,6 +442,18 @@ describe('load from inside', () => {
     expect(run('kill %1')).toEqual(['bash: kill: %1: no such job']);
   });
 
+  it('Ctrl+W deletes the word before the cursor and Ctrl+U the line, as readline does', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { sh } = login(host, 'g');
+    sh.key({ type: 'text', text: 'echo hello world' });
+    sh.key({ type: 'killWord' });
+    expect(sh.inputLine).toBe('root@g:~# echo hello ');
+    sh.key({ type: 'killWord' });
+    expect(sh.inputLine).toBe('root@g:~# echo ');
+    sh.key({ type: 'killLine' });
+    expect(sh.inputLine).toBe('root@g:~# ');
+  });
+
   it('commands joined by ; and && run in order', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { run } = login(host, 'g');
