@@ -12,7 +12,7 @@ import { complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
 import type { Recorder } from '../scenario/recording.js';
-import { SPEEDS, bindingFor, consoleBindingFor } from './keymap.js';
+import { SPEEDS, bindingFor, consoleBindingFor, promptBindingFor } from './keymap.js';
 import { noLoginShell, shellFor } from '../shell/shell.js';
 import type { ShellKey } from '../shell/shell.js';
 import type { Command } from './keymap.js';
@@ -220,21 +220,36 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const promptKey = (name: string, input: string, s: ViewState, apply: (a: ViewAction) => void): void => {
     const p = s.prompt!;
     const cmd = p.kind === 'command';
-    if (name === 'escape') {
-      if (p.kind === 'filter') keepShownSelection(s, apply);
-      apply({ type: 'promptCancel' });
-    } else if (name === 'return' && cmd) apply(execute(p.text));
-    else if (name === 'return') apply({ type: 'promptSubmit' });
-    else if (cmd && (name === 'up' || name === 'down')) apply({ type: 'historyMove', by: name === 'up' ? -1 : 1 });
-    else if (cmd && name === 'tab') {
-      const options = complete(host, p.text);
-      if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
-      else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
-    } else if (name === 'backspace') apply({ type: 'promptInput', text: p.text.slice(0, -1) });
-    // As readline: Ctrl+U takes the line back to its start, Ctrl+W the word before the cursor (at the end).
-    else if (name === 'ctrl+u') apply({ type: 'promptInput', text: '' });
-    else if (name === 'ctrl+w') apply({ type: 'promptInput', text: p.text.replace(/\S*\s*$/, '') });
-    else if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
+    const b = promptBindingFor(name);
+    if (b === undefined) {
+      if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
+      return;
+    }
+    switch (b.command) {
+      case 'cancel':
+        if (p.kind === 'filter') keepShownSelection(s, apply);
+        return apply({ type: 'promptCancel' });
+      case 'submit':
+        return apply(cmd ? execute(p.text) : { type: 'promptSubmit' });
+      case 'historyUp':
+      case 'historyDown':
+        if (cmd) apply({ type: 'historyMove', by: b.command === 'historyUp' ? -1 : 1 });
+        return;
+      case 'complete': {
+        if (!cmd) return;
+        const options = complete(host, p.text);
+        if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
+        else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
+        return;
+      }
+      case 'erase':
+        return apply({ type: 'promptInput', text: p.text.slice(0, -1) });
+      // As readline, the cursor being at the end: the whole line, or the word before it.
+      case 'eraseLine':
+        return apply({ type: 'promptInput', text: '' });
+      case 'eraseWord':
+        return apply({ type: 'promptInput', text: p.text.replace(/\S*\s*$/, '') });
+    }
   };
 
   /** The console has focus: it is the guest's terminal; only CONSOLE_KEYMAP's keys stay ours. */

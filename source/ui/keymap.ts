@@ -111,6 +111,26 @@ export function consoleBindingFor(key: string): ConsoleBinding | undefined {
   return CONSOLE_KEYMAP.find((b) => b.keys.includes(key));
 }
 
+/** Keys in a prompt (`:` the xl command line, `/` the filter, `d` the delay); anything else printable is typed. */
+export type PromptCommand = 'submit' | 'cancel' | 'historyUp' | 'historyDown' | 'complete' | 'erase' | 'eraseLine' | 'eraseWord';
+
+export type PromptBinding = Binding<PromptCommand>;
+
+export const PROMPT_KEYMAP: readonly PromptBinding[] = [
+  { keys: ['return'], label: 'Enter', bar: null, help: 'run the command line; keep the filter; set the delay', command: 'submit' },
+  { keys: ['escape'], label: 'Esc', bar: null, help: 'close the prompt (a filter being typed is cleared)', command: 'cancel' },
+  { keys: ['up'], label: '↑', bar: null, help: 'the previous command line (:)', command: 'historyUp' },
+  { keys: ['down'], label: '↓', bar: null, help: 'the next command line (:)', command: 'historyDown' },
+  { keys: ['tab'], label: 'Tab', bar: null, help: 'complete a command or domain name (:)', command: 'complete' },
+  { keys: ['backspace'], label: 'Bksp', bar: null, help: 'delete the character before the cursor', command: 'erase' },
+  { keys: ['ctrl+u'], label: 'Ctrl+U', bar: null, help: 'delete the line (as readline)', command: 'eraseLine' },
+  { keys: ['ctrl+w'], label: 'Ctrl+W', bar: null, help: 'delete the word before the cursor (as readline)', command: 'eraseWord' },
+];
+
+export function promptBindingFor(key: string): PromptBinding | undefined {
+  return PROMPT_KEYMAP.find((b) => b.keys.includes(key));
+}
+
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] as const;
 
 export function bindingFor(key: string): Binding | undefined {

@@ -10,7 +10,7 @@ import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { filterTerms, matchesTerms, selectedIndex } from '../view/state.js';
 import type { Message, ViewState } from '../view/state.js';
-import { CONSOLE_KEYMAP, KEYMAP, SPEEDS } from './keymap.js';
+import { CONSOLE_KEYMAP, KEYMAP, PROMPT_KEYMAP, SPEEDS } from './keymap.js';
 import {
   COLUMNS,
   VMSTAT_HEADER_1,
@@ -201,6 +201,9 @@ export function helpLines(cols: number): string[] {
     '',
     ' In the console (Tab), typing goes to the guest; these keys are special:'.slice(0, cols),
     ...CONSOLE_KEYMAP.flatMap((k) => entry(k.label, k.help)),
+    '',
+    ' In a prompt (: xl command line, / filter, d delay), typing goes into it; these keys edit:'.slice(0, cols),
+    ...PROMPT_KEYMAP.flatMap((k) => entry(k.label, k.help)),
   ];
 }
 
