@@ -202,7 +202,7 @@ export function helpLines(cols: number): string[] {
     ' In the console (Tab), typing goes to the guest; these keys are special:'.slice(0, cols),
     ...CONSOLE_KEYMAP.flatMap((k) => entry(k.label, k.help)),
     '',
-    ' In a prompt (: xl command line, / filter, d delay), typing goes into it; these keys edit:'.slice(0, cols),
+    ' In a prompt (: command line, / filter, d delay), these keys edit the line:'.slice(0, cols),
     ...PROMPT_KEYMAP.flatMap((k) => entry(k.label, k.help)),
   ];
 }
