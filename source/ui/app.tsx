@@ -294,6 +294,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         else if (ch === '\x03') (flush(), keys.push({ type: 'interrupt' }));
         else if (ch === '\x0c') (flush(), keys.push({ type: 'clear' }));
         else if (ch === '\x04') (flush(), keys.push({ type: 'eof' }));
+        else if (ch === '\x15') (flush(), keys.push({ type: 'killLine' }));
+        else if (ch === '\x17') (flush(), keys.push({ type: 'killWord' }));
         else if (!/[\x00-\x1f]/.test(ch)) text += ch;
       }
       flush();
