@@ -21,7 +21,7 @@ export interface Recording {
   readonly commands: readonly RecordedEvent[];
 }
 
-const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof', 'killLine', 'killWord']);
+const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof', 'killLine', 'killWord', 'left', 'right', 'lineStart', 'lineEnd']);
 
 function validEvent(e: unknown): e is RecordedEvent {
   if (typeof e !== 'object' || e === null) return false;

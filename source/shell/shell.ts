@@ -19,7 +19,7 @@ import type { Guest } from './procfs.js';
 
 export type ShellKey =
   | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'enter' | 'backspace' | 'up' | 'down' | 'tab' | 'interrupt' | 'clear' | 'eof' | 'killLine' | 'killWord' };
+  | { readonly type: 'enter' | 'backspace' | 'up' | 'down' | 'tab' | 'interrupt' | 'clear' | 'eof' | 'killLine' | 'killWord' | 'left' | 'right' | 'lineStart' | 'lineEnd' };
 
 /** A pipe's reading end: its lines as they are written, then the end (the writer closed it). */
 export interface LineSource {
@@ -123,6 +123,8 @@ export class GuestShell {
   cwd = '/root';
   /** What has been typed at the prompt and not yet entered. */
   line = '';
+  /** How much of `line` is after the cursor (←, Ctrl+A); 0 = at the end, where typing appends. */
+  private tail = 0;
   readonly history: string[] = [];
   private histIdx = -1;
   fg: Job | null = null;
@@ -188,6 +190,23 @@ export class GuestShell {
     return this.prompt + this.line;
   }
 
+  /** Where the cursor is in `line` (readline's point). */
+  get cursor(): number {
+    return this.line.length - Math.min(this.tail, this.line.length);
+  }
+
+  /** The cursor's column in `inputLine`, or null when no line is being edited (a full-screen program runs). */
+  get inputCursor(): number | null {
+    const shown = this.inputLine;
+    if (shown === null) return null;
+    return shown.length - (this.line.length - this.cursor);
+  }
+
+  private setLine(line: string, tail = 0): void {
+    this.line = line;
+    this.tail = tail;
+  }
+
   print(text: string): void {
     this.dom.kernel.ttyWrite(text);
   }
@@ -201,7 +220,7 @@ export class GuestShell {
         return;
       }
       this.print(`${this.prompt}${this.line}^C`);
-      this.line = '';
+      this.setLine('');
       this.histIdx = -1;
       return;
     }
@@ -216,28 +235,41 @@ export class GuestShell {
       return;
     }
     // Editing the line works the same while a command runs (what is typed ahead is kept).
-    if (k.type === 'text') {
-      this.line += k.text.replace(/[\x00-\x1f\x7f]/g, '');
-      return;
-    }
-    if (k.type === 'backspace') {
-      this.line = [...this.line].slice(0, -1).join('');
-      return;
-    }
-    // readline's Ctrl+U (unix-line-discard) and Ctrl+W (unix-word-rubout), the cursor being at the end.
-    if (k.type === 'killLine') {
-      this.line = '';
-      return;
-    }
-    if (k.type === 'killWord') {
-      this.line = this.line.replace(/\S*\s*$/, '');
-      return;
+    // As readline: typing inserts at the cursor; Backspace, Ctrl+U (unix-line-discard) and Ctrl+W
+    // (unix-word-rubout) delete before it; ←/→ move it, Ctrl+A and Ctrl+E to the line's ends.
+    const before = this.line.slice(0, this.cursor);
+    const after = this.line.slice(this.cursor);
+    switch (k.type) {
+      case 'text':
+        this.setLine(before + k.text.replace(/[\x00-\x1f\x7f]/g, '') + after, after.length);
+        return;
+      case 'backspace':
+        this.setLine([...before].slice(0, -1).join('') + after, after.length);
+        return;
+      case 'killLine':
+        this.setLine(after, after.length);
+        return;
+      case 'killWord':
+        this.setLine(before.replace(/\S*\s*$/, '') + after, after.length);
+        return;
+      case 'left':
+        this.tail = after.length + ([...before].pop()?.length ?? 0);
+        return;
+      case 'right':
+        this.tail = after.length - ([...after][0]?.length ?? 0);
+        return;
+      case 'lineStart':
+        this.tail = this.line.length;
+        return;
+      case 'lineEnd':
+        this.tail = 0;
+        return;
     }
     if (fg !== null) {
       // Typed ahead: an entered line runs when the command ends, as bash reads it from the terminal.
       if (k.type === 'enter' && this.pending.length < 32) {
         this.pending.push(this.line);
-        this.line = '';
+        this.setLine('');
       }
       return;
     }
@@ -249,7 +281,7 @@ export class GuestShell {
         const i = this.histIdx < 0 ? n : this.histIdx;
         const j = k.type === 'up' ? Math.max(0, i - 1) : Math.min(n, i + 1);
         this.histIdx = j;
-        this.line = j >= n ? '' : this.history[j]!;
+        this.setLine(j >= n ? '' : this.history[j]!);
         return;
       }
       case 'tab':
@@ -260,7 +292,7 @@ export class GuestShell {
         return;
       case 'enter': {
         const line = this.line;
-        this.line = '';
+        this.setLine('');
         this.enter(line);
         return;
       }
@@ -268,13 +300,13 @@ export class GuestShell {
   }
 
   private complete(): void {
-    if (this.user === null || /\s/.test(this.line)) return;
+    if (this.user === null || /\s/.test(this.line) || this.tail > 0) return;
     const matches = COMMAND_NAMES.filter((c) => c.startsWith(this.line));
-    if (matches.length === 1) this.line = `${matches[0]} `;
+    if (matches.length === 1) this.setLine(`${matches[0]} `);
     else if (matches.length > 1) {
       let p = this.line;
       while (matches.every((m) => m.startsWith(p + (matches[0]![p.length] ?? '\0')))) p += matches[0]![p.length];
-      if (p !== this.line) this.line = p;
+      if (p !== this.line) this.setLine(p);
       else {
         this.print(this.prompt + this.line);
         this.print(matches.join('  '));

@@ -6,7 +6,7 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
 import type { Host } from '../model/host.js';
-import { initialViewState, reduceView, selectedIndex } from '../view/state.js';
+import { initialViewState, promptCursor, reduceView, selectedIndex } from '../view/state.js';
 import type { ViewAction, ViewState } from '../view/state.js';
 import { complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
@@ -53,6 +53,11 @@ const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magent
  */
 export function styled(l: Line, contrast: boolean): string {
   let t = l.text === '' ? ' ' : l.text;
+  if (l.cursor !== undefined && l.cursor >= 0) {
+    const c = l.cursor;
+    const padded = t.length > c ? t : t.padEnd(c + 1);
+    t = `${padded.slice(0, c)}\x1b[7m${padded[c]}\x1b[27m${padded.slice(c + 1)}`;
+  }
   if (contrast) return l.inverse === true ? `\x1b[1;7m${t}\x1b[22;27m` : `\x1b[1m${t}\x1b[22m`;
   const fg = l.color !== undefined ? SGR_FG[l.color] : undefined;
   // A coloured bar is black on that colour, both explicit: reverse video would draw it in the
@@ -199,9 +204,11 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     // Done, with nothing or one line to say (xl prints nothing for a mem-set, "Rebooting domain 7"
     // for a reboot): the panes stay, so the guest can be watched reacting; the key bar says what ran
     // until the next key.
-    if (r.ok && lines.length <= 1) return { type: 'commandRan', line, message: null, notice: `xl ${line}: ${lines[0] ?? 'done'}` };
+    // Named as typed, with one "xl " in front (typing it is allowed, as in a shell).
+    const named = `xl ${line.trim().replace(/^xl\s+/, '')}`;
+    if (r.ok && lines.length <= 1) return { type: 'commandRan', line, message: null, notice: `${named}: ${lines[0] ?? 'done'}` };
     // A refusal is prose (xl's and libxl's error lines), as is help: wrapped, so its end is not cut off; other output is a table.
-    const msg = { title: `xl ${line}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok || r.prose === true };
+    const msg = { title: `${named}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok || r.prose === true };
     return { type: 'commandRan', line, message: msg };
   };
 
@@ -221,8 +228,11 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const p = s.prompt!;
     const cmd = p.kind === 'command';
     const b = promptBindingFor(name);
+    const at = promptCursor(p);
+    const before = p.text.slice(0, at);
+    const after = p.text.slice(at);
     if (b === undefined) {
-      if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: p.text + input });
+      if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: before + input + after, tail: after.length });
       return;
     }
     switch (b.command) {
@@ -242,13 +252,21 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
         return;
       }
+      // As readline: deletions are before the cursor, what is after it stays.
       case 'erase':
-        return apply({ type: 'promptInput', text: p.text.slice(0, -1) });
-      // As readline, the cursor being at the end: the whole line, or the word before it.
+        return apply({ type: 'promptInput', text: before.slice(0, -1) + after, tail: after.length });
       case 'eraseLine':
-        return apply({ type: 'promptInput', text: '' });
+        return apply({ type: 'promptInput', text: after, tail: after.length });
       case 'eraseWord':
-        return apply({ type: 'promptInput', text: p.text.replace(/\S*\s*$/, '') });
+        return apply({ type: 'promptInput', text: before.replace(/\S*\s*$/, '') + after, tail: after.length });
+      case 'left':
+        return apply({ type: 'promptCursor', tail: after.length + (before.length > 0 ? 1 : 0) });
+      case 'right':
+        return apply({ type: 'promptCursor', tail: Math.max(0, after.length - 1) });
+      case 'lineStart':
+        return apply({ type: 'promptCursor', tail: p.text.length });
+      case 'lineEnd':
+        return apply({ type: 'promptCursor', tail: 0 });
     }
   };
 
@@ -277,6 +295,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     else if (key.ctrl && input === 'd') keys.push({ type: 'eof' });
     else if (key.ctrl && input === 'u') keys.push({ type: 'killLine' });
     else if (key.ctrl && input === 'w') keys.push({ type: 'killWord' });
+    else if (key.ctrl && input === 'a') keys.push({ type: 'lineStart' });
+    else if (key.ctrl && input === 'e') keys.push({ type: 'lineEnd' });
+    else if (name === 'left' || name === 'right') keys.push({ type: name });
     else if (name === 'return' || name === 'backspace' || name === 'tab') keys.push({ type: name === 'return' ? 'enter' : name });
     else if (name === 'up' || name === 'down') keys.push({ type: name });
     else if (!key.ctrl && !(key.meta ?? false) && input.length > 0) {
@@ -295,6 +316,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         else if (ch === '\x0c') (flush(), keys.push({ type: 'clear' }));
         else if (ch === '\x04') (flush(), keys.push({ type: 'eof' }));
         else if (ch === '\x15') (flush(), keys.push({ type: 'killLine' }));
+        else if (ch === '\x01') (flush(), keys.push({ type: 'lineStart' }));
+        else if (ch === '\x05') (flush(), keys.push({ type: 'lineEnd' }));
         else if (ch === '\x17') (flush(), keys.push({ type: 'killWord' }));
         else if (!/[\x00-\x1f]/.test(ch)) text += ch;
       }
@@ -447,7 +470,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const all = live ? (from > 0 ? ring.slice(from) : from < 0 ? [] : ring) : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
     const end = Math.max(0, all.length - back);
     const os = noLoginShell(dom);
-    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
+    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, inputCursor: live ? sh.inputCursor : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
   const msgTitle = lines.findIndex((l) => l.key === 'msgt');

@@ -103,7 +103,8 @@ export const CONSOLE_KEYMAP: readonly ConsoleBinding[] = [
   { keys: [], label: 'Tab', bar: null, help: 'complete a command name', command: 'shell' },
   { keys: [], label: 'Ctrl+C', bar: 'Intr', help: 'interrupt the running command (paratop keeps running)', command: 'shell' },
   { keys: [], label: 'Ctrl+L', bar: null, help: 'clear the console screen', command: 'shell' },
-  { keys: [], label: 'Ctrl+U/W', bar: null, help: 'delete the line / the word before the cursor', command: 'shell' },
+  { keys: [], label: '←/→', bar: null, help: 'move the cursor; Ctrl+A, Ctrl+E to the start and end of the line', command: 'shell' },
+  { keys: [], label: 'Ctrl+U/W', bar: null, help: 'delete to the start of the line / the word before the cursor', command: 'shell' },
   { keys: [], label: 'Ctrl+D', bar: null, help: 'log out (on an empty line)', command: 'shell' },
 ];
 
@@ -112,7 +113,7 @@ export function consoleBindingFor(key: string): ConsoleBinding | undefined {
 }
 
 /** Keys in a prompt (`:` the xl command line, `/` the filter, `d` the delay); anything else printable is typed. */
-export type PromptCommand = 'submit' | 'cancel' | 'historyUp' | 'historyDown' | 'complete' | 'erase' | 'eraseLine' | 'eraseWord';
+export type PromptCommand = 'submit' | 'cancel' | 'historyUp' | 'historyDown' | 'complete' | 'erase' | 'eraseLine' | 'eraseWord' | 'left' | 'right' | 'lineStart' | 'lineEnd';
 
 export type PromptBinding = Binding<PromptCommand>;
 
@@ -122,8 +123,12 @@ export const PROMPT_KEYMAP: readonly PromptBinding[] = [
   { keys: ['up'], label: '↑', bar: null, help: 'the previous command line (:)', command: 'historyUp' },
   { keys: ['down'], label: '↓', bar: null, help: 'the next command line (:)', command: 'historyDown' },
   { keys: ['tab'], label: 'Tab', bar: null, help: 'complete a command or domain name (:)', command: 'complete' },
+  { keys: ['left'], label: '←', bar: null, help: 'cursor left', command: 'left' },
+  { keys: ['right'], label: '→', bar: null, help: 'cursor right', command: 'right' },
+  { keys: ['home', 'ctrl+a'], label: 'Home', bar: null, help: 'cursor to the start of the line (Ctrl+A too)', command: 'lineStart' },
+  { keys: ['end', 'ctrl+e'], label: 'End', bar: null, help: 'cursor to the end of the line (Ctrl+E too)', command: 'lineEnd' },
   { keys: ['backspace'], label: 'Bksp', bar: null, help: 'delete the character before the cursor', command: 'erase' },
-  { keys: ['ctrl+u'], label: 'Ctrl+U', bar: null, help: 'delete the line (as readline)', command: 'eraseLine' },
+  { keys: ['ctrl+u'], label: 'Ctrl+U', bar: null, help: 'delete from the start of the line to the cursor (as readline)', command: 'eraseLine' },
   { keys: ['ctrl+w'], label: 'Ctrl+W', bar: null, help: 'delete the word before the cursor (as readline)', command: 'eraseWord' },
 ];
 

@@ -8,7 +8,7 @@ import type { Step } from '../scenario/parse.js';
 import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
-import { filterTerms, matchesTerms, selectedIndex } from '../view/state.js';
+import { filterTerms, matchesTerms, promptCursor, selectedIndex } from '../view/state.js';
 import type { Message, ViewState } from '../view/state.js';
 import { CONSOLE_KEYMAP, KEYMAP, PROMPT_KEYMAP, SPEEDS } from './keymap.js';
 import {
@@ -42,6 +42,8 @@ export interface Line {
   readonly text: string;
   readonly inverse?: boolean;
   readonly color?: string;
+  /** A column drawn in reverse video: the cursor of the line being edited (a prompt, the guest's shell). */
+  readonly cursor?: number;
 }
 
 export interface LayoutInput {
@@ -57,6 +59,8 @@ export interface LayoutInput {
     total: number;
     device: string;
     input?: string | null;
+    /** The cursor's column in `input` (null or absent: at its end). */
+    inputCursor?: number | null;
     /** The OS on the console when it runs no login shell there (a Windows guest's COM1 has EMS's SAC); absent for Linux. */
     noShell?: string;
   };
@@ -234,11 +238,20 @@ function bottomLine(input: LayoutInput, cols: number): Line {
   if (p !== null) {
     const label = p.kind === 'filter' ? 'Filter: ' : p.kind === 'delay' ? 'Delay(sec): ' : ':';
     const err = p.error ? `   ${p.error}` : '';
-    // A line longer than the screen scrolls as a shell's does: the end, where the cursor is, stays.
-    const typed = `${sanitize(p.text)}_`;
     const room = Math.max(2, cols - label.length);
-    const shown = typed.length > room ? `<${typed.slice(typed.length - room + 1)}` : typed;
-    return { key: 'bar', text: `${label}${shown}${err}`.slice(0, cols) };
+    const at = promptCursor(p);
+    if (at >= p.text.length) {
+      // A line longer than the screen scrolls as a shell's does: the end, where the cursor is, stays.
+      const typed = `${sanitize(p.text)}_`;
+      const shown = typed.length > room ? `<${typed.slice(typed.length - room + 1)}` : typed;
+      return { key: 'bar', text: `${label}${shown}${err}`.slice(0, cols) };
+    }
+    // The cursor inside the line: the character under it in reverse video, and the part of a long line around it.
+    const text = sanitize(p.text);
+    const col = sanitize(p.text.slice(0, at)).length;
+    const from = text.length > room ? Math.max(0, Math.min(text.length - room + 1, col - Math.floor(room / 2))) : 0;
+    const shown = from > 0 ? `<${text.slice(from + 1, from + room)}` : text.slice(0, room);
+    return { key: 'bar', text: `${label}${shown}${err}`.slice(0, cols), cursor: label.length + col - from };
   }
   const inConsole = input.state.focus === 'console';
   const table = inConsole ? CONSOLE_KEYMAP : KEYMAP;
@@ -535,8 +548,19 @@ export function layout(input: LayoutInput): Line[] {
   const wrapped = lineRows > 0 ? consoleLines(shownLines, cols).slice(-lineRows) : [];
   wrapped.forEach((text, i) => out.push({ key: `c${i}`, text }));
   if (cursorRow) {
-    const line = sanitize(con.input!) + (focused ? '█' : '');
-    out.push({ key: 'cin', text: line.length > cols ? line.slice(line.length - cols) : line });
+    const input = con.input!;
+    const at = con.inputCursor ?? input.length;
+    // At the end of the line the cursor is a block after it; inside, the character under it in reverse video.
+    if (!focused || at >= input.length) {
+      const line = sanitize(input) + (focused ? '█' : '');
+      out.push({ key: 'cin', text: line.length > cols ? line.slice(line.length - cols) : line });
+    } else {
+      const line = sanitize(input);
+      const col = sanitize(input.slice(0, at)).length;
+      // A line wider than the pane shows the part with the cursor in it.
+      const from = Math.max(0, Math.min(line.length - cols, col - cols + 1));
+      out.push({ key: 'cin', text: line.slice(from, from + cols), cursor: col - from });
+    }
   }
   while (out.length < budget - 1) out.push({ key: `cp${out.length}`, text: '' });
   out.push(bottomLine(input, cols));

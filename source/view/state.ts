@@ -13,7 +13,12 @@ export interface Prompt {
   readonly kind: PromptKind;
   readonly text: string;
   readonly error: string | null;
+  /** How much of `text` is after the cursor (←, Ctrl+A); 0 = at the end. */
+  readonly tail: number;
 }
+
+/** Where the prompt's cursor is in its text. */
+export const promptCursor = (p: Prompt): number => p.text.length - Math.min(p.tail, p.text.length);
 
 /** What a command printed, shown in place of the panes until the next key. */
 export interface Message {
@@ -89,7 +94,8 @@ export type ViewAction =
   | { readonly type: 'help'; readonly open: boolean }
   | { readonly type: 'helpScroll'; readonly to: number }
   | { readonly type: 'promptOpen'; readonly kind: PromptKind; readonly text: string }
-  | { readonly type: 'promptInput'; readonly text: string }
+  | { readonly type: 'promptInput'; readonly text: string; readonly tail?: number }
+  | { readonly type: 'promptCursor'; readonly tail: number }
   | { readonly type: 'promptCancel' }
   /** Esc on the list with a filter applied (k9s): the whole list again. */
   | { readonly type: 'clearFilter' }
@@ -188,14 +194,18 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       d.helpTop = Math.max(0, a.to);
       return;
     case 'promptOpen':
-      d.prompt = { kind: a.kind, text: a.text, error: null };
+      d.prompt = { kind: a.kind, text: a.text, error: null, tail: 0 };
       d.historyPos = null;
       return;
     case 'promptInput':
       if (d.prompt === null) return;
       d.prompt.text = a.text;
+      d.prompt.tail = Math.max(0, Math.min(a.text.length, a.tail ?? 0));
       d.prompt.error = null;
       if (d.prompt.kind === 'filter') d.filter = a.text;
+      return;
+    case 'promptCursor':
+      if (d.prompt !== null) d.prompt.tail = Math.max(0, Math.min(d.prompt.text.length, a.tail));
       return;
     case 'promptCancel':
       if (d.prompt?.kind === 'filter') d.filter = '';
@@ -226,9 +236,11 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       if (pos === null || pos > last) {
         d.historyPos = null;
         d.prompt.text = '';
+        d.prompt.tail = 0;
       } else {
         d.historyPos = Math.max(0, pos);
         d.prompt.text = d.cmdHistory[d.historyPos]!;
+        d.prompt.tail = 0;
       }
       return;
     }

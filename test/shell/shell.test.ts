@@ -454,6 +454,44 @@ describe('load from inside', () => {
     expect(sh.inputLine).toBe('root@g:~# ');
   });
 
+  it('edits at the cursor as readline does: ←/→, Ctrl+A/E, typing inserts, Backspace and Ctrl+U/W delete before it', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    const { sh, run } = login(host, 'g');
+    const prompt = 'root@g:~# ';
+    sh.key({ type: 'text', text: 'echo hllo world' });
+    for (let i = 0; i < 9; i++) sh.key({ type: 'left' });
+    sh.key({ type: 'text', text: 'e' });
+    expect(sh.inputLine).toBe(`${prompt}echo hello world`);
+    expect(sh.inputCursor).toBe(prompt.length + 'echo he'.length);
+    sh.key({ type: 'lineStart' });
+    expect(sh.inputCursor).toBe(prompt.length);
+    sh.key({ type: 'right' });
+    sh.key({ type: 'right' });
+    sh.key({ type: 'backspace' });
+    expect(sh.inputLine).toBe(`${prompt}eho hello world`);
+    sh.key({ type: 'text', text: 'c' });
+    sh.key({ type: 'lineEnd' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'left' });
+    // Ctrl+W takes the word before the cursor ("hello "), Ctrl+U everything before it.
+    sh.key({ type: 'killWord' });
+    expect(sh.inputLine).toBe(`${prompt}echo world`);
+    sh.key({ type: 'lineEnd' });
+    sh.key({ type: 'enter' });
+    host.advanceSeconds(0.5);
+    expect(run('echo abc')).toEqual(['abc']);
+    sh.key({ type: 'text', text: 'echo one two' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'left' });
+    sh.key({ type: 'killLine' });
+    expect(sh.inputLine).toBe(`${prompt}two`);
+    expect(sh.inputCursor).toBe(prompt.length);
+  });
+
   it('commands joined by ; and && run in order', () => {
     const host = hostWith([spec({ name: 'g' })]);
     const { run } = login(host, 'g');

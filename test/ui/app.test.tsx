@@ -147,6 +147,25 @@ describe('<App>', () => {
     expect(f).toContain('NAME↓');
   });
 
+  it('moves the cursor in the command line and inserts there; the cursor is the character in reverse video', async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME↓'));
+    r.stdin.write(':');
+    r.stdin.write('mem-set alph 512');
+    await until(r.lastFrame, (x) => x.includes(':mem-set alph 512_'));
+    for (let i = 0; i < 4; i++) r.stdin.write('\x1b[D');
+    r.stdin.write('a');
+    await until(r.lastFrame, (x) => x.includes(':mem-set alpha 512'));
+    // The cursor sits on the space after "alpha", drawn in reverse video.
+    expect(r.lastFrame()).toContain(':mem-set alpha\x1b[7m \x1b[27m512');
+    r.stdin.write('\x01');
+    r.stdin.write('xl ');
+    await until(r.lastFrame, (x) => x.includes(':xl mem-set alpha 512'));
+    r.stdin.write('\r');
+    // Typed with "xl " in front, it is named with one.
+    await until(r.lastFrame, (x) => /(?<!xl )xl mem-set alpha 512: done/.test(x));
+  });
+
   it('sorts only by columns on screen: s skips the ones a narrow terminal drops', async () => {
     const host = hostWith([spec({ name: 'alpha', workload: 'cpu' }), spec({ name: 'beta', workload: 'idle', mode: 'full' })]);
     // ink-testing-library's terminal is 100 columns: NAT% is dropped there.

@@ -201,7 +201,7 @@ describe('every screen at every size', () => {
       compare: { ...base, screen: 'compare', compare: [0, 1, 2] },
       message: { ...base, message: longMsg },
       console: { ...base, focus: 'console', selectedId: 1 },
-      prompt: { ...base, prompt: { kind: 'command', text: 'mem-set web01 '.repeat(20), error: 'a long error '.repeat(20) } },
+      prompt: { ...base, prompt: { kind: 'command', text: 'mem-set web01 '.repeat(20), error: 'a long error '.repeat(20), tail: 0 } },
       filtered: { ...base, filter: 'nothing-matches' },
     };
     const longConsole = () => ({ lines: Array.from({ length: 60 }, (_, i) => ({ seq: i, uptimeNs: i * 1e6, text: `${'y'.repeat(i * 7)}\tend`, tty: i % 2 === 0 })), total: 60, device: 'hvc0', input: 'root@web01:~# ' + 'z'.repeat(300) });
@@ -320,7 +320,7 @@ describe('layout', () => {
 
   it('keeps the end of a long prompt line in view, where the cursor is', () => {
     const text = 'mem-set web01 512m; vcpu-set web01 2; mem-set db01 1g; sched-credit -d web01 -w 512 -c 50';
-    const st = { ...initialViewState(3, 1000), prompt: { kind: 'command' as const, text, error: null } };
+    const st = { ...initialViewState(3, 1000), prompt: { kind: 'command' as const, text, error: null, tail: 0 } };
     const bar = layout(input({ state: st, cols: 80 })).at(-1)!.text;
     expect(layout(input({ state: st, cols: 120 })).at(-1)!.text).toBe(`:${text}_`);
     expect(bar.length).toBe(80);
