@@ -598,6 +598,13 @@ function runPipeline(ctx: ProcessContext, w: string[]): void {
   for (let i = n - 1; i >= 0; i--) runOne(stage(i), stages[i]!);
 }
 
+/**
+ * Lines a pipe holds for a reader that is not reading (`yes | sleep 60`). A real pipe holds 64 KiB
+ * and then blocks its writer; programs here cannot be blocked, so past this what is written is
+ * dropped, and the pipe's memory stays bounded however long the pair runs.
+ */
+export const PIPE_LINES = 16_384;
+
 /** A pipe between two commands of a pipeline, in lines. */
 class Pipe {
   private onLine: ((line: string) => void) | null = null;
@@ -616,7 +623,7 @@ class Pipe {
 
   write(line: string): void {
     if (this.onLine !== null) this.onLine(line);
-    else this.buffered.push(line);
+    else if (this.buffered.length < PIPE_LINES) this.buffered.push(line);
   }
 
   close(): void {

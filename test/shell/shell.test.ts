@@ -544,6 +544,17 @@ describe('pipelines and filters', () => {
     expect(d.kernel.tasks.some((t) => t.name === 'vmstat' && !t.exited)).toBe(false);
   });
 
+  it('ends a writer into a reader that never reads when the reader ends, whatever it wrote meanwhile', () => {
+    const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
+    const { run, sh } = login(host, 'g');
+    // sleep never reads: yes writes into the pipe (past what it holds) until sleep ends, then gets SIGPIPE.
+    const t0 = host.now;
+    expect(run('yes | sleep 400 && echo done', 500)).toEqual(['done']);
+    expect((host.now - t0) / NS_PER_S).toBeLessThan(401);
+    expect(sh.fg).toBeNull();
+    expect(run('cat /proc/meminfo | sleep 1 | wc -l')).toEqual(['0']);
+  });
+
   it('interrupts every command of a pipeline with Ctrl+C', () => {
     const host = hostWith([spec({ name: 'g', vcpus: 2 })]);
     const { sh } = login(host, 'g');
