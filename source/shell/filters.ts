@@ -130,15 +130,28 @@ function badOption(ctx: ProcessContext, prog: string, flag: string): void {
   tryHelp(ctx, prog);
 }
 
+/**
+ * A program whose options are all switches: which of `names` (spelling → switch) were given. An
+ * unknown option is refused as getopt refuses it, and null comes back.
+ */
+function switches<K extends string>(ctx: ProcessContext, prog: string, flags: readonly [string, string | null][], names: Readonly<Record<string, K>>): Set<K> | null {
+  const on = new Set<K>();
+  for (const [f] of flags) {
+    const k = names[f];
+    if (k === undefined) {
+      badOption(ctx, prog, f);
+      return null;
+    }
+    on.add(k);
+  }
+  return on;
+}
+
 // ---- cat --------------------------------------------------------------------------------------
 
 export const cat: Program = (ctx, args) => {
   const p = splitArgs(args, () => false);
-  if (typeof p === 'string') return ctx.done(1);
-  for (const [f] of p.flags) {
-    badOption(ctx, 'cat', f);
-    return ctx.done(1);
-  }
+  if (typeof p === 'string' || switches(ctx, 'cat', p.flags, {}) === null) return ctx.done(1);
   const inputs = p.operands.length > 0 ? p.operands : ['-'];
   readInputs(ctx, 'cat', inputs, { line: (l) => ctx.out(l) }, (ok) => ctx.done(ok ? 0 : 1));
 };
@@ -442,20 +455,12 @@ export const tail: Program = (ctx, args) => {
 
 export const wc: Program = (ctx, args) => {
   const p = splitArgs(args, () => false);
-  if (typeof p === 'string') return ctx.done(1);
-  let lines = false;
-  let wordsOn = false;
-  let bytes = false;
-  for (const [f] of p.flags) {
-    if (f === '-l' || f === '--lines') lines = true;
-    else if (f === '-w' || f === '--words') wordsOn = true;
-    else if (f === '-c' || f === '--bytes' || f === '-m' || f === '--chars') bytes = true;
-    else {
-      badOption(ctx, 'wc', f);
-      return ctx.done(1);
-    }
-  }
-  if (!lines && !wordsOn && !bytes) lines = wordsOn = bytes = true;
+  const on = typeof p === 'string' ? null : switches(ctx, 'wc', p.flags, { '-l': 'l', '--lines': 'l', '-w': 'w', '--words': 'w', '-c': 'c', '--bytes': 'c', '-m': 'c', '--chars': 'c' });
+  if (typeof p === 'string' || on === null) return ctx.done(1);
+  const all = on.size === 0;
+  const lines = all || on.has('l');
+  const wordsOn = all || on.has('w');
+  const bytes = all || on.has('c');
   const inputs = p.operands.length > 0 ? p.operands : ['-'];
   const counts: { name: string; l: number; w: number; c: number }[] = [];
   let cur = { l: 0, w: 0, c: 0 };
@@ -586,21 +591,12 @@ export const sort: Program = (ctx, args) => {
 
 export const uniq: Program = (ctx, args) => {
   const p = splitArgs(args, () => false);
-  if (typeof p === 'string') return ctx.done(1);
-  let counts = false;
-  let repeated = false;
-  let unique = false;
-  let ignoreCase = false;
-  for (const [f] of p.flags) {
-    if (f === '-c' || f === '--count') counts = true;
-    else if (f === '-d' || f === '--repeated') repeated = true;
-    else if (f === '-u' || f === '--unique') unique = true;
-    else if (f === '-i' || f === '--ignore-case') ignoreCase = true;
-    else {
-      badOption(ctx, 'uniq', f);
-      return ctx.done(1);
-    }
-  }
+  const on = typeof p === 'string' ? null : switches(ctx, 'uniq', p.flags, { '-c': 'c', '--count': 'c', '-d': 'd', '--repeated': 'd', '-u': 'u', '--unique': 'u', '-i': 'i', '--ignore-case': 'i' });
+  if (typeof p === 'string' || on === null) return ctx.done(1);
+  const counts = on.has('c');
+  const repeated = on.has('d');
+  const unique = on.has('u');
+  const ignoreCase = on.has('i');
   if (p.operands.length > 1) {
     ctx.err('uniq: writing to an output file is not emulated by this guest shell');
     return ctx.done(1);
