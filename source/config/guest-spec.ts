@@ -54,12 +54,19 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
   let type: GuestType = 'pv';
   const typeS = get('type');
   const builderS = get('builder');
+  // As xl_parse.c: the deprecated builder ("hvm" or "generic", matched as a prefix by strncmp),
+  // or type, read as libxl reads its enums (strcasecmp: "PV" is pv), but not both.
+  if (builderS !== undefined) {
+    const b = str(builderS);
+    if ('hvm'.startsWith(b)) type = 'hvm';
+    else if ('generic'.startsWith(b)) type = 'pv';
+    else throw at(builderS, `Invalid domain type ${b}.`);
+  }
   if (typeS !== undefined) {
-    const t = str(typeS);
-    if (t !== 'pv' && t !== 'pvh' && t !== 'hvm') throw at(typeS, `Invalid domain type ${t}.`);
+    if (builderS !== undefined) throw at(typeS, 'Can\'t specify both "type" and "builder" options.');
+    const t = str(typeS).toLowerCase();
+    if (t !== 'pv' && t !== 'pvh' && t !== 'hvm') throw at(typeS, `Invalid domain type ${str(typeS)}.`);
     type = t;
-  } else if (builderS !== undefined && str(builderS) === 'hvm') {
-    type = 'hvm';
   }
 
   const osS = get('guest_os');
@@ -108,14 +115,14 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
   if (tmS !== undefined) {
     const raw = Array.isArray(tmS.value) ? undefined : (tmS.value as Atom);
     if (typeof raw === 'number' && raw >= 0 && raw <= 3 && Number.isInteger(raw)) timerMode = TIMER_MODES[raw]!;
-    else if (typeof raw === 'string' && (TIMER_MODES as readonly string[]).includes(raw)) timerMode = raw as TimerMode;
+    else if (typeof raw === 'string' && (TIMER_MODES as readonly string[]).includes(raw.toLowerCase())) timerMode = raw.toLowerCase() as TimerMode;
     else throw at(tmS, `"timer_mode" must be one of ${TIMER_MODES.join(', ')} (or 0-3)`);
   }
 
   let onCrash: OnCrash = 'destroy';
   const ocS = get('on_crash');
   if (ocS !== undefined) {
-    const v = str(ocS);
+    const v = str(ocS).toLowerCase();
     if (!(ON_CRASH_ACTIONS as readonly string[]).includes(v)) throw at(ocS, `"on_crash" must be one of ${ON_CRASH_ACTIONS.join(', ')}`);
     onCrash = v as OnCrash;
   }

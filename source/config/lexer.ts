@@ -76,7 +76,14 @@ export function tokenize(src: string): Token[] {
         tok('number', start, Number(src.slice(start, i)));
       }
       if (i < src.length && /[a-zA-Z_]/.test(src[i]!)) {
-        throw new ConfigError(line, start - lineStart + 1, `bad number '${src.slice(start, i + 1)}'`);
+        let j = i;
+        while (j < src.length && /[a-zA-Z_]/.test(src[j]!)) j++;
+        const word = src.slice(start, j);
+        // "memory = 8g": xl.cfg sizes are plain numbers of MiB (xl's commands take suffixes, its config does not).
+        const size = /^(\d+(?:\.\d+)?)([kmgt])b?$/i.exec(word);
+        const mib = size === null ? null : Number(size[1]) * { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 }[size[2]!.toLowerCase() as 'k']!;
+        const hint = mib !== null && Number.isInteger(mib) ? `: sizes in xl.cfg are plain numbers of MiB, e.g. ${mib} (a suffix is for xl's commands)` : '';
+        throw new ConfigError(line, start - lineStart + 1, `bad number '${src.slice(start, i + 1)}'${hint}`);
       }
       continue;
     }

@@ -101,6 +101,22 @@ describe('broken configs name file:line:col and why', () => {
     expect(problem('name = "x"\nvcpus = two\n')).toBe('bad.cfg:2:9: unexpected \'two\' in value of "vcpus": it takes a number, e.g. vcpus = 2');
   });
 
+  it('reads type and on_crash as libxl reads enums (any case), the deprecated builder as xl does, and not both', () => {
+    const spec = (text: string) => {
+      const r = parseGuestConfig(`name = "x"\n${text}\n`, 'x.cfg');
+      if (!r.ok) throw new Error(formatProblem(r.problem));
+      return r.spec;
+    };
+    expect(spec('type = "PV"').mode).toBe(spec('type = "pv"').mode);
+    expect(spec('type = "HVM"\nxen_platform_pci = 0').mode).toBe('full');
+    expect(spec('builder = "hvm"\nxen_platform_pci = 0').mode).toBe('full');
+    expect(spec('builder = "generic"').mode).toBe('pv');
+    expect(spec('on_crash = "Restart"').onCrash).toBe('restart');
+    expect(problem('name = "x"\nbuilder = "xen"\n')).toBe('bad.cfg:2:1: Invalid domain type xen.');
+    expect(problem('name = "x"\nmemory = 8g\n')).toBe("bad.cfg:2:10: bad number '8g': sizes in xl.cfg are plain numbers of MiB, e.g. 8192 (a suffix is for xl's commands)");
+    expect(problem('name = "x"\nbuilder = "hvm"\ntype = "hvm"\n')).toBe('bad.cfg:3:1: Can\'t specify both "type" and "builder" options.');
+  });
+
   it('names an invisible or look-alike character by its code point, and reads past a byte-order mark', () => {
     expect(problem('name = "x"\nmemory\u00a0= 512\n')).toBe('bad.cfg:2:7: unexpected character (U+00A0), a non-breaking space');
     expect(problem('name = \u201cx\u201d\n')).toBe('bad.cfg:1:8: unexpected character "\u201c" (U+201C): a typographic quote, use " or \'');
