@@ -13,8 +13,8 @@ const run = (args: string[]) => {
 
 describe('shipped scenarios', () => {
   const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.scenario'));
-  it('ships one per benefit of seed 003 and the mode comparison', () => {
-    expect(files.sort()).toEqual(['ballooning.scenario', 'idle-ticks.scenario', 'lock-holder.scenario', 'modes.scenario', 'steal-time.scenario', 'vcpu-hotplug.scenario']);
+  it('ships one per benefit of seed 003, the mode comparison and the ratelimit', () => {
+    expect(files.sort()).toEqual(['ballooning.scenario', 'idle-ticks.scenario', 'lock-holder.scenario', 'modes.scenario', 'ratelimit.scenario', 'steal-time.scenario', 'vcpu-hotplug.scenario']);
   });
   it.each(files)('%s passes headless with every expectation met', (f) => {
     const r = run(['--batch', '--scenario', join('scenarios', f), '--format', 'json']);
