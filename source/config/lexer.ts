@@ -5,6 +5,9 @@
  * Anything else is an error that names line, column and the offending text.
  */
 
+import { parseSizeKiB } from '../cli/size.js';
+import { sanitize } from '../output/sanitize.js';
+
 export type TokenKind = 'ident' | 'string' | 'number' | 'assign' | 'append' | 'lbrack' | 'rbrack' | 'comma' | 'semi' | 'newline' | 'eof';
 
 export interface Token {
@@ -80,8 +83,9 @@ export function tokenize(src: string): Token[] {
         while (j < src.length && /[a-zA-Z_]/.test(src[j]!)) j++;
         const word = src.slice(start, j);
         // "memory = 8g": xl.cfg sizes are plain numbers of MiB (xl's commands take suffixes, its config does not).
-        const size = /^(\d+(?:\.\d+)?)([kmgt])b?$/i.exec(word);
-        const mib = size === null ? null : Number(size[1]) * { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 }[size[2]!.toLowerCase() as 'k']!;
+        const size = /^(\d+(?:\.\d+)?[kmgt])b?$/i.exec(word);
+        const kib = size === null ? null : parseSizeKiB(size[1]!);
+        const mib = kib === null ? null : kib / 1024;
         const hint = mib !== null && Number.isInteger(mib) ? `: sizes in xl.cfg are plain numbers of MiB, e.g. ${mib} (a suffix is for xl's commands)` : '';
         throw new ConfigError(line, start - lineStart + 1, `bad number '${src.slice(start, i + 1)}'${hint}`);
       }
@@ -139,8 +143,10 @@ export function tokenize(src: string): Token[] {
       throw new ConfigError(line, col, `unexpected '${ch}': ${PYTHON_HINT}`);
     }
     // Named by its code point as well: a non-breaking space or a curly quote looks like nothing wrong.
+    // Printed too, unless it is one the screen would escape (sanitize) or a space: then only named.
     const cp = src.codePointAt(start)!;
-    const shown = cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp === 0xad || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp === 0xfeff ? '' : `"${String.fromCodePoint(cp)}" `;
+    const c = String.fromCodePoint(cp);
+    const shown = sanitize(c) !== c || /\s/u.test(c) ? '' : `"${c}" `;
     throw new ConfigError(line, col, `unexpected character ${shown}(U+${cp.toString(16).toUpperCase().padStart(4, '0')})${cp === 0xa0 ? ', a non-breaking space' : cp === 0x201c || cp === 0x201d || cp === 0x2018 || cp === 0x2019 ? ': a typographic quote, use " or \'' : ''}`);
   }
   out.push({ kind: 'eof', text: '', value: '', line, col: i - lineStart + 1 });
