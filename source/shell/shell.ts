@@ -15,6 +15,8 @@ import { LINUX_BUILD, LINUX_BUILD_DATE, LINUX_RELEASE } from '../model/guest/boo
 import type { Task } from '../model/guest/task.js';
 import type { Host } from '../model/host.js';
 import { COMMAND_NAMES, runCommandLine } from './commands.js';
+import { cursorAt, editLine } from './line-edit.js';
+import type { LineEdit } from './line-edit.js';
 import type { Guest } from './procfs.js';
 
 export type ShellKey =
@@ -107,6 +109,17 @@ export class Job {
   }
 }
 
+/** The console keys that edit the line, as line-edit.ts names the edits. */
+const LINE_EDITS: Partial<Record<ShellKey['type'], LineEdit>> = {
+  backspace: { type: 'erase' },
+  killLine: { type: 'eraseLine' },
+  killWord: { type: 'eraseWord' },
+  left: { type: 'left' },
+  right: { type: 'right' },
+  lineStart: { type: 'lineStart' },
+  lineEnd: { type: 'lineEnd' },
+};
+
 const MOTD = [
   'The programs included with the Debian GNU/Linux system are free software;',
   'the exact distribution terms for each program are described in the',
@@ -192,7 +205,7 @@ export class GuestShell {
 
   /** Where the cursor is in `line` (readline's point). */
   get cursor(): number {
-    return this.line.length - Math.min(this.tail, this.line.length);
+    return cursorAt(this.line, this.tail);
   }
 
   /** The cursor's column in `inputLine`, or null when no line is being edited (a full-screen program runs). */
@@ -235,35 +248,12 @@ export class GuestShell {
       return;
     }
     // Editing the line works the same while a command runs (what is typed ahead is kept).
-    // As readline: typing inserts at the cursor; Backspace, Ctrl+U (unix-line-discard) and Ctrl+W
-    // (unix-word-rubout) delete before it; ←/→ move it, Ctrl+A and Ctrl+E to the line's ends.
-    const before = this.line.slice(0, this.cursor);
-    const after = this.line.slice(this.cursor);
-    switch (k.type) {
-      case 'text':
-        this.setLine(before + k.text.replace(/[\x00-\x1f\x7f]/g, '') + after, after.length);
-        return;
-      case 'backspace':
-        this.setLine([...before].slice(0, -1).join('') + after, after.length);
-        return;
-      case 'killLine':
-        this.setLine(after, after.length);
-        return;
-      case 'killWord':
-        this.setLine(before.replace(/\S*\s*$/, '') + after, after.length);
-        return;
-      case 'left':
-        this.tail = after.length + ([...before].pop()?.length ?? 0);
-        return;
-      case 'right':
-        this.tail = after.length - ([...after][0]?.length ?? 0);
-        return;
-      case 'lineStart':
-        this.tail = this.line.length;
-        return;
-      case 'lineEnd':
-        this.tail = 0;
-        return;
+    // The line is edited as readline edits it (line-edit.ts), typed-ahead text included.
+    const edit = LINE_EDITS[k.type];
+    if (edit !== undefined || k.type === 'text') {
+      const r = editLine(this.line, this.tail, k.type === 'text' ? { type: 'insert', text: k.text.replace(/[\x00-\x1f\x7f]/g, '') } : edit!);
+      this.setLine(r.text, r.tail);
+      return;
     }
     if (fg !== null) {
       // Typed ahead: an entered line runs when the command ends, as bash reads it from the terminal.

@@ -6,7 +6,9 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
 import type { Host } from '../model/host.js';
-import { initialViewState, promptCursor, reduceView, selectedIndex } from '../view/state.js';
+import { initialViewState, reduceView, selectedIndex } from '../view/state.js';
+import { editLine } from '../shell/line-edit.js';
+import type { LineEdit } from '../shell/line-edit.js';
 import type { ViewAction, ViewState } from '../view/state.js';
 import { complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
@@ -228,11 +230,13 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const p = s.prompt!;
     const cmd = p.kind === 'command';
     const b = promptBindingFor(name);
-    const at = promptCursor(p);
-    const before = p.text.slice(0, at);
-    const after = p.text.slice(at);
+    // The line is edited as readline edits it (line-edit.ts); a move keeps the text and its error.
+    const edit = (e: LineEdit): void => {
+      const r = editLine(p.text, p.tail, e);
+      apply(r.text === p.text ? { type: 'promptCursor', tail: r.tail } : { type: 'promptInput', text: r.text, tail: r.tail });
+    };
     if (b === undefined) {
-      if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) apply({ type: 'promptInput', text: before + input + after, tail: after.length });
+      if (input.length > 0 && !/[\x00-\x1f\x7f]/.test(input)) edit({ type: 'insert', text: input });
       return;
     }
     switch (b.command) {
@@ -252,21 +256,14 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
         return;
       }
-      // As readline: deletions are before the cursor, what is after it stays.
       case 'erase':
-        return apply({ type: 'promptInput', text: before.slice(0, -1) + after, tail: after.length });
       case 'eraseLine':
-        return apply({ type: 'promptInput', text: after, tail: after.length });
       case 'eraseWord':
-        return apply({ type: 'promptInput', text: before.replace(/\S*\s*$/, '') + after, tail: after.length });
       case 'left':
-        return apply({ type: 'promptCursor', tail: after.length + (before.length > 0 ? 1 : 0) });
       case 'right':
-        return apply({ type: 'promptCursor', tail: Math.max(0, after.length - 1) });
       case 'lineStart':
-        return apply({ type: 'promptCursor', tail: p.text.length });
       case 'lineEnd':
-        return apply({ type: 'promptCursor', tail: 0 });
+        return edit({ type: b.command });
     }
   };
 

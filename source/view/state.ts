@@ -5,6 +5,7 @@
  */
 import { produce } from 'immer';
 import type { Draft } from 'immer';
+import { cursorAt } from '../shell/line-edit.js';
 
 export type Focus = 'list' | 'console';
 export type PromptKind = 'filter' | 'delay' | 'command';
@@ -18,7 +19,7 @@ export interface Prompt {
 }
 
 /** Where the prompt's cursor is in its text. */
-export const promptCursor = (p: Prompt): number => p.text.length - Math.min(p.tail, p.text.length);
+export const promptCursor = (p: Prompt): number => cursorAt(p.text, p.tail);
 
 /** What a command printed, shown in place of the panes until the next key. */
 export interface Message {
