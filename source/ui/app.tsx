@@ -73,6 +73,12 @@ export function styled(l: Line, contrast: boolean): string {
 /** The keys that move the selection, and scroll the help screen or a long message while one is open. */
 const MOVES: readonly string[] = ['up', 'down', 'pageUp', 'pageDown', 'home', 'end'];
 
+/** The first line shown after a moving key scrolls text from `top` (pages of `page` lines, `max` the last top). */
+function scrolled(move: string, top: number, page: number, max: number): number {
+  const by = { up: -1, down: 1, pageUp: -page, pageDown: page, home: -max, end: max }[move as 'up'];
+  return Math.min(max, Math.max(0, top + by));
+}
+
 function speedIndex(speed: number): number {
   const i = SPEEDS.findIndex((s) => s >= speed);
   return i < 0 ? SPEEDS.length - 1 : i;
@@ -393,8 +399,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         const page = Math.max(1, messageRoomRef.current);
         const max = Math.max(0, messageLines(s.message, cols).length - page);
         if (max > 0) {
-          const by = { up: -1, down: 1, pageUp: -page, pageDown: page, home: -max, end: max }[b.command as 'up'];
-          apply({ type: 'messageScroll', to: Math.min(max, Math.max(0, Math.min(s.messageTop, max) + by)) });
+          apply({ type: 'messageScroll', to: scrolled(b.command, Math.min(s.messageTop, max), page, max) });
           continue;
         }
       }
@@ -402,8 +407,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       if (s.help && MOVES.includes(b.command)) {
         const page = helpPage(rows);
         const max = Math.max(0, helpLines(cols).length - page);
-        const by = { up: -1, down: 1, pageUp: -page, pageDown: page, home: -max, end: max }[b.command as 'up'];
-        apply({ type: 'helpScroll', to: Math.min(max, Math.max(0, s.helpTop + by)) });
+        apply({ type: 'helpScroll', to: scrolled(b.command, s.helpTop, page, max) });
         continue;
       }
       const a = run(b.command, s);
