@@ -199,7 +199,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     recorder?.command(host.now, line);
     const lines = [...r.out, ...r.err];
     if (r.focus !== undefined) {
-      const a: ViewAction = { type: 'select', id: r.focus, ...(host.domain(r.focus) !== undefined ? { name: host.domain(r.focus)!.name } : {}) };
+      const name = host.domain(r.focus)?.name;
+      const a: ViewAction = { type: 'select', id: r.focus, ...(name !== undefined ? { name } : {}) };
       stateRef.current = reduceView(stateRef.current, a);
       dispatch(a);
       if (stateRef.current.focus !== 'console') {
