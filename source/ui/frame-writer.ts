@@ -78,11 +78,8 @@ export class FrameWriter extends EventEmitter {
   repaint(): void {
     if (this.closed || this.last === null) return;
     this.shown = null;
-    this.pending ??= this.last;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    // The frame goes out as any other does (paced by write); a newer one already waiting will do.
+    if (this.pending === null) this.write(this.last);
   }
 
   /** Nothing more reaches the terminal (it is being handed back to the shell). */
