@@ -3,7 +3,7 @@
  * parse a line, find the command, check its arguments, run it. "xl " in front is accepted.
  */
 import type { Host } from '../model/host.js';
-import { COMMANDS, commandUsage, helpLines } from './table.js';
+import { COMMANDS, commandUsage, xlHelp } from './table.js';
 import type { CommandResult } from './table.js';
 import { splitWords } from './words.js';
 
@@ -13,7 +13,7 @@ export function runCommand(host: Host, line: string): CommandResult {
   if (words[0] === 'xl') words.shift();
   const name = words[0];
   if (name === undefined) return { ok: true, out: [], err: [] };
-  if (name === 'help') return helpLines(words[1]);
+  if (name === 'help') return xlHelp(words[1]);
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) return { ok: false, out: [], err: [`command "${name}" not implemented`, 'Type "help" for the list of commands.'] };
   const args = words.slice(1);

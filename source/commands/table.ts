@@ -370,7 +370,7 @@ export const COMMANDS: readonly CommandDef[] = [
  * `help` as xl prints it (xl.c's help()): each command's name in a 19-column field and what it
  * does; a name too long for the field gets a line of its own. `help CMD` gives that command's usage.
  */
-export function helpLines(command?: string): CommandResult {
+export function xlHelp(command?: string): CommandResult {
   if (command === undefined || command === 'help') {
     return ok([
       'Usage xl <subcommand> [args]',
