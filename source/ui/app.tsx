@@ -44,6 +44,8 @@ export interface AppProps {
   readonly ascii?: boolean;
   /** Ctrl+L: have the terminal drawn again from scratch. */
   readonly onRepaint?: () => void;
+  /** Ctrl+Z: lend the terminal to the shell and stop (the process's own business; see run.tsx). */
+  readonly onSuspend?: () => void;
 }
 
 const SGR_FG: Record<string, number> = { green: 32, yellow: 33, cyan: 36, magenta: 35, red: 31 };
@@ -84,7 +86,7 @@ function speedIndex(speed: number): number {
   return i < 0 ? SPEEDS.length - 1 : i;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false, onRepaint }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false, onRepaint, onSuspend }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
   // Problems with the guest configs are shown at once (whatever loaded is running); Esc closes the box,
@@ -188,6 +190,9 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'contrast': return { type: 'contrast' };
       case 'repaint':
         onRepaint?.();
+        return null;
+      case 'suspend':
+        onSuspend?.();
         return null;
       case 'quit': return 'quit';
     }

@@ -29,6 +29,8 @@ export class FrameWriter extends EventEmitter {
   private shown: Grid | null = null;
   private scheduled = false;
   private closed = false;
+  /** Suspended (Ctrl+Z): the terminal is the shell's until resume; frames wait. */
+  private held = false;
   private lastFlushMs = -Infinity;
 
   /** Called after each update has been written (for frame statistics). */
@@ -82,6 +84,21 @@ export class FrameWriter extends EventEmitter {
     if (this.pending === null) this.write(this.last);
   }
 
+  /** The terminal is lent to the shell (Ctrl+Z): frames wait until resume. */
+  suspend(): void {
+    this.held = true;
+  }
+
+  /** Back from the shell: what it left on the screen is unknown, so the newest frame is drawn whole. */
+  resume(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.shown = null;
+    const frame = this.pending ?? this.last;
+    this.pending = null;
+    if (frame !== null && !this.closed) this.write(frame);
+  }
+
   /** Nothing more reaches the terminal (it is being handed back to the shell). */
   close(): void {
     this.closed = true;
@@ -90,7 +107,7 @@ export class FrameWriter extends EventEmitter {
 
   flush(): void {
     this.scheduled = false;
-    if (this.closed) return;
+    if (this.closed || this.held) return;
     const frame = this.pending;
     if (frame === null) return;
     this.pending = null;

@@ -35,6 +35,7 @@ export type Command =
   | 'overlay'
   | 'contrast'
   | 'repaint'
+  | 'suspend'
   | 'quit';
 
 export interface Binding<C extends string = Command> {
@@ -79,6 +80,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['K'], label: 'K', bar: null, help: 'presenter overlay: show the last key and what it did', command: 'overlay' },
   { keys: ['T'], label: 'T', bar: null, help: 'high-contrast theme for projectors (bold, no colour)', command: 'contrast' },
   { keys: ['ctrl+l'], label: 'Ctrl+L', bar: null, help: 'redraw the whole screen (as xentop; after line noise over SSH)', command: 'repaint' },
+  { keys: ['ctrl+z'], label: 'Ctrl+Z', bar: null, help: 'suspend to the shell, as htop and top do (fg brings it back)', command: 'suspend' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
   { keys: ['q', 'f10'], label: 'q', bar: 'Quit', help: 'quit (F10 too, as in htop)', command: 'quit' },
 ];

@@ -1,7 +1,8 @@
 /**
  * Starts the dashboard in the alternate screen, drawing through FrameWriter so only changed cells
  * reach the terminal, and guarantees the terminal comes back: on q,
- * Ctrl+C, SIGTERM, SIGHUP, SIGINT and uncaught errors the normal screen and cursor are restored
+ * Ctrl+C, SIGTERM, SIGHUP, SIGINT and uncaught errors the normal screen and cursor are restored,
+ * and lent to the shell on Ctrl+Z or SIGTSTP until the process is continued
  * (Ink 6.8 has no alternate-screen option and its signal-exit handling skips 'exit'; see
  * stack-notes.md).
  */
@@ -55,8 +56,59 @@ export async function runDashboard(o: Options, session: Session): Promise<void> 
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   out.write(ENTER);
   process.on('exit', restore);
+  // Ctrl+Z and SIGTSTP, as a curses program (htop, top, xentop) takes them: the normal screen and
+  // the cooked tty go back to the shell, the process stops, and `fg` brings the screen back,
+  // drawn whole at the terminal's size then. Raw mode turns off the tty's own Ctrl+Z, so the key
+  // sends SIGTSTP to the process group itself (with `npm start`, npm and its shell stop too, and
+  // the job is the shell's again). The handler stands aside and re-raises the signal, whose
+  // default action stops the process; in an orphaned process group (no shell to continue it) the
+  // kernel discards it and the screen is back at once.
+  let suspended = false;
+  const lend = (): void => {
+    if (suspended || restored) return;
+    suspended = true;
+    writer.suspend();
+    try {
+      if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    } catch {
+      // stdin already closed
+    }
+    out.write(LEAVE);
+  };
+  const takeBack = (): void => {
+    if (!suspended || restored) return;
+    suspended = false;
+    if (process.stdin.isTTY) process.stdin.setRawMode(true);
+    out.write(ENTER);
+    // A resize while stopped signalled the shell (the foreground then), not this process, so
+    // Node's size is stale: read it again as Node does on SIGWINCH (tty.WriteStream's
+    // _refreshSize, which emits 'resize' if it changed; raising SIGWINCH would do the same, later).
+    const refresh = (out as unknown as { _refreshSize?: () => void })._refreshSize;
+    if (typeof refresh === 'function') refresh.call(out);
+    onResize();
+    writer.resume();
+  };
+  const onStop = (): void => {
+    lend();
+    process.off('SIGTSTP', onStop);
+    process.kill(process.pid, 'SIGTSTP');
+    // Runs once the process is continued (or at once if the signal was discarded).
+    setImmediate(() => {
+      process.on('SIGTSTP', onStop);
+      takeBack();
+    });
+  };
+  process.on('SIGTSTP', onStop);
+  const suspend = (): void => {
+    lend();
+    try {
+      process.kill(0, 'SIGTSTP');
+    } catch {
+      onStop();
+    }
+  };
   const app = render(
-    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} ascii={o.ascii} warnings={warnings} player={player} recorder={recorder} contrast={o.contrast} onRepaint={() => writer.repaint()} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
+    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} ascii={o.ascii} warnings={warnings} player={player} recorder={recorder} contrast={o.contrast} onRepaint={() => writer.repaint()} onSuspend={suspend} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
     // debug: Ink hands each whole frame to `writer`, which sends only what changed.
     { stdout: writer as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false },
   );

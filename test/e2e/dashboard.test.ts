@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { start } from './harness.js';
+import { PARATOP_COMMAND, start, startShell } from './harness.js';
 import type { Session } from './harness.js';
 
 const LEAVE = '\x1b[?1049l\x1b[?25h';
@@ -251,5 +251,39 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(e.exitCode).toBe(143);
     expect(s.bufferType()).toBe('normal');
     expect(s.raw()).toContain(LEAVE);
+  });
+
+  it('Ctrl+Z hands the terminal back to the shell; fg brings the screen back whole, at the size the terminal has by then', async () => {
+    const t = startShell(100, 30);
+    s = t;
+    await t.waitFor((l) => l[0] === '$', 'the shell prompt');
+    t.press(`${PARATOP_COMMAND}\r`);
+    await t.waitFor((l) => l.some((x) => x.startsWith('NAME')), 'the table');
+    const before = t.raw().length;
+    t.press('\x1a');
+    await t.waitFor((l) => l.some((x) => /^\[1\]\+ +Stopped +node dist\/paratop\.js$/.test(x)), "the shell's Stopped line");
+    expect(t.bufferType()).toBe('normal');
+    expect(t.raw().slice(before)).toContain(LEAVE);
+    // Resized while stopped: the shell, in the foreground then, is the one told.
+    t.resize(90, 28);
+    t.press('fg\r');
+    const back = await t.waitFor((l) => l[0]!.startsWith('paratop - ') && l.some((x) => x.startsWith('NAME')) && l[26]!.startsWith('Tab Console'), 'the dashboard, whole, at 90x28');
+    expect(t.bufferType()).toBe('alternate');
+    expect(back[27]).toBe('');
+    t.press('q');
+    await t.waitFor((l) => t.bufferType() === 'normal' && l.filter((x) => x === '$').length > 0, 'the prompt again');
+  });
+
+  it('Ctrl+Z with no shell to take the job (the program leads its own session) leaves the screen up and the program running', async () => {
+    const t = start([]);
+    s = t;
+    await t.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    t.press('\x1a');
+    const t0 = Number(/00:00:(\d\d)/.exec(t.screen()[0]!)![1]);
+    // The kernel discards a stop signal for an orphaned process group: the screen comes back at
+    // once, and the simulation goes on.
+    const l = await t.waitFor((x) => Number(/00:00:(\d\d)/.exec(x[0]!)?.[1] ?? -1) >= t0 + 2 && x.includes(TABLE_HEAD), 'two more simulated seconds');
+    expect(t.bufferType()).toBe('alternate');
+    expect(l[38]).toMatch(/^Tab Console /);
   });
 });

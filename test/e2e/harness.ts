@@ -19,20 +19,38 @@ export interface Session {
   kill(signal?: string): void;
 }
 
+/** The built program, run with `args` in a cols x rows pty. */
 export function start(args: string[], cols = 120, rows = 40, extraEnv: Record<string, string> = {}): Session {
+  return spawnIn(process.execPath, [join(root, 'dist', 'paratop.js'), ...args], cols, rows, extraEnv);
+}
+
+/** The command that starts the built program from a shell, in the project's folder. */
+export const PARATOP_COMMAND = 'node dist/paratop.js';
+
+/**
+ * An interactive bash (no startup files, prompt `$ `) in a cols x rows pty: a shell with job
+ * control, for what a user's shell sees of the program (Ctrl+Z, fg).
+ */
+export function startShell(cols = 100, rows = 30): Session {
+  return spawnIn('bash', ['--norc', '--noprofile', '-i'], cols, rows, { PS1: '$ ' });
+}
+
+function spawnIn(file: string, args: string[], cols: number, rows: number, extraEnv: Record<string, string>): Session {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   // A UTF-8 locale, as on a desktop terminal: without one paratop draws in ASCII (tested on its own).
   const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: '0', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', ...extraEnv };
   delete env['NO_COLOR'];
-  const p = pty.spawn(process.execPath, [join(root, 'dist', 'paratop.js'), ...args], { cols, rows, cwd: root, env });
+  const p = pty.spawn(file, args, { cols, rows, cwd: root, env });
   let raw = '';
   const waiters = new Set<() => void>();
-  // The program ends every update with ESC[?2026l (synchronized output); a pty may deliver one
-  // update in several chunks, so the screen is only judged once a whole update has arrived.
+  // The program wraps every update in ESC[?2026h … ESC[?2026l (synchronized output); a pty may
+  // deliver one update in several chunks, so the screen is only judged when no update is half
+  // arrived (anything else, a shell's output, is judged as it comes).
+  const FRAME_START = '\x1b[?2026h';
   const FRAME_END = '\x1b[?2026l';
   p.onData((d) => {
     raw += d;
-    const complete = raw.endsWith(FRAME_END) || raw.endsWith('\x1b[?25h');
+    const complete = raw.lastIndexOf(FRAME_START) <= raw.lastIndexOf(FRAME_END);
     term.write(d, () => {
       if (complete) for (const w of [...waiters]) w();
     });
