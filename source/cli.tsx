@@ -184,6 +184,12 @@ async function main(): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     fail('the dashboard needs a terminal on stdin and stdout; for output without one use --batch (see paratop --help)');
   }
+  // TERM=dumb (an editor's shell buffer, a serial console set up that way) declares a terminal
+  // that cannot move the cursor: a full-screen program would only fill it with escape codes, and
+  // curses tools (htop, xentop) refuse it too.
+  if (process.env['TERM'] === 'dumb') {
+    fail('the dashboard needs a terminal that can move the cursor, and TERM=dumb says this one cannot; for plain output use --batch (see paratop --help)');
+  }
   const { runDashboard } = await import('./ui/run.js');
   const lines: string[] = [];
   const session = startSession(o, true, (l) => lines.push(l), p);

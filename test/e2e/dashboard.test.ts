@@ -286,4 +286,13 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(t.bufferType()).toBe('alternate');
     expect(l[38]).toMatch(/^Tab Console /);
   });
+
+  it('refuses TERM=dumb (a terminal that cannot move the cursor) with a message, before drawing anything', async () => {
+    const t = start([], 120, 40, { TERM: 'dumb' });
+    s = t;
+    const e = await t.exited;
+    expect(e.exitCode).toBe(2);
+    expect(t.raw()).not.toContain('\x1b');
+    expect(t.screen().slice(0, 2).join('')).toBe('paratop: the dashboard needs a terminal that can move the cursor, and TERM=dumb says this one cannot; for plain output use --batch (see paratop --help)');
+  });
 });
