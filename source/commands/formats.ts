@@ -3,6 +3,8 @@
  * is fixed, computed from a snapshot of the host.
  */
 import { NS_PER_S } from '../model/clock.js';
+import type { Domain } from '../model/domain.js';
+import type { GuestSpec } from '../model/guest-spec.js';
 import type { Host } from '../model/host.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 import { LINUX_BUILD, LINUX_RELEASE } from '../model/guest/boot-log.js';
@@ -19,15 +21,86 @@ function listState(d: DomainSample): string {
 
 const f1 = (x: number): string => x.toFixed(1);
 
-export function xlList(s: HostSample, only?: number): string[] {
-  const out = ['Name                                        ID   Mem VCPUs\tState\tTime(s)'];
+/** xl list's columns beyond the default: -v (UUID, shutdown reason, security label), -Z (label), -c (cpupool), -n (NUMA node affinity). */
+export interface ListColumns {
+  readonly verbose?: boolean;
+  readonly context?: boolean;
+  readonly cpupool?: boolean;
+  readonly numa?: boolean;
+}
+
+/** libxl's shutdown reason codes (xen/include/public/sched.h SHUTDOWN_*), as xl list -v prints them. */
+const REASON_CODES: Record<string, number> = { poweroff: 0, reboot: 1, suspend: 2, crash: 3, watchdog: 4, soft_reset: 5 };
+
+/** xl list (list_domains in xl_list.c), with the columns its options add. */
+export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uuidOf: (id: number) => string = domainUuid): string[] {
+  let head = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
+  if (cols.verbose) head += '   UUID                            Reason-Code\tSecurity Label';
+  if (cols.context && !cols.verbose) head += '   Security Label';
+  if (cols.cpupool) head += '         Cpupool';
+  if (cols.numa) head += ' NODE Affinity';
+  const out = [head];
   for (const d of s.domains) {
     if (only !== undefined && d.id !== only) continue;
-    out.push(
-      `${d.name.padEnd(40)} ${String(d.id).padStart(5)} ${String(Math.floor(d.memKiB / 1024)).padStart(5)} ${String(d.vcpusOnline).padStart(5)}     ${listState(d)}  ${f1(d.cpuNs / NS_PER_S).padStart(8)}`,
-    );
+    let row = `${d.name.padEnd(40)} ${String(d.id).padStart(5)} ${String(Math.floor(d.memKiB / 1024)).padStart(5)} ${String(d.vcpusOnline).padStart(5)}     ${listState(d)}  ${f1(d.cpuNs / NS_PER_S).padStart(8)}`;
+    if (cols.verbose) {
+      const f = d.flags;
+      row += ` ${uuidOf(d.id)}${f.shutdown || f.crashed ? (REASON_CODES[f.crashed ? 'crash' : 'poweroff'] ?? 0).toString(16).padStart(9) : '-'.padStart(9)}`;
+    }
+    // No XSM policy is loaded: no domain has a security label.
+    if (cols.verbose || cols.context) row += ` ${'-'.padStart(16)}`;
+    if (cols.cpupool) row += 'Pool-0'.padStart(16);
+    if (cols.numa) row += ' all';
+    out.push(row);
   }
   return out;
+}
+
+/**
+ * A domain's UUID: Domain-0's is all zeros, as in Xen; a guest's is made from its ID, as xl makes
+ * one from /dev/urandom when the config gives none (here from the ID, so runs stay the same).
+ */
+export function domainUuid(id: number): string {
+  if (id === 0) return '00000000-0000-0000-0000-000000000000';
+  let h = 0x811c9dc5;
+  const bytes: number[] = [];
+  for (let i = 0; i < 16; i++) {
+    h = Math.imul(h ^ (id + i * 0x9e3779b1), 0x01000193) >>> 0;
+    bytes.push((h >>> 8) & 0xff);
+  }
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The domain config as libxl's JSON has it (libxl_domain_config_to_json), the part paratop models. */
+export function domainConfig(spec: GuestSpec, domid: number | null): object {
+  const type = spec.type;
+  return {
+    c_info: { type, name: spec.name, ...(domid !== null ? { uuid: domainUuid(domid) } : {}) },
+    b_info: {
+      max_vcpus: spec.maxvcpus,
+      avail_vcpus: Array.from({ length: spec.vcpus }, (_, i) => i),
+      max_memkb: spec.maxmemMiB * 1024,
+      target_memkb: spec.memoryMiB * 1024,
+      sched_params: { weight: spec.weight, cap: spec.cap },
+      ...(spec.cpus !== null ? { vcpu_hard_affinity: [spec.cpus] } : {}),
+      [`type.${type}`]: type === 'hvm' ? { timer_mode: spec.timerMode, xen_platform_pci: spec.mode === 'hybrid' ? 'True' : 'False' } : {},
+    },
+    disks: spec.disks.map((d) => ({ spec: d })),
+    nics: spec.vifs.map((v, i) => ({ devid: i, spec: v })),
+    on_crash: spec.onCrash,
+  };
+}
+
+/** xl list -l: each domain's ID and config, as one JSON array (4-space indents, as yajl's). */
+export function xlListLong(doms: readonly Domain[]): string[] {
+  return JSON.stringify(
+    doms.map((d) => ({ domid: d.id, config: domainConfig(d.spec, d.id) })),
+    null,
+    4,
+  ).split('\n');
 }
 
 /** Affinity as xl prints a cpumap: "all", or ranges such as "0-1,3". */
@@ -76,7 +149,7 @@ export function xlSchedCredit(host: Host, s: HostSample, only?: number): string[
   return out;
 }
 
-export function xlInfo(host: Host, s: HostSample): string[] {
+export function xlInfo(host: Host, s: HostSample, numa = false): string[] {
   const [major, minor, ...extra] = host.xenVersion.split('.');
   const kv: [string, string][] = [
     ['host', 'paratop'],
@@ -96,6 +169,8 @@ export function xlInfo(host: Host, s: HostSample): string[] {
     ['sharing_used_memory', '0'],
     ['outstanding_claims', '0'],
     ['free_cpus', '0'],
+  ];
+  const xen: [string, string][] = [
     ['xen_major', major ?? ''],
     ['xen_minor', minor ?? ''],
     ['xen_extra', extra.length > 0 ? `.${extra.join('.')}` : ''],
@@ -108,7 +183,22 @@ export function xlInfo(host: Host, s: HostSample): string[] {
     ['cc_compiler', 'gcc (Debian 12.2.0-14) 12.2.0'],
     ['xend_config_format', '4'],
   ];
-  return kv.map(([k, v]) => `${k.padEnd(23)}: ${v}`);
+  const line = ([k, v]: [string, string]): string => `${k.padEnd(23)}: ${v}`;
+  // -n: output_topologyinfo and output_numainfo, between the physical and the Xen part. One
+  // socket and one node: the modelled host has no NUMA.
+  const topology = numa
+    ? [
+        'cpu_topology           :',
+        'cpu:    core    socket     node',
+        ...s.pcpus.map((p) => `${String(p.id).padStart(3)}:    ${String(p.id).padStart(4)}     ${'0'.padStart(4)}     ${'0'.padStart(4)}`),
+        'device topology        :',
+        'device           node',
+        'numa_info              :',
+        'node:    memsize    memfree    distances',
+        `${'0'.padStart(4)}:    ${String(Math.floor(s.memKiB / 1024)).padStart(6)}     ${String(Math.floor(s.freeKiB / 1024)).padStart(6)}      10`,
+      ]
+    : [];
+  return [...kv.map(line), ...topology, ...xen.map(line)];
 }
 
 /** xl's uptime_to_string: "[N day(s), ]H:MM:SS", or without the seconds in the short form. */

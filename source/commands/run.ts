@@ -5,6 +5,7 @@
 import type { Host } from '../model/host.js';
 import { COMMANDS, commandUsage, xlHelp } from './table.js';
 import type { CommandResult } from './table.js';
+import { getopt } from './getopt.js';
 import { splitWords } from './words.js';
 
 export function runCommand(host: Host, line: string): CommandResult {
@@ -16,7 +17,11 @@ export function runCommand(host: Host, line: string): CommandResult {
   if (name === 'help') return xlHelp(words[1]);
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) return { ok: false, out: [], err: [`command "${name}" not implemented`, 'Type "help" for the list of commands.'] };
-  const args = words.slice(1);
+  // xl's def_getopt: an option it does not take stops the command; -h prints its help.
+  const parsed = getopt(words.slice(1), cmd.options ?? '', cmd.longOptions);
+  if ('bad' in parsed) return { ok: false, out: [], err: [`option \`${parsed.bad}' not supported.`] };
+  if (parsed.opts.has('h')) return { ok: true, out: commandUsage(cmd), err: [], prose: true };
+  const args = parsed.operands;
   if (args.length < cmd.minArgs) {
     return {
       ok: false,
@@ -24,7 +29,7 @@ export function runCommand(host: Host, line: string): CommandResult {
       err: [`'xl ${cmd.name}' requires at least ${cmd.minArgs} argument${cmd.minArgs === 1 ? '' : 's'}.`, '', ...commandUsage(cmd)],
     };
   }
-  return cmd.run(args, host);
+  return cmd.run(args, host, parsed.opts);
 }
 
 /** Completion for the prompt: command names first (and after `help`), then domain names. */

@@ -13,7 +13,7 @@ import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
-import { xlInfo, xlList, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
+import { domainConfig, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
 import { timeOfDay } from '../shell/procps.js';
 
@@ -36,8 +36,13 @@ export interface CommandDef {
   readonly help: string;
   /** What `help CMD` adds after the usage and the line above (xl's option text). */
   readonly notes?: readonly string[];
+  /** Its options, as getopt's optstring (a letter, then ':' if it takes a value); -h is every command's. */
+  readonly options?: string;
+  /** Long option names and the letter each stands for. */
+  readonly longOptions?: Readonly<Record<string, string>>;
+  /** Operands needed (after the options). */
   readonly minArgs: number;
-  readonly run: (args: readonly string[], host: Host) => CommandResult;
+  readonly run: (args: readonly string[], host: Host, opts: ReadonlyMap<string, string | true>) => CommandResult;
 }
 
 const ok = (out: string[] = [], err: string[] = []): CommandResult => ({ ok: true, out, err });
@@ -57,25 +62,113 @@ function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): C
 
 const LIBXL = 'libxl: error: ';
 
+/** xl's shutdown and reboot options (xl_cmdtable.c). */
+const SHUTDOWN_NOTES = (what: string, trigger: string): string[] => [
+  'Options:',
+  '',
+  `-a, --all               ${what === 'reboot' ? 'Reboot' : 'Shutdown'} all guest domains.`,
+  '-h                      Print this help.',
+  `-F                      Fallback to ACPI ${trigger} event for HVM guests with`,
+  '                        no PV drivers.',
+  `-w, --wait              Wait for guest(s) ${what === 'reboot' ? 'reboot' : 'shutdown'}.`,
+];
+
+/**
+ * xl shutdown / reboot (main_shutdown_or_reboot). A guest is asked through its PV control
+ * interface (xenstore's control/shutdown, which its PV drivers watch): a fully virtualized guest
+ * has none, so libxl refuses (ERROR_NOPARAVIRT) unless -F sends the ACPI power button (or reset)
+ * instead, as a physical machine would get it. -w cannot block a command here: the STATE column
+ * shows the domain go.
+ */
+function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<string, string | true>, reboot: boolean): CommandResult {
+  const what = reboot ? 'reboot' : 'shutdown';
+  if (a[0] === undefined && !o.has('a')) return fail('You must specify -a or a domain id.', '');
+  let targets: Domain[];
+  if (o.has('a')) targets = host.domains().filter((d) => d.id !== 0);
+  else {
+    const d = findDomain(host, a[0]!);
+    if (typeof d === 'string') return fail(d);
+    if (d.id === 0) return fail(reboot ? 'Rebooting Domain-0 would reboot the host; paratop does not allow it.' : 'Shutting down Domain-0 would shut down the host; paratop does not allow it.');
+    targets = [d];
+  }
+  // Every target is checked before any is told, so a refusal changes nothing (xl would have
+  // shut down the domains before the one it stopped at).
+  const noPv = targets.find((d) => d.mode === 'full');
+  if (noPv !== undefined && !o.has('F')) {
+    return fail(
+      `${reboot ? 'Rebooting' : 'Shutting down'} domain ${noPv.id}`,
+      `PV control interface not available: external graceful ${what} not possible.`,
+      `Use "-F" to fallback to ACPI ${reboot ? 'reset' : 'power'} event.`,
+      `${what} failed (rc=-10)`,
+    );
+  }
+  const err: string[] = [];
+  for (const d of targets) {
+    err.push(`${reboot ? 'Rebooting' : 'Shutting down'} domain ${d.id}`);
+    if (d.mode === 'full') {
+      err.push(`PV control interface not available: sending ACPI ${reboot ? 'reset' : 'power'} button event.`);
+      host.shutdown(d, reboot, undefined, reboot ? 'reset' : 'acpi');
+    } else host.shutdown(d, reboot);
+  }
+  if (o.has('w')) err.push(`Waiting for ${targets.length} domains`, 'paratop: -w does not hold the command line; the STATE column shows each domain go');
+  return ok([], err);
+}
+
 const SCHED_CREDIT_USAGE = 'sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT]]';
 
 export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'list',
-    usage: 'list [Domain]',
+    usage: 'list [options] [Domain]',
     help: 'List information about all or a given domain',
+    notes: [
+      'Options:',
+      '',
+      '-l, --long              Output all VM details (the domain config, as JSON)',
+      '-v, --verbose           Prints out UUIDs and security context',
+      '-Z, --context           Prints out security context',
+      '-c, --cpupool           Prints the cpupool the domain is in',
+      '-n, --numa              Prints out NUMA node affinity',
+    ],
+    options: 'lvZcn',
+    longOptions: { long: 'l', verbose: 'v', context: 'Z', cpupool: 'c', numa: 'n' },
     minArgs: 0,
+    run: (a, host, o) => {
+      const only = a[0] === undefined ? null : findDomain(host, a[0]);
+      if (typeof only === 'string') return fail(only);
+      if (o.has('l')) return ok(xlListLong(only === null ? host.domains() : [only]));
+      return ok(xlList(sampleHost(host), only?.id, { verbose: o.has('v'), context: o.has('Z'), cpupool: o.has('c'), numa: o.has('n') }));
+    },
+  },
+  {
+    name: 'domid',
+    usage: 'domid <DomainName>',
+    help: 'Convert a domain name to domain id',
+    minArgs: 1,
     run: (a, host) => {
-      if (a[0] === undefined) return ok(xlList(sampleHost(host)));
-      return withDomain(host, a[0], (d) => ok(xlList(sampleHost(host), d.id)));
+      const d = host.domains().find((x) => x.name === a[0]);
+      return d === undefined ? fail(`Can't get domid of domain name '${a[0]}', maybe this domain does not exist.`) : ok([String(d.id)]);
+    },
+  },
+  {
+    name: 'domname',
+    usage: 'domname <DomainId>',
+    help: 'Convert a domain id to domain name',
+    minArgs: 1,
+    run: (a, host) => {
+      const d = /^\d+$/.test(a[0]!) ? host.domain(Number(a[0])) : undefined;
+      return d === undefined ? fail(`Can't get domain name of domain id '${a[0]}', maybe this domain does not exist.`) : ok([d.name]);
     },
   },
   {
     name: 'info',
-    usage: 'info',
+    usage: 'info [-n]',
     help: 'Get information about Xen host',
+    notes: ['-n, --numa              List host NUMA topology information'],
+    options: 'n',
+    longOptions: { numa: 'n' },
     minArgs: 0,
-    run: (_a, host) => ok(xlInfo(host, sampleHost(host))),
+    run: (_a, host, o) => ok(xlInfo(host, sampleHost(host), o.has('n'))),
   },
   {
     name: 'vcpu-list',
@@ -122,11 +215,11 @@ export const COMMANDS: readonly CommandDef[] = [
     name: 'vcpu-set',
     usage: 'vcpu-set [-i|--ignore-host] <Domain> <vCPUs>',
     help: 'Set the number of active VCPUs allowed for the domain',
+    options: 'i',
+    longOptions: { 'ignore-host': 'i' },
     minArgs: 2,
-    run: (a, host) => {
-      const ignoreHost = a[0] === '-i' || a[0] === '--ignore-host';
-      const rest = ignoreHost ? a.slice(1) : a;
-      if (rest.length < 2) return fail(`'xl vcpu-set' requires at least 2 arguments.`, '', 'Usage: xl vcpu-set [-i|--ignore-host] <Domain> <vCPUs>');
+    run: (rest, host, o) => {
+      const ignoreHost = o.has('i');
       return withDomain(host, rest[0]!, (d) => {
         if (!/^\d+$/.test(rest[1]!)) return fail('Error: Invalid argument.');
         const n = Number(rest[1]);
@@ -142,8 +235,11 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'vcpu-pin',
-    usage: 'vcpu-pin <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]',
+    usage: 'vcpu-pin [option] <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]',
     help: 'Set which CPUs a VCPU can use',
+    notes: ['-f, --force        undo an override pinning done by the kernel'],
+    options: 'f',
+    longOptions: { force: 'f' },
     minArgs: 3,
     run: (a, host) =>
       withDomain(host, a[0]!, (d) => {
@@ -168,27 +264,27 @@ export const COMMANDS: readonly CommandDef[] = [
       '-s         --schedparam           Query / modify scheduler parameters',
       '-t TSLICE, --tslice_ms=TSLICE     Set the timeslice, in milliseconds (1-1000; default 30)',
       '-r RLIMIT, --ratelimit_us=RLIMIT  Set the scheduling rate limit, in microseconds (100-500000, 0 = off; default 1000)',
+      '-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL (paratop has one: Pool-0)',
     ],
+    options: 'd:w:c:p:t:r:m:s',
+    longOptions: { domain: 'd', weight: 'w', cap: 'c', cpupool: 'p', tslice_ms: 't', ratelimit_us: 'r', migration_delay_us: 'm', schedparam: 's' },
     minArgs: 0,
-    run: (a, host) => {
-      let dom: string | undefined;
-      let weight: number | undefined;
-      let cap: number | undefined;
-      let schedparam = false;
-      let tslice: number | undefined;
-      let ratelimit: number | undefined;
-      for (let i = 0; i < a.length; i++) {
-        const [flag, inline] = a[i]!.split('=') as [string, string | undefined];
-        const val = (): string | undefined => inline ?? a[++i];
-        if (flag === '-d' || flag === '--domain') dom = val();
-        else if (flag === '-w' || flag === '--weight') weight = Number(val());
-        else if (flag === '-c' || flag === '--cap') cap = Number(val());
-        else if (flag === '-s' || flag === '--schedparam') schedparam = true;
-        else if (flag === '-t' || flag === '--tslice_ms') tslice = Number(val());
-        else if (flag === '-r' || flag === '--ratelimit_us') ratelimit = Number(val());
-        else if (flag === '-m' || flag === '--migration_delay_us') return fail('sched-credit: paratop does not model the vCPU migration delay (it stays 0us)');
-        else return fail(`sched-credit: unknown option ${a[i]}`, `Usage: xl ${SCHED_CREDIT_USAGE}`);
-      }
+    run: (_a, host, o) => {
+      const str = (c: string): string | undefined => {
+        const v = o.get(c);
+        return typeof v === 'string' ? v : undefined;
+      };
+      // xl reads the numbers with strtol: what is not a number is out of range below.
+      const num = (c: string): number | undefined => (str(c) === undefined ? undefined : Number(str(c)));
+      const dom = str('d');
+      const weight = num('w');
+      const cap = num('c');
+      const schedparam = o.has('s');
+      const tslice = num('t');
+      const ratelimit = num('r');
+      const pool = str('p');
+      if (pool !== undefined && pool !== 'Pool-0') return fail(`unknown cpupool '${pool}'`);
+      if (o.has('m')) return fail('sched-credit: paratop does not model the vCPU migration delay (it stays 0us)');
       if (schedparam && (dom !== undefined || weight !== undefined || cap !== undefined)) return fail('Specifying a cpupool or schedparam is not allowed with domain options.');
       if (dom === undefined && (weight !== undefined || cap !== undefined)) return fail('Must specify a domain.');
       if (!schedparam && (tslice !== undefined || ratelimit !== undefined)) return fail('Must specify schedparam to set schedule parameter values.');
@@ -245,35 +341,34 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'shutdown',
-    usage: 'shutdown <Domain>',
+    usage: 'shutdown [options] <-a|Domain>',
     help: 'Issue a shutdown signal to a domain',
-    minArgs: 1,
-    run: (a, host) =>
-      withDomain(host, a[0]!, (d) => {
-        if (d.id === 0) return fail('Shutting down Domain-0 would shut down the host; paratop does not allow it.');
-        host.shutdown(d, false);
-        return ok([`Shutting down domain ${d.id}`]);
-      }),
+    notes: SHUTDOWN_NOTES('shutdown', 'power'),
+    options: 'awF',
+    longOptions: { all: 'a', wait: 'w' },
+    minArgs: 0,
+    run: (a, host, o) => shutdownOrReboot(host, a, o, false),
   },
   {
     name: 'reboot',
-    usage: 'reboot <Domain>',
+    usage: 'reboot [options] <-a|Domain>',
     help: 'Issue a reboot signal to a domain',
-    minArgs: 1,
-    run: (a, host) =>
-      withDomain(host, a[0]!, (d) => {
-        if (d.id === 0) return fail('Rebooting Domain-0 would reboot the host; paratop does not allow it.');
-        host.shutdown(d, true);
-        return ok([`Rebooting domain ${d.id}`]);
-      }),
+    notes: SHUTDOWN_NOTES('reboot', 'reset'),
+    options: 'awF',
+    longOptions: { all: 'a', wait: 'w' },
+    minArgs: 0,
+    run: (a, host, o) => shutdownOrReboot(host, a, o, true),
   },
   {
     name: 'destroy',
-    usage: 'destroy <Domain>',
+    usage: 'destroy [-f] <Domain>',
     help: 'Terminate a domain immediately',
+    notes: ['-f                      Permit destroying domain 0, which will only succeed when run from disaggregated toolstack domain with a hardware domain distinct from domain 0.'],
+    options: 'f',
     minArgs: 1,
-    run: (a, host) =>
+    run: (a, host, o) =>
       withDomain(host, a[0]!, (d) => {
+        if (d.id === 0 && !o.has('f')) return fail('Not destroying domain 0; use -f to force.', 'This can only be done when using a disaggregated hardware domain and toolstack.');
         if (d.id === 0) return fail(`${LIBXL}libxl_domain.c:1421:libxl__destroy_domid: Domain 0:Cannot destroy privileged domain`, 'destroy failed (rc=-3)');
         host.destroy(d);
         return ok();
@@ -281,15 +376,36 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'create',
-    usage: 'create <ConfigFile>',
+    usage: 'create [options] <ConfigFile> [options] [vars]',
     help: 'Create a domain from a config file (xl.cfg syntax)',
-    minArgs: 1,
-    run: (a, host) => {
-      const r = loadGuestFile(a[0]!);
-      if (!r.ok) return fail(formatProblem(r.problem), `Failed to parse config: ${a[0]}`);
+    notes: [
+      'Options:',
+      '',
+      '-f FILE, --defconfig=FILE',
+      '                     Use the given configuration file.',
+      '-p                   Leave the domain paused after it is created.',
+      '-c                   Connect to the console after the domain is created.',
+      '-n, --dryrun         Dry run - prints the resulting configuration',
+      '                      (deprecated in favour of global -N option).',
+      '-q, --quiet          Quiet.',
+      '[vars]               key=value lines, read after the file\'s (memory=512 overrides it).',
+    ],
+    options: 'Fnqf:pcdeV',
+    longOptions: { dryrun: 'n', quiet: 'q', defconfig: 'f', vncviewer: 'V' },
+    minArgs: 0,
+    run: (a, host, o) => {
+      const f = o.get('f');
+      const file = typeof f === 'string' ? f : a[0];
+      const vars = typeof f === 'string' ? a : a.slice(1);
+      if (file === undefined) return fail(`'xl create' requires at least 1 argument.`);
+      const parsing = o.has('q') ? [] : [`Parsing config from ${file}`];
+      const r = loadGuestFile(file, vars);
+      if (!r.ok) return fail(...parsing, formatProblem(r.problem), `Failed to parse config: ${file}`);
+      if (o.has('n')) return ok(JSON.stringify(domainConfig(r.spec, null), null, 4).split('\n'), parsing);
       const made = host.create(r.spec);
-      if (!made.ok) return fail(`Parsing config from ${a[0]}`, made.error);
-      return ok([], [`Parsing config from ${a[0]}`]);
+      if (!made.ok) return fail(...parsing, made.error);
+      if (o.has('p')) host.pause(made.domain);
+      return { ok: true, out: [], err: parsing, ...(o.has('c') ? { focus: made.domain.id } : {}) };
     },
   },
   {
@@ -305,13 +421,12 @@ export const COMMANDS: readonly CommandDef[] = [
     usage: 'uptime [-s] [Domain]',
     help: 'Print uptime for all/some domains',
     notes: ['-s  Uptime in short format, as uptime(1) prints it'],
+    options: 's',
     minArgs: 0,
-    run: (a, host) => {
-      const short = a.includes('-s');
-      const bad = a.find((x) => x.startsWith('-') && x !== '-s');
-      if (bad !== undefined) return fail(`xl uptime: invalid option -- '${bad.slice(1)}'`);
+    run: (a, host, o) => {
+      const short = o.has('s');
       const ids: number[] = [];
-      for (const x of a.filter((y) => !y.startsWith('-'))) {
+      for (const x of a) {
         const d = findDomain(host, x);
         if (typeof d === 'string') return fail(d);
         ids.push(d.id);
@@ -321,19 +436,33 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'dmesg',
-    usage: 'dmesg',
+    usage: 'dmesg [-c]',
     help: "Read Xen's message buffer",
+    notes: ['-c                        Clear dmesg buffer as well as printing it'],
+    options: 'c',
     minArgs: 0,
-    run: (_a, host) => ok(host.xenConsole.all().map((l) => l.text)),
+    run: (_a, host, o) => {
+      const lines = host.xenConsole.all().map((l) => l.text);
+      if (o.has('c')) host.xenConsole.clear();
+      return ok(lines);
+    },
   },
   {
     name: 'console',
-    usage: 'console <Domain>',
+    usage: 'console [options] <Domain>',
     help: "Attach to domain's console",
-    notes: ['In the dashboard the console pane takes focus (Ctrl+] leaves); in batch mode its lines are printed.'],
+    notes: [
+      '-t <type>       console type, pv, serial or vuart',
+      '-n <number>     console number',
+      'In the dashboard the console pane takes focus (Ctrl+] leaves); in batch mode its lines are printed. A guest has one console: hvc0 if PV, ttyS0 if HVM.',
+    ],
+    options: 't:n:e:',
     minArgs: 1,
-    run: (a, host) =>
-      withDomain(host, a[0]!, (d) => ({ ok: true, out: d.kernel.console.tail(20).map(formatConsole), err: [], focus: d.id })),
+    run: (a, host, o) => {
+      const t = o.get('t');
+      if (typeof t === 'string' && t !== 'pv' && t !== 'serial' && t !== 'vuart') return fail('console type supported are: pv, serial, vuart');
+      return withDomain(host, a[0]!, (d) => ({ ok: true, out: d.kernel.console.tail(20).map(formatConsole), err: [], focus: d.id }));
+    },
   },
   {
     name: 'mode',

@@ -48,14 +48,19 @@ function errnoText(e: unknown): string {
   return (code !== undefined ? STRERROR[code] : undefined) ?? code ?? String(e);
 }
 
-export function loadGuestFile(file: string): ParseResult {
+/**
+ * A config file, and (`vars`) `key=value` settings read after its own lines, as xl create
+ * appends its command line's to the file's text (a later setting overrides an earlier one; a
+ * problem in one is reported at its line past the file's end, as xl's parser sees it).
+ */
+export function loadGuestFile(file: string, vars: readonly string[] = []): ParseResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     return { ok: false, problem: { file, line: 0, col: 0, message: `cannot read: ${errnoText(e)}` } };
   }
-  return parseGuestConfig(text, file);
+  return parseGuestConfig(vars.length > 0 ? `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${vars.join('\n')}\n` : text, file);
 }
 
 export interface LoadedGuests {

@@ -206,15 +206,18 @@ export class Host implements HypervisorPort, SchedHooks {
   }
 
   /**
-   * xl shutdown / reboot: the guest is told, prints its shutdown log and stops; a second later the
-   * domain is shut down and destroyed. A reboot then builds it again, with a new domain ID (as xl's
-   * daemon does); `then` gets the new domain.
+   * xl shutdown / reboot: the guest is told (through its PV control interface, or with `how` =
+   * 'acpi' by the ACPI power button), prints its shutdown log and stops; a second later the domain
+   * is shut down and destroyed. A reboot then builds it again, with a new domain ID (as xl's
+   * daemon does); `then` gets the new domain. `how` = 'reset' is the ACPI reset button: no
+   * orderly shutdown, the domain is rebooted at once (libxl's trigger shuts it down with reason
+   * reboot).
    */
-  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void): void {
+  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void, how: 'pv' | 'acpi' | 'reset' = 'pv'): void {
     if (dom.shutdownReason !== null || dom.dying) return;
     if (dom.paused) this.unpause(dom);
-    dom.kernel.beginShutdown(reboot);
-    this.queue.schedule(this.queue.now + NS_PER_S, EventPriority.Guest, () => {
+    if (how !== 'reset') dom.kernel.beginShutdown(reboot, how === 'acpi');
+    this.queue.schedule(this.queue.now + (how === 'reset' ? 0 : NS_PER_S), EventPriority.Guest, () => {
       dom.shutdownReason = reboot ? 'reboot' : 'poweroff';
       this.destroy(dom);
       let next: Domain | null = null;

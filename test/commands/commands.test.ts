@@ -277,6 +277,9 @@ describe('lifecycle', () => {
     expect(runCommand(host, `create ${dir}good2.cfg`).ok).toBe(true);
     expect(host.domains().some((d) => d.name === 'good2')).toBe(true);
     const bad = runCommand(host, `create ${dir}broken.cfg`);
-    expect(bad.err[0]).toMatch(/broken\.cfg:3:10: unexpected '\('/);
+    // As xl prints it: what it parses, where the config is wrong, and that it gave up.
+    expect(bad.err[0]).toBe(`Parsing config from ${dir}broken.cfg`);
+    expect(bad.err[1]).toMatch(/broken\.cfg:3:10: unexpected '\('/);
+    expect(bad.err[2]).toBe(`Failed to parse config: ${dir}broken.cfg`);
   });
 });

@@ -70,6 +70,14 @@ export class ConsoleRing {
     return this.nextSeq;
   }
 
+  /** Forgets the lines kept (`xl dmesg -c`); numbering goes on from where it was. */
+  clear(): void {
+    this.count = 0;
+    this.head = 0;
+    this.texts.length = 0;
+    this.ordered = null;
+  }
+
   /** The lines kept, oldest first. */
   all(): readonly ConsoleLine[] {
     this.ordered ??= this.lines(this.count);

@@ -286,8 +286,10 @@ export class GuestKernel implements CpuEventSink, TaskSink {
   }
 
   /** Orderly shutdown: print what a guest prints, stop starting new work. */
-  beginShutdown(reboot: boolean): void {
+  /** An orderly shutdown, asked through the PV control interface or (`powerButton`) by the ACPI power button. */
+  beginShutdown(reboot: boolean, powerButton = false): void {
     this.shuttingDown = true;
+    if (powerButton) this.write(this.os.powerButton);
     this.write(this.os.shutdown(reboot));
   }
 

@@ -17,6 +17,8 @@ export interface OsConsole {
   getty(hostname: string, device: string): readonly string[];
   /** What an orderly shutdown prints. */
   shutdown(reboot: boolean): readonly ConsoleLine[];
+  /** What the OS logs when the (ACPI) power button is pressed, before it shuts down. */
+  readonly powerButton: readonly ConsoleLine[];
   /** What the console shows as the kernel gives up (a panic; on Windows a bug check). */
   panic(why: string): readonly ConsoleLine[];
 }
@@ -31,6 +33,7 @@ const LINUX: OsConsole = {
   shutdown: (reboot) =>
     ['systemd[1]: Stopping user sessions...', 'systemd[1]: Reached target System Shutdown.', 'systemd-shutdown[1]: Syncing filesystems and block devices.', reboot ? 'reboot: Restarting system' : 'reboot: Power down'].map(log),
   panic: (why) => [log(`Kernel panic - not syncing: ${why}`)],
+  powerButton: [log('ACPI: button: Power Button [PWRF]'), log('systemd-logind[412]: Power key pressed short.'), log('systemd-logind[412]: Powering off...')],
 };
 
 export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
@@ -44,6 +47,7 @@ export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
     kernelLog: false,
     getty: () => [],
     shutdown: () => [tty('Windows is shutting down.')],
+    powerButton: [],
     panic: () => sacBugcheck(STOP_CRITICAL_PROCESS_DIED).map(tty),
   },
   /** No FreeBSD personality yet: the Linux kernel's messages, and no login on the console. */

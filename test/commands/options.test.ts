@@ -1,0 +1,207 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getopt } from '../../source/commands/getopt.js';
+import { runCommand } from '../../source/commands/run.js';
+import { hostWith, spec } from '../helpers.js';
+
+const three = () =>
+  hostWith([
+    spec({ name: 'web01', workload: 'web', vcpus: 2, maxvcpus: 4, memoryMiB: 1024, maxmemMiB: 2048 }),
+    spec({ name: 'legacy', workload: 'idle', mode: 'full', vcpus: 2, memoryMiB: 1024 }),
+    spec({ name: 'db01', workload: 'db', mode: 'hybrid', vcpus: 2, memoryMiB: 1024 }),
+  ]);
+
+const names = (host: ReturnType<typeof three>): string[] => host.domains().map((d) => d.name);
+
+describe('getopt, as xl reads options', () => {
+  it('takes options anywhere among the operands, clustered, with values joined or apart, long ones by unique prefix', () => {
+    expect(getopt(['--w', '7'], 'w:W', { weight: 'w', wait: 'W' })).toEqual({ bad: '' }); // weight or wait?
+    const s = getopt(['web01', '-aF', '-d', 'x', '-ey', '--cap=5', '--weight', '7', '--', '-z'], 'aFd:e:c:w:', { cap: 'c', weight: 'w' });
+    if ('bad' in s) throw new Error('refused');
+    expect([...s.opts]).toEqual([['a', true], ['F', true], ['d', 'x'], ['e', 'y'], ['c', '5'], ['w', '7']]);
+    expect(s.operands).toEqual(['web01', '-z']);
+  });
+
+  it('an unknown option, or one without its value, is refused by its letter', () => {
+    expect(getopt(['-x'], 'a')).toEqual({ bad: 'x' });
+    expect(getopt(['-d'], 'd:')).toEqual({ bad: 'd' });
+    expect(getopt(['--nosuch'], 'a', { all: 'a' })).toEqual({ bad: '' });
+  });
+});
+
+describe('xl commands take their options', () => {
+  it('an option a command does not take: xl\'s "not supported", and nothing changes', () => {
+    const host = three();
+    expect(runCommand(host, 'pause -q web01')).toEqual({ ok: false, out: [], err: ["option `q' not supported."] });
+    expect(host.domains().find((d) => d.name === 'web01')!.paused).toBe(false);
+    expect(runCommand(host, 'mem-set web01').err[0]).toBe("'xl mem-set' requires at least 2 arguments.");
+  });
+
+  it('-h and --help print the command\'s usage', () => {
+    const host = three();
+    expect(runCommand(host, 'shutdown -h').out[0]).toBe('Usage: xl shutdown [options] <-a|Domain>');
+    expect(runCommand(host, 'list --help').out).toContain('-v, --verbose           Prints out UUIDs and security context');
+  });
+
+  it('sched-credit reads -d/-w joined, apart or long, as before', () => {
+    const host = three();
+    expect(runCommand(host, 'sched-credit -dweb01 -w 512').ok).toBe(true);
+    expect(runCommand(host, 'sched-credit --domain=db01 --weight=128 --cap 50').ok).toBe(true);
+    expect(host.domains().map((d) => [d.name, d.weight, d.cap])).toEqual([['Domain-0', 256, 0], ['web01', 512, 0], ['legacy', 256, 0], ['db01', 128, 50]]);
+    expect(runCommand(host, 'sched-credit -p Pool-1').err).toEqual(["unknown cpupool 'Pool-1'"]);
+  });
+});
+
+describe('shutdown and reboot: the PV control interface', () => {
+  it('a fully virtualized guest has none: refused without -F, with xl\'s words, and nothing changes', () => {
+    const host = three();
+    const r = runCommand(host, 'shutdown legacy');
+    expect(r.ok).toBe(false);
+    expect(r.err).toEqual([
+      'Shutting down domain 2',
+      'PV control interface not available: external graceful shutdown not possible.',
+      'Use "-F" to fallback to ACPI power event.',
+      'shutdown failed (rc=-10)',
+    ]);
+    host.advanceSeconds(3);
+    expect(names(host)).toEqual(['Domain-0', 'web01', 'legacy', 'db01']);
+  });
+
+  it('-F presses the ACPI power button: the guest sees the key and shuts down in order', () => {
+    const host = three();
+    const legacy = host.domains().find((d) => d.name === 'legacy')!;
+    const r = runCommand(host, 'shutdown -F legacy');
+    expect(r.err).toEqual(['Shutting down domain 2', 'PV control interface not available: sending ACPI power button event.']);
+    const log = legacy.kernel.console.all().map((l) => l.text);
+    expect(log).toContain('systemd-logind[412]: Power key pressed short.');
+    expect(log).toContain('reboot: Power down');
+    host.advanceSeconds(2);
+    expect(names(host)).toEqual(['Domain-0', 'web01', 'db01']);
+  });
+
+  it('reboot -F presses reset: no orderly shutdown, the guest is built again at once', () => {
+    const host = three();
+    const legacy = host.domains().find((d) => d.name === 'legacy')!;
+    expect(runCommand(host, 'reboot -F legacy').err[1]).toBe('PV control interface not available: sending ACPI reset button event.');
+    host.advanceSeconds(0.001);
+    expect(legacy.kernel.console.all().map((l) => l.text)).not.toContain('reboot: Restarting system');
+    expect(host.domains().find((d) => d.name === 'legacy')!.id).toBe(4);
+  });
+
+  it('a guest with PV drivers (hybrid) is asked through xenstore, no -F needed', () => {
+    const host = three();
+    expect(runCommand(host, 'shutdown db01')).toEqual({ ok: true, out: [], err: ['Shutting down domain 3'] });
+  });
+
+  it('-a takes every guest but Domain-0, and is refused whole if one cannot be asked', () => {
+    const host = three();
+    expect(runCommand(host, 'shutdown').err[0]).toBe('You must specify -a or a domain id.');
+    expect(runCommand(host, 'shutdown -a').ok).toBe(false);
+    host.advanceSeconds(2);
+    expect(names(host)).toEqual(['Domain-0', 'web01', 'legacy', 'db01']);
+    const r = runCommand(host, 'shutdown --all -F --wait');
+    expect(r.err).toEqual([
+      'Shutting down domain 1',
+      'Shutting down domain 2',
+      'PV control interface not available: sending ACPI power button event.',
+      'Shutting down domain 3',
+      'Waiting for 3 domains',
+      'paratop: -w does not hold the command line; the STATE column shows each domain go',
+    ]);
+    host.advanceSeconds(2);
+    expect(names(host)).toEqual(['Domain-0']);
+  });
+});
+
+describe('list, info, destroy, dmesg, domid and domname options', () => {
+  it('list -v adds the UUID (Domain-0: all zeros), the shutdown reason and the security label; -c the cpupool; -n the node affinity', () => {
+    const host = three();
+    const v = runCommand(host, 'list -v').out;
+    expect(v[0]).toBe('Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label');
+    expect(v[1]).toMatch(/^Domain-0 {32} {5}0 {2}2048 {5}4 {5}[-r][-b]----  +\d+\.\d 00000000-0000-0000-0000-000000000000 {8}- {16}-$/);
+    expect(v[2]).toMatch(/ [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12} {8}- {16}-$/);
+    expect(new Set(v.slice(1).map((l) => l.split(' ').filter(Boolean)[6])).size).toBe(4);
+    const cn = runCommand(host, 'list -c -n web01').out;
+    expect(cn[0]).toBe('Name                                        ID   Mem VCPUs\tState\tTime(s)         Cpupool NODE Affinity');
+    expect(cn[1]).toMatch(/ {10}Pool-0 all$/);
+    expect(cn).toHaveLength(2);
+  });
+
+  it('list -l prints each domain\'s config as libxl\'s JSON', () => {
+    const host = three();
+    const j = JSON.parse(runCommand(host, 'list -l web01').out.join('\n')) as { domid: number; config: { c_info: { name: string; type: string }; b_info: { max_vcpus: number; target_memkb: number } } }[];
+    expect(j).toHaveLength(1);
+    expect(j[0]!.domid).toBe(1);
+    expect(j[0]!.config.c_info.name).toBe('web01');
+    expect(j[0]!.config.b_info).toMatchObject({ max_vcpus: 4, target_memkb: 1024 * 1024 });
+  });
+
+  it('info -n adds the CPU topology and the NUMA node between the host and the Xen lines', () => {
+    const out = runCommand(three(), 'info -n').out;
+    const i = out.indexOf('cpu_topology           :');
+    expect(out[i - 1]).toBe('free_cpus              : 0');
+    expect(out.slice(i + 1, i + 3)).toEqual(['cpu:    core    socket     node', '  0:       0        0        0']);
+    expect(out[out.indexOf('numa_info              :') + 2]).toMatch(/^ {3}0: {4} {0,2}\d+ {5} {0,2}\d+ {6}10$/);
+    expect(out[out.indexOf('numa_info              :') + 3]).toMatch(/^xen_major/);
+  });
+
+  it('destroy refuses Domain-0 as xl does, and with -f as libxl does', () => {
+    const host = three();
+    expect(runCommand(host, 'destroy 0').err).toEqual(['Not destroying domain 0; use -f to force.', 'This can only be done when using a disaggregated hardware domain and toolstack.']);
+    expect(runCommand(host, 'destroy -f Domain-0').err[1]).toBe('destroy failed (rc=-3)');
+    expect(names(host)).toContain('Domain-0');
+  });
+
+  it('dmesg -c prints Xen\'s buffer and clears it', () => {
+    const host = three();
+    expect(runCommand(host, 'dmesg -c').out.length).toBeGreaterThan(3);
+    expect(runCommand(host, 'dmesg').out).toEqual([]);
+  });
+
+  it('domid and domname convert, with xl\'s message for what does not exist', () => {
+    const host = three();
+    expect(runCommand(host, 'domid legacy').out).toEqual(['2']);
+    expect(runCommand(host, 'domname 3').out).toEqual(['db01']);
+    expect(runCommand(host, 'domid nosuch').err).toEqual(["Can't get domid of domain name 'nosuch', maybe this domain does not exist."]);
+    expect(runCommand(host, 'domname 99').err).toEqual(["Can't get domain name of domain id '99', maybe this domain does not exist."]);
+  });
+});
+
+describe('create takes xl\'s options and key=value settings', () => {
+  const cfg = (): string => {
+    const f = join(mkdtempSync(join(tmpdir(), 'paratop-create-')), 'new01.cfg');
+    writeFileSync(f, 'name = "new01"\nmemory = 512\nvcpus = 1\n');
+    return f;
+  };
+
+  it('settings after the file override its lines; -p leaves the new domain paused', () => {
+    const host = three();
+    const f = cfg();
+    const r = runCommand(host, `create -p ${f} memory=768 'name="new02"'`);
+    expect(r).toEqual({ ok: true, out: [], err: [`Parsing config from ${f}`] });
+    const d = host.domains().find((x) => x.name === 'new02')!;
+    expect(d.memKiB).toBe(768 * 1024);
+    expect(d.paused).toBe(true);
+  });
+
+  it('-n parses and prints the config without creating it; -q says nothing', () => {
+    const host = three();
+    const f = cfg();
+    const dry = runCommand(host, `create -n ${f} vcpus=2`);
+    expect((JSON.parse(dry.out.join('\n')) as { b_info: { avail_vcpus: number[] } }).b_info.avail_vcpus).toEqual([0, 1]);
+    expect(names(host)).not.toContain('new01');
+    expect(runCommand(host, `create -q -f ${f}`)).toEqual({ ok: true, out: [], err: [] });
+    expect(names(host)).toContain('new01');
+  });
+
+  it('a broken setting is reported at its line past the file\'s end, and nothing is created', () => {
+    const host = three();
+    const f = cfg();
+    const r = runCommand(host, `create ${f} memory=lots`);
+    expect(r.ok).toBe(false);
+    expect(r.err[1]).toMatch(new RegExp(`^${f.replace(/[.]/g, '\\.')}:4:`));
+    expect(names(host)).not.toContain('new01');
+  });
+});
