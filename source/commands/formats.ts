@@ -33,7 +33,7 @@ export interface ListColumns {
 const REASON_CODES: Record<string, number> = { poweroff: 0, reboot: 1, suspend: 2, crash: 3, watchdog: 4, soft_reset: 5 };
 
 /** xl list (list_domains in xl_list.c), with the columns its options add. */
-export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uuidOf: (id: number) => string = domainUuid): string[] {
+export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uuidOf: (id: number) => string = () => '-'): string[] {
   let head = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
   if (cols.verbose) head += '   UUID                            Reason-Code\tSecurity Label';
   if (cols.context && !cols.verbose) head += '   Security Label';
@@ -57,15 +57,19 @@ export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uui
 }
 
 /**
- * A domain's UUID: Domain-0's is all zeros, as in Xen; a guest's is made from its ID, as xl makes
- * one from /dev/urandom when the config gives none (here from the ID, so runs stay the same).
+ * A domain's UUID: its config's `uuid` if it gives one; Domain-0's is all zeros, as in Xen; else
+ * one made from its name, as xl makes one from /dev/urandom when the config gives none (here from
+ * the name, so runs repeat, and a guest keeps it across a reboot, as its config does under xl).
  */
-export function domainUuid(id: number): string {
+export function domainUuid(id: number, spec: Pick<GuestSpec, 'name' | 'uuid'>): string {
+  if (spec.uuid !== undefined) return spec.uuid;
   if (id === 0) return '00000000-0000-0000-0000-000000000000';
   let h = 0x811c9dc5;
   const bytes: number[] = [];
+  const text = spec.name;
   for (let i = 0; i < 16; i++) {
-    h = Math.imul(h ^ (id + i * 0x9e3779b1), 0x01000193) >>> 0;
+    for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
+    h = Math.imul(h ^ i, 0x01000193) >>> 0;
     bytes.push((h >>> 8) & 0xff);
   }
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
@@ -78,14 +82,14 @@ export function domainUuid(id: number): string {
 export function domainConfig(spec: GuestSpec, domid: number | null): object {
   const type = spec.type;
   return {
-    c_info: { type, name: spec.name, ...(domid !== null ? { uuid: domainUuid(domid) } : {}) },
+    c_info: { type, name: spec.name, ...(domid !== null || spec.uuid !== undefined ? { uuid: domainUuid(domid ?? -1, spec) } : {}) },
     b_info: {
       max_vcpus: spec.maxvcpus,
       avail_vcpus: Array.from({ length: spec.vcpus }, (_, i) => i),
       max_memkb: spec.maxmemMiB * 1024,
       target_memkb: spec.memoryMiB * 1024,
       sched_params: { weight: spec.weight, cap: spec.cap },
-      ...(spec.cpus !== null ? { vcpu_hard_affinity: [spec.cpus] } : {}),
+      ...(spec.vcpuCpus != null ? { vcpu_hard_affinity: spec.vcpuCpus.map((c) => c ?? 'all') } : spec.cpus !== null ? { vcpu_hard_affinity: [spec.cpus] } : {}),
       [`type.${type}`]: type === 'hvm' ? { timer_mode: spec.timerMode, xen_platform_pci: spec.mode === 'hybrid' ? 'True' : 'False' } : {},
     },
     disks: spec.disks.map((d) => ({ spec: d })),

@@ -13,7 +13,7 @@ import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
-import { domainConfig, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
+import { domainConfig, domainUuid, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
 import { timeOfDay } from '../shell/procps.js';
 
@@ -137,7 +137,11 @@ export const COMMANDS: readonly CommandDef[] = [
       const only = a[0] === undefined ? null : findDomain(host, a[0]);
       if (typeof only === 'string') return fail(only);
       if (o.has('l')) return ok(xlListLong(only === null ? host.domains() : [only]));
-      return ok(xlList(sampleHost(host), only?.id, { verbose: o.has('v'), context: o.has('Z'), cpupool: o.has('c'), numa: o.has('n') }));
+      const uuid = (id: number): string => {
+        const d = host.domain(id);
+        return d === undefined ? '-' : domainUuid(id, d.spec);
+      };
+      return ok(xlList(sampleHost(host), only?.id, { verbose: o.has('v'), context: o.has('Z'), cpupool: o.has('c'), numa: o.has('n') }, uuid));
     },
   },
   {

@@ -97,15 +97,34 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
   if (vcpus > maxvcpus) throw at(vS!, `vcpus (${vcpus}) must not be more than maxvcpus (${maxvcpus})`);
 
   let cpus: number[] | null = null;
+  let vcpuCpus: (number[] | null)[] | null = null;
   const cpusS = get('cpus');
   if (cpusS !== undefined) {
-    const r = parseCpuList(cpusS.value);
-    if (typeof r === 'string') throw at(cpusS, `"cpus": ${r}`);
-    if (r !== null && r.length === 0) throw at(cpusS, '"cpus" leaves no pCPU to run on');
-    cpus = r;
+    const one = (v: string | number): number[] | null => {
+      const r = parseCpuList(v);
+      if (typeof r === 'string') throw at(cpusS, `"cpus": ${r}`);
+      if (r !== null && r.length === 0) throw at(cpusS, '"cpus" leaves no pCPU to run on');
+      return r;
+    };
+    // A list is per vCPU (xl.cfg: cpus = ["2", "3"] puts vCPU 0 on pCPU 2 and vCPU 1 on 3).
+    if (Array.isArray(cpusS.value)) {
+      const items = cpusS.value as readonly (string | number)[];
+      if (items.length > maxvcpus) throw at(cpusS, `"cpus" lists ${items.length} affinities for ${maxvcpus} vCPU${maxvcpus === 1 ? '' : 's'}`);
+      vcpuCpus = items.map(one);
+    } else cpus = one(cpusS.value as string | number);
   }
 
-  const wS = get('weight');
+  const uuidS = get('uuid');
+  let uuid: string | undefined;
+  if (uuidS !== undefined) {
+    // libxl_uuid_from_string: 8-4-4-4-12 hex digits.
+    const u = str(uuidS);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(u)) throw at(uuidS, `Failed to parse UUID: ${u}`);
+    uuid = u.toLowerCase();
+  }
+
+  // xl.cfg's key is cpu_weight (xl_parse.c); `weight`, which paratop read before, still is.
+  const wS = get('cpu_weight') ?? get('weight');
   const weight = wS === undefined ? CSCHED_DEFAULT_WEIGHT : int(wS, 1, 65535);
   const cS = get('cap');
   const cap = cS === undefined ? 0 : int(cS, 0, 100 * MAX_VCPUS);
@@ -147,6 +166,8 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
     vcpus,
     maxvcpus,
     cpus,
+    vcpuCpus,
+    ...(uuid !== undefined ? { uuid } : {}),
     weight,
     cap,
     timerMode,

@@ -45,6 +45,11 @@ export interface GuestSpec {
   readonly maxvcpus: number;
   /** Hard affinity, or null for all pCPUs. */
   readonly cpus: readonly number[] | null;
+  /**
+   * `cpus = ["2", "3"]`, a list: vCPU i's own hard affinity (null: all pCPUs); vCPUs past the
+   * list's end take `cpus` (all pCPUs). Null when the config gives one list for every vCPU.
+   */
+  readonly vcpuCpus?: readonly (readonly number[] | null)[] | null;
   readonly weight: number;
   readonly cap: number;
   readonly timerMode: TimerMode;
@@ -54,6 +59,8 @@ export interface GuestSpec {
   readonly workload: WorkloadName;
   readonly guestOs: GuestOs;
   readonly hz: number;
+  /** Its config's `uuid`, lower case; none: one is made from the name (xl list -v). */
+  readonly uuid?: string;
   /** Where it came from, for messages. */
   readonly source: string;
 }

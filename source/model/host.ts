@@ -144,7 +144,8 @@ export class Host implements HypervisorPort, SchedHooks {
     const n = this.pcpus.length;
     for (let i = 0; i < spec.maxvcpus; i++) {
       const v = new VCpu(i, dom, now);
-      v.affinity = spec.cpus !== null ? spec.cpus.filter((c) => c < n) : null;
+      const cpus = spec.vcpuCpus?.[i] !== undefined ? spec.vcpuCpus[i]! : spec.cpus;
+      v.affinity = cpus !== null ? cpus.filter((c) => c < n) : null;
       if (v.affinity !== null && v.affinity.length === 0) v.affinity = null;
       v.processor = v.affinity !== null ? v.affinity[i % v.affinity.length]! : (dom.id + i) % n;
       dom.vcpus.push(v);

@@ -129,6 +129,16 @@ describe('list, info, destroy, dmesg, domid and domname options', () => {
     expect(cn).toHaveLength(2);
   });
 
+  it("list -v shows the config's uuid, and a guest keeps its UUID across a reboot", () => {
+    const host = hostWith([spec({ name: 'u1', uuid: '6e1b2f1a-8a1b-4c2d-9e3f-0a1b2c3d4e5f' }), spec({ name: 'u2' })]);
+    const uuids = (): string[] => runCommand(host, 'list -v').out.slice(1).map((l) => l.split(' ').filter(Boolean)[6]!);
+    const before = uuids();
+    expect(before[1]).toBe('6e1b2f1a-8a1b-4c2d-9e3f-0a1b2c3d4e5f');
+    runCommand(host, 'reboot u2');
+    host.advanceSeconds(2);
+    expect(uuids()).toEqual(before);
+  });
+
   it('list -l prints each domain\'s config as libxl\'s JSON', () => {
     const host = three();
     const j = JSON.parse(runCommand(host, 'list -l web01').out.join('\n')) as { domid: number; config: { c_info: { name: string; type: string }; b_info: { max_vcpus: number; target_memkb: number } } }[];

@@ -84,8 +84,24 @@ describe('xl.cfg syntax', () => {
     expect(cpus('"all"')).toBe(null);
     expect(cpus('"0-2,5"')).toEqual([0, 1, 2, 5]);
     expect(cpus('"0-3,^2"')).toEqual([0, 1, 3]);
-    expect(cpus('["1", "3"]')).toEqual([1, 3]);
     expect(cpus('2')).toEqual([2]);
+  });
+
+  it('reads a cpus list per vCPU, as xl does: cpus = ["1", "3"] puts vCPU 0 on pCPU 1 and vCPU 1 on 3', () => {
+    const r = parseGuestConfig('name = "x"\nvcpus = 3\ncpus = ["1", "2-3"]\n', 'x.cfg');
+    if (!r.ok) throw new Error(r.problem.message);
+    expect(r.spec.cpus).toBe(null);
+    expect(r.spec.vcpuCpus).toEqual([[1], [2, 3]]);
+    expect(problem('name = "x"\nvcpus = 1\ncpus = ["1", "2"]\n')).toBe('bad.cfg:3:1: "cpus" lists 2 affinities for 1 vCPU');
+  });
+
+  it("reads the scheduler weight from xl's cpu_weight (and paratop's old weight), and a uuid", () => {
+    const r = parseGuestConfig('name = "x"\ncpu_weight = 512\ncap = 50\nuuid = "6E1B2F1A-8A1B-4C2D-9E3F-0A1B2C3D4E5F"\n', 'x.cfg');
+    if (!r.ok) throw new Error(r.problem.message);
+    expect([r.spec.weight, r.spec.cap, r.spec.uuid]).toEqual([512, 50, '6e1b2f1a-8a1b-4c2d-9e3f-0a1b2c3d4e5f']);
+    const old = parseGuestConfig('name = "x"\nweight = 128\n', 'x.cfg');
+    expect(old.ok && old.spec.weight).toBe(128);
+    expect(problem('name = "x"\nuuid = "not-a-uuid"\n')).toBe('bad.cfg:2:1: Failed to parse UUID: not-a-uuid');
   });
 });
 
