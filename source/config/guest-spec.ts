@@ -138,13 +138,17 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
     else throw at(tmS, `"timer_mode" must be one of ${TIMER_MODES.join(', ')} (or 0-3)`);
   }
 
-  let onCrash: OnCrash = 'destroy';
-  const ocS = get('on_crash');
-  if (ocS !== undefined) {
-    const v = str(ocS).toLowerCase();
-    if (!(ON_CRASH_ACTIONS as readonly string[]).includes(v)) throw at(ocS, `"on_crash" must be one of ${ON_CRASH_ACTIONS.join(', ')}`);
-    onCrash = v as OnCrash;
-  }
+  // on_poweroff, on_reboot and on_crash take the same actions (libxl_action_on_shutdown, any case).
+  const action = (key: string, dflt: OnCrash): OnCrash => {
+    const v0 = get(key);
+    if (v0 === undefined) return dflt;
+    const v = str(v0).toLowerCase();
+    if (!(ON_CRASH_ACTIONS as readonly string[]).includes(v)) throw at(v0, `"${key}" must be one of ${ON_CRASH_ACTIONS.join(', ')}`);
+    return v as OnCrash;
+  };
+  const onCrash = action('on_crash', 'destroy');
+  const onPoweroff = action('on_poweroff', 'destroy');
+  const onReboot = action('on_reboot', 'restart');
 
   let workload: WorkloadName = 'idle';
   const wlS = get('workload');
@@ -172,6 +176,8 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
     cap,
     timerMode,
     onCrash,
+    ...(onPoweroff !== 'destroy' ? { onPoweroff } : {}),
+    ...(onReboot !== 'restart' ? { onReboot } : {}),
     vifs: list(get('vif')),
     disks: list(get('disk')),
     workload,

@@ -54,6 +54,9 @@ export interface GuestSpec {
   readonly cap: number;
   readonly timerMode: TimerMode;
   readonly onCrash: OnCrash;
+  /** What xl does once the guest powers off (default destroy) or reboots (default restart): xl.cfg's on_poweroff, on_reboot. */
+  readonly onPoweroff?: OnCrash;
+  readonly onReboot?: OnCrash;
   readonly vifs: readonly string[];
   readonly disks: readonly string[];
   readonly workload: WorkloadName;

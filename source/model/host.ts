@@ -209,26 +209,38 @@ export class Host implements HypervisorPort, SchedHooks {
   /**
    * xl shutdown / reboot: the guest is told (through its PV control interface, or with `how` =
    * 'acpi' by the ACPI power button), prints its shutdown log and stops; a second later the domain
-   * is shut down and destroyed. A reboot then builds it again, with a new domain ID (as xl's
-   * daemon does); `then` gets the new domain. `how` = 'reset' is the ACPI reset button: no
-   * orderly shutdown, the domain is rebooted at once (libxl's trigger shuts it down with reason
-   * reboot).
+   * is shut down, and xl acts as its config's on_poweroff (default destroy) or on_reboot (default
+   * restart: built again, with a new domain ID, as xl's daemon does) says; `then` gets the new
+   * domain. `how` = 'reset' is the ACPI reset button: no orderly shutdown, the domain is shut
+   * down at once with reason reboot (libxl's trigger). `how` = 'replace' (a mode switch) destroys
+   * it whatever the config says: `then` builds its successor.
    */
-  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void, how: 'pv' | 'acpi' | 'reset' = 'pv'): void {
+  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void, how: 'pv' | 'acpi' | 'reset' | 'replace' = 'pv'): void {
     if (dom.shutdownReason !== null || dom.dying) return;
     if (dom.paused) this.unpause(dom);
     if (how !== 'reset') dom.kernel.beginShutdown(reboot, how === 'acpi');
     this.queue.schedule(this.queue.now + (how === 'reset' ? 0 : NS_PER_S), EventPriority.Guest, () => {
       dom.shutdownReason = reboot ? 'reboot' : 'poweroff';
-      this.destroy(dom);
-      let next: Domain | null = null;
-      if (reboot) {
-        const r = this.create(dom.spec);
-        if (r.ok) next = r.domain;
-        else this.xenLog(`reboot of ${dom.name} failed: ${r.error}`);
-      }
+      const action = how === 'replace' ? 'destroy' : reboot ? (dom.spec.onReboot ?? 'restart') : (dom.spec.onPoweroff ?? 'destroy');
+      const next = this.onShutdown(dom, action, reboot ? 'reboot' : 'poweroff');
       then?.(next);
     });
+  }
+
+  /** What xl does with a domain that has shut down (libxl_action_on_shutdown); the new domain if it restarts one. */
+  private onShutdown(dom: Domain, action: GuestSpec['onCrash'], reason: string): Domain | null {
+    if (action === 'preserve') {
+      // Kept, shut down, as it stopped: `xl destroy` removes it.
+      this.pause(dom);
+      return null;
+    }
+    this.destroy(dom);
+    if (action === 'restart' || action === 'coredump-restart' || action === 'rename-restart' || action === 'soft-reset') {
+      const r = this.create(dom.spec);
+      if (r.ok) return r.domain;
+      this.xenLog(`${reason === 'reboot' ? 'reboot' : 'restart'} of ${dom.name} failed: ${r.error}`);
+    }
+    return null;
   }
 
   /** The guest kernel crashed (a panic): act as its on_crash setting says. */
@@ -237,16 +249,7 @@ export class Host implements HypervisorPort, SchedHooks {
     dom.kernel.panic(why);
     dom.shutdownReason = 'crash';
     this.xenLog(`d${dom.id}: crashed (${why}); on_crash=${dom.spec.onCrash}`);
-    const action = dom.spec.onCrash;
-    if (action === 'preserve') {
-      this.pause(dom);
-      return;
-    }
-    this.destroy(dom);
-    if (action === 'restart' || action === 'coredump-restart' || action === 'rename-restart' || action === 'soft-reset') {
-      const r = this.create(dom.spec);
-      if (!r.ok) this.xenLog(`restart of ${dom.name} failed: ${r.error}`);
-    }
+    this.onShutdown(dom, dom.spec.onCrash, 'crash');
   }
 
   /** Runs the model up to `untilNs` (absolute). */
@@ -428,10 +431,15 @@ export class Host implements HypervisorPort, SchedHooks {
     const next: GuestSpec = { ...dom.spec, mode, type, workload: dom.kernel.profile.name };
     const why = this.cannotCreate(next, dom);
     if (why !== null) return why;
-    this.shutdown(dom, false, () => {
-      const r = this.create(next);
-      then?.(r.ok ? r.domain : null);
-    });
+    this.shutdown(
+      dom,
+      false,
+      () => {
+        const r = this.create(next);
+        then?.(r.ok ? r.domain : null);
+      },
+      'replace',
+    );
     return null;
   }
 }

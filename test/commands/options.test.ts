@@ -215,3 +215,30 @@ describe('create takes xl\'s options and key=value settings', () => {
     expect(names(host)).not.toContain('new01');
   });
 });
+
+describe("on_poweroff and on_reboot: what xl does once the guest has stopped", () => {
+  it('defaults: a poweroff destroys, a reboot builds the guest again', () => {
+    const host = three();
+    runCommand(host, 'shutdown web01');
+    runCommand(host, 'reboot db01');
+    host.advanceSeconds(2);
+    expect(host.domains().map((d) => `${d.id}:${d.name}`)).toEqual(['0:Domain-0', '2:legacy', '4:db01']);
+  });
+
+  it('on_reboot = "destroy" ends it; on_poweroff = "restart" brings it back; "preserve" keeps it, shut down, until xl destroy', () => {
+    const host = hostWith([
+      spec({ name: 'once', onReboot: 'destroy' }),
+      spec({ name: 'phoenix', onPoweroff: 'restart' }),
+      spec({ name: 'kept', onPoweroff: 'preserve' }),
+    ]);
+    runCommand(host, 'reboot once');
+    runCommand(host, 'shutdown phoenix');
+    runCommand(host, 'shutdown kept');
+    host.advanceSeconds(2);
+    expect(host.domains().map((d) => `${d.id}:${d.name}`)).toEqual(['0:Domain-0', '3:kept', '4:phoenix']);
+    expect(runCommand(host, 'list kept').out[1]).toMatch(/^kept +3 +\d+ +\d+ +--ps--  /);
+    runCommand(host, 'destroy kept');
+    expect(host.domains().map((d) => d.name)).toEqual(['Domain-0', 'phoenix']);
+  });
+});
+

@@ -95,6 +95,14 @@ describe('xl.cfg syntax', () => {
     expect(problem('name = "x"\nvcpus = 1\ncpus = ["1", "2"]\n')).toBe('bad.cfg:3:1: "cpus" lists 2 affinities for 1 vCPU');
   });
 
+  it('reads on_poweroff and on_reboot as on_crash, in any case, and leaves the defaults out', () => {
+    const r = parseGuestConfig('name = "x"\non_poweroff = "Restart"\non_reboot = "destroy"\n', 'x.cfg');
+    expect(r.ok && [r.spec.onPoweroff, r.spec.onReboot]).toEqual(['restart', 'destroy']);
+    const d = parseGuestConfig('name = "x"\non_poweroff = "destroy"\non_reboot = "restart"\n', 'x.cfg');
+    expect(d.ok && [d.spec.onPoweroff, d.spec.onReboot]).toEqual([undefined, undefined]);
+    expect(problem('name = "x"\non_reboot = "explode"\n')).toMatch(/^bad\.cfg:2:1: "on_reboot" must be one of destroy, restart/);
+  });
+
   it("reads the scheduler weight from xl's cpu_weight (and paratop's old weight), and a uuid", () => {
     const r = parseGuestConfig('name = "x"\ncpu_weight = 512\ncap = 50\nuuid = "6E1B2F1A-8A1B-4C2D-9E3F-0A1B2C3D4E5F"\n', 'x.cfg');
     if (!r.ok) throw new Error(r.problem.message);
