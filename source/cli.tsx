@@ -4,6 +4,7 @@
  */
 import meow from 'meow';
 import { runBatch } from './batch.js';
+import { terminalLine } from './output/sanitize.js';
 import { dirname, resolve } from 'node:path';
 import { loadRecording } from './scenario/recording.js';
 import { readScenario, startSession } from './session.js';
@@ -15,7 +16,7 @@ import type { Options } from './cli/flags.js';
 const VERSION = '0.1.0';
 
 function fail(msg: string, code = 2): never {
-  process.stderr.write(`paratop: ${msg}\n`);
+  process.stderr.write(`paratop: ${terminalLine(msg)}\n`);
   process.exit(code);
 }
 
@@ -92,8 +93,9 @@ function parse(argv: string[], exec = false): Parsed {
 
 async function batch(p: Parsed): Promise<void> {
   const o = p.options;
+  // What a config, a command or a guest says passes through terminalLine: it may come from a guest.
   const say = (l: string): void => {
-    process.stderr.write(`${l}\n`);
+    process.stderr.write(`${terminalLine(l)}\n`);
   };
   const session = startSession(o, false, say, p);
   const { host, warnings, player, recorder } = session;
@@ -144,7 +146,7 @@ async function exec(argv: string[]): Promise<void> {
   const p = parse(flags, true);
   const o = p.options;
   const say = (l: string): void => {
-    process.stderr.write(`${l}\n`);
+    process.stderr.write(`${terminalLine(l)}\n`);
   };
   const session = startSession(o, false, say, p);
   for (const w of session.warnings) say(`paratop: ${w}`);
@@ -161,7 +163,7 @@ async function exec(argv: string[]): Promise<void> {
   });
   const { runExec } = await import('./shell/exec.js');
   const status = await runExec(session.host, domain, command, o.speed, {
-    out: (l) => process.stdout.write(`${l}\n`),
+    out: (l) => process.stdout.write(`${terminalLine(l)}\n`),
     err: say,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     stopped: () => stop,
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
   const session = startSession(o, true, (l) => lines.push(l), p);
   await runDashboard(o, session);
   if (session.recorder !== null && o.record !== undefined) session.recorder.save(o.record);
-  for (const l of lines) if (/refused|FAIL/.test(l)) process.stderr.write(`${l}\n`);
+  for (const l of lines) if (/refused|FAIL/.test(l)) process.stderr.write(`${terminalLine(l)}\n`);
 }
 
 main().catch((e: unknown) => {

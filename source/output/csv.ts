@@ -5,11 +5,13 @@
 import { NS_PER_S } from '../model/clock.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { stateName } from '../view/rates.js';
+import { sanitize } from './sanitize.js';
 
 const COLUMNS: readonly [string, (r: DomainRow, v: HostView) => string | number | null][] = [
   ['t', (_r, v) => (v.sample.tNs / NS_PER_S).toFixed(2)],
   ['id', (r) => r.sample.id],
-  ['name', (r) => r.sample.name],
+  // A guest's name is its config's: shown escaped, as everywhere, so it cannot drive a terminal the CSV is printed on.
+  ['name', (r) => sanitize(r.sample.name)],
   ['mode', (r) => r.sample.mode],
   ['state', (r) => stateName(r.sample)],
   ['workload', (r) => r.sample.workload],

@@ -33,6 +33,15 @@ export function sanitize(s: string): string {
   });
 }
 
+/**
+ * A line of text output (batch mode's command output and messages, `paratop exec`'s, config
+ * problems on stderr) as it may reach a terminal: sanitized, but with its tabs, which xl's own
+ * formats use as separators (`xl list`'s header).
+ */
+export function terminalLine(s: string): string {
+  return s.includes('\t') ? s.split('\t').map(sanitize).join('\t') : sanitize(s);
+}
+
 /** Tabs as a terminal shows them: spaces to the next multiple of 8 columns. */
 export function expandTabs(s: string): string {
   if (!s.includes('\t')) return s;

@@ -9,6 +9,7 @@
 import { render } from 'ink';
 import type { Session } from '../session.js';
 import type { Options } from '../cli/flags.js';
+import { terminalLine } from '../output/sanitize.js';
 import { App } from './app.js';
 import { FrameStats } from './frame-stats.js';
 import { FrameWriter } from './frame-writer.js';
@@ -128,5 +129,5 @@ export async function runDashboard(o: Options, session: Session): Promise<void> 
   });
   await app.waitUntilExit();
   restore();
-  for (const w of warnings) process.stderr.write(`paratop: ${w}\n`);
+  for (const w of warnings) process.stderr.write(`paratop: ${terminalLine(w)}\n`);
 }

@@ -128,5 +128,18 @@ describe('paratop exec', () => {
       expect(r.code).toBe(0);
     }
   });
+
+  it('never passes a guest config\'s control characters to the terminal: config problems, xl output and CSV show them escaped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-evil-'));
+    writeFileSync(join(dir, 'a.cfg'), 'name = "ev\x1b[2Jil"\n');
+    writeFileSync(join(dir, 'b.cfg'), 'name = "b"\nuuid = "\x1b]0;owned\x07"\n');
+    const r = run(['-b', '-i', '1', '--format', 'csv', '--guests', dir, '-c', 'list']);
+    expect(r.out + r.err).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(r.err).toContain('Failed to parse UUID: \\e]0;owned\\x07');
+    expect(r.err).toMatch(/^ev\\e\[2Jil {30}/m);
+    // xl list's header keeps its tabs.
+    expect(r.err).toContain('VCPUs\tState\tTime(s)');
+    expect(r.out).toContain(',ev\\e[2Jil,');
+  });
 });
 
