@@ -82,13 +82,15 @@ const SHUTDOWN_NOTES = (what: string, trigger: string): string[] => [
  */
 function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<string, string | true>, reboot: boolean): CommandResult {
   const what = reboot ? 'reboot' : 'shutdown';
+  const doing = reboot ? 'Rebooting' : 'Shutting down';
+  const button = reboot ? 'reset' : 'power';
   if (a[0] === undefined && !o.has('a')) return fail('You must specify -a or a domain id.', '');
   let targets: Domain[];
   if (o.has('a')) targets = host.domains().filter((d) => d.id !== 0);
   else {
     const d = findDomain(host, a[0]!);
     if (typeof d === 'string') return fail(d);
-    if (d.id === 0) return fail(reboot ? 'Rebooting Domain-0 would reboot the host; paratop does not allow it.' : 'Shutting down Domain-0 would shut down the host; paratop does not allow it.');
+    if (d.id === 0) return fail(`${doing} Domain-0 would ${reboot ? 'reboot' : 'shut down'} the host; paratop does not allow it.`);
     targets = [d];
   }
   // Every target is checked before any is told, so a refusal changes nothing (xl would have
@@ -96,17 +98,17 @@ function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<strin
   const noPv = targets.find((d) => d.mode === 'full');
   if (noPv !== undefined && !o.has('F')) {
     return fail(
-      `${reboot ? 'Rebooting' : 'Shutting down'} domain ${noPv.id}`,
+      `${doing} domain ${noPv.id}`,
       `PV control interface not available: external graceful ${what} not possible.`,
-      `Use "-F" to fallback to ACPI ${reboot ? 'reset' : 'power'} event.`,
+      `Use "-F" to fallback to ACPI ${button} event.`,
       `${what} failed (rc=-10)`,
     );
   }
   const err: string[] = [];
   for (const d of targets) {
-    err.push(`${reboot ? 'Rebooting' : 'Shutting down'} domain ${d.id}`);
+    err.push(`${doing} domain ${d.id}`);
     if (d.mode === 'full') {
-      err.push(`PV control interface not available: sending ACPI ${reboot ? 'reset' : 'power'} button event.`);
+      err.push(`PV control interface not available: sending ACPI ${button} button event.`);
       host.shutdown(d, reboot, undefined, reboot ? 'reset' : 'acpi');
     } else host.shutdown(d, reboot);
   }
