@@ -12,11 +12,25 @@ export function runCommand(host: Host, line: string): CommandResult {
   const words = splitWords(line.trim());
   if (typeof words === 'string') return { ok: false, out: [], err: [`syntax error: ${words}`] };
   if (words[0] === 'xl') words.shift();
+  // xl's global options, before the command (xl [-vfNtT] <subcommand>): -v (verbose), -f (force),
+  // -t and -T (progress and timestamps on its log) change nothing here; -N is a dry run, which
+  // only create has (create -n).
+  let dryRun = false;
+  while (words[0] !== undefined && /^-[A-Za-z]+$/.test(words[0])) {
+    for (const c of words.shift()!.slice(1)) {
+      if (c === 'N') dryRun = true;
+      else if (!'vftT'.includes(c)) return { ok: false, out: [], err: [`xl: invalid option -- '${c}'`, 'unknown global option'] };
+    }
+  }
   const name = words[0];
-  if (name === undefined) return { ok: true, out: [], err: [] };
+  if (name === undefined) return dryRun ? { ok: false, out: [], err: ['xl: which command? (xl [-vfN] <subcommand> [args])'] } : { ok: true, out: [], err: [] };
   if (name === 'help') return xlHelp(words[1]);
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) return { ok: false, out: [], err: [`command "${name}" not implemented`, 'Type "help" for the list of commands.'] };
+  if (dryRun) {
+    if (cmd.name !== 'create') return { ok: false, out: [], err: ['command does not implement -N (dryrun) option'] };
+    words.splice(1, 0, '-n');
+  }
   // xl's def_getopt: an option it does not take stops the command; -h prints its help.
   const parsed = getopt(words.slice(1), cmd.options ?? '', cmd.longOptions);
   if ('bad' in parsed) return { ok: false, out: [], err: [`option \`${parsed.bad}' not supported.`] };

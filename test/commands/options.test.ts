@@ -39,6 +39,15 @@ describe('xl commands take their options', () => {
     expect(runCommand(host, 'mem-set web01').err[0]).toBe("'xl mem-set' requires at least 2 arguments.");
   });
 
+  it("xl's global options come before the command: -v and -f change nothing, -N is create's dry run", () => {
+    const host = three();
+    expect(runCommand(host, 'xl -v list').out[0]).toMatch(/^Name {40}ID/);
+    expect(runCommand(host, 'xl -vf pause web01').ok).toBe(true);
+    expect(runCommand(host, 'xl -N pause db01')).toEqual({ ok: false, out: [], err: ['command does not implement -N (dryrun) option'] });
+    expect(host.domains().find((d) => d.name === 'db01')!.paused).toBe(false);
+    expect(runCommand(host, 'xl -Q list').err).toEqual(["xl: invalid option -- 'Q'", 'unknown global option']);
+  });
+
   it('-h and --help print the command\'s usage', () => {
     const host = three();
     expect(runCommand(host, 'shutdown -h').out[0]).toBe('Usage: xl shutdown [options] <-a|Domain>');
@@ -201,6 +210,8 @@ describe('create takes xl\'s options and key=value settings', () => {
     const f = cfg();
     const dry = runCommand(host, `create -n ${f} vcpus=2`);
     expect((JSON.parse(dry.out.join('\n')) as { b_info: { avail_vcpus: number[] } }).b_info.avail_vcpus).toEqual([0, 1]);
+    expect(names(host)).not.toContain('new01');
+    expect(runCommand(host, `xl -N create ${f}`).out[0]).toBe('{');
     expect(names(host)).not.toContain('new01');
     expect(runCommand(host, `create -q -f ${f}`)).toEqual({ ok: true, out: [], err: [] });
     expect(names(host)).toContain('new01');
