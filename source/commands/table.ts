@@ -147,6 +147,13 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   {
+    name: 'vm-list',
+    usage: 'vm-list',
+    help: 'List guest domains, excluding dom0, stubdoms, etc.',
+    minArgs: 0,
+    run: (_a, host) => ok(['UUID                                  ID    name', ...host.domains().filter((d) => d.id !== 0).map((d) => `${domainUuid(d.id, d.spec)}  ${d.id}    ${d.name.padEnd(30)}`)]),
+  },
+  {
     name: 'domid',
     usage: 'domid <DomainName>',
     help: 'Convert a domain name to domain id',

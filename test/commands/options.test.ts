@@ -179,6 +179,12 @@ describe('list, info, destroy, dmesg, domid and domname options', () => {
     expect(runCommand(host, 'dmesg').out).toEqual([]);
   });
 
+  it('vm-list lists the guests, not Domain-0, by UUID, ID and name', () => {
+    const out = runCommand(three(), 'vm-list').out;
+    expect(out[0]).toBe('UUID                                  ID    name');
+    expect(out.slice(1).map((l) => l.split(/ +/).slice(1, 3).join(' '))).toEqual(['1 web01', '2 legacy', '3 db01']);
+  });
+
   it('domid and domname convert, with xl\'s message for what does not exist', () => {
     const host = three();
     expect(runCommand(host, 'domid legacy').out).toEqual(['2']);
