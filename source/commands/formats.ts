@@ -94,6 +94,8 @@ export function domainConfig(spec: GuestSpec, domid: number | null): object {
     },
     disks: spec.disks.map((d) => ({ spec: d })),
     nics: spec.vifs.map((v, i) => ({ devid: i, spec: v })),
+    on_poweroff: spec.onPoweroff ?? 'destroy',
+    on_reboot: spec.onReboot ?? 'restart',
     on_crash: spec.onCrash,
   };
 }

@@ -2,8 +2,8 @@
  * From parsed xl.cfg settings to a validated GuestSpec. Every problem is reported with the line of
  * the setting at fault; unknown keys are kept and ignored, as xl does.
  */
-import type { GuestOs, GuestSpec, GuestType, OnCrash, TimerMode } from '../model/guest-spec.js';
-import { DEFAULT_TIMER_MODE, ON_CRASH_ACTIONS, TIMER_MODES, unmodifiedOs } from '../model/guest-spec.js';
+import type { GuestOs, GuestSpec, GuestType, ShutdownAction, TimerMode } from '../model/guest-spec.js';
+import { DEFAULT_TIMER_MODE, SHUTDOWN_ACTIONS, TIMER_MODES, unmodifiedOs } from '../model/guest-spec.js';
 import type { Mode } from '../model/modes.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import type { WorkloadName } from '../model/guest/workloads.js';
@@ -139,12 +139,12 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
   }
 
   // on_poweroff, on_reboot and on_crash take the same actions (libxl_action_on_shutdown, any case).
-  const action = (key: string, dflt: OnCrash): OnCrash => {
+  const action = (key: string, dflt: ShutdownAction): ShutdownAction => {
     const v0 = get(key);
     if (v0 === undefined) return dflt;
     const v = str(v0).toLowerCase();
-    if (!(ON_CRASH_ACTIONS as readonly string[]).includes(v)) throw at(v0, `"${key}" must be one of ${ON_CRASH_ACTIONS.join(', ')}`);
-    return v as OnCrash;
+    if (!(SHUTDOWN_ACTIONS as readonly string[]).includes(v)) throw at(v0, `"${key}" must be one of ${SHUTDOWN_ACTIONS.join(', ')}`);
+    return v as ShutdownAction;
   };
   const onCrash = action('on_crash', 'destroy');
   const onPoweroff = action('on_poweroff', 'destroy');

@@ -24,7 +24,8 @@ export type GuestOs = 'linux' | 'windows' | 'bsd';
  */
 export const unmodifiedOs = (os: GuestOs): boolean => os === 'windows';
 
-export const ON_CRASH_ACTIONS = [
+/** What xl does once a guest powers off, reboots or crashes (libxl_action_on_shutdown): on_poweroff, on_reboot, on_crash. */
+export const SHUTDOWN_ACTIONS = [
   'destroy',
   'restart',
   'rename-restart',
@@ -33,7 +34,7 @@ export const ON_CRASH_ACTIONS = [
   'coredump-restart',
   'soft-reset',
 ] as const;
-export type OnCrash = (typeof ON_CRASH_ACTIONS)[number];
+export type ShutdownAction = (typeof SHUTDOWN_ACTIONS)[number];
 
 export interface GuestSpec {
   readonly name: string;
@@ -53,10 +54,10 @@ export interface GuestSpec {
   readonly weight: number;
   readonly cap: number;
   readonly timerMode: TimerMode;
-  readonly onCrash: OnCrash;
+  readonly onCrash: ShutdownAction;
   /** What xl does once the guest powers off (default destroy) or reboots (default restart): xl.cfg's on_poweroff, on_reboot. */
-  readonly onPoweroff?: OnCrash;
-  readonly onReboot?: OnCrash;
+  readonly onPoweroff?: ShutdownAction;
+  readonly onReboot?: ShutdownAction;
   readonly vifs: readonly string[];
   readonly disks: readonly string[];
   readonly workload: WorkloadName;

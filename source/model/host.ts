@@ -12,7 +12,7 @@ import { ConsoleRing } from './guest/console.js';
 import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
-import type { GuestSpec } from './guest-spec.js';
+import type { GuestSpec, ShutdownAction } from './guest-spec.js';
 import { DEFAULT_TIMER_MODE, unmodifiedOs } from './guest-spec.js';
 import { PCpu } from './pcpu.js';
 import { Rng } from './rng.js';
@@ -228,7 +228,7 @@ export class Host implements HypervisorPort, SchedHooks {
   }
 
   /** What xl does with a domain that has shut down (libxl_action_on_shutdown); the new domain if it restarts one. */
-  private onShutdown(dom: Domain, action: GuestSpec['onCrash'], reason: string): Domain | null {
+  private onShutdown(dom: Domain, action: ShutdownAction, reason: string): Domain | null {
     if (action === 'preserve') {
       // Kept, shut down, as it stopped: `xl destroy` removes it.
       this.pause(dom);
