@@ -377,7 +377,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         promptKey(named ? ch : charName, named ? '' : ch, s, apply);
         continue;
       }
-      if (s.help && (charName === 'escape' || charName === 'q')) {
+      if (s.help && (charName === 'escape' || charName === 'q' || charName === 'Q')) {
         apply({ type: 'help', open: false });
         continue;
       }

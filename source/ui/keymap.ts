@@ -59,7 +59,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', command: 'sortPrev' },
   { keys: ['I'], label: 'I', bar: 'Invert', help: 'reverse the sort order', command: 'reverse' },
   { keys: ['/', 'f4'], label: '/', bar: 'Filter', help: 'filter domains by name or mode (a|b for either; Esc clears; F4 too, as in htop)', command: 'filter' },
-  { keys: ['d'], label: 'd', bar: 'Delay', help: 'set the refresh interval in seconds (like xentop)', command: 'delay' },
+  { keys: ['d', 'D'], label: 'd', bar: 'Delay', help: 'set the refresh interval in seconds (like xentop; D too, as its keys are either case)', command: 'delay' },
   { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', command: 'pause' },
   { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', command: 'faster' },
   { keys: ['['], label: '[', bar: 'Slower', help: 'simulation slower', command: 'slower' },
@@ -82,7 +82,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['ctrl+l'], label: 'Ctrl+L', bar: null, help: 'redraw the whole screen (as xentop; after line noise over SSH)', command: 'repaint' },
   { keys: ['ctrl+z'], label: 'Ctrl+Z', bar: null, help: 'suspend to the shell, as htop and top do (fg brings it back)', command: 'suspend' },
   { keys: ['?', 'f1'], label: '?/F1', bar: 'Help', help: 'this help', command: 'help' },
-  { keys: ['q', 'f10'], label: 'q', bar: 'Quit', help: 'quit (F10 too, as in htop)', command: 'quit' },
+  { keys: ['q', 'Q', 'f10'], label: 'q', bar: 'Quit', help: 'quit (Q too, as xentop; F10, as in htop)', command: 'quit' },
 ];
 
 /**

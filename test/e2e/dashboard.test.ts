@@ -92,7 +92,7 @@ describe('the dashboard in a real terminal (120x40)', () => {
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
     s.press('?');
     const help = await s.waitFor((l) => l[0]!.startsWith('paratop keys'), 'help');
-    expect(help).toContain('  q        quit (F10 too, as in htop)');
+    expect(help).toContain('  q        quit (Q too, as xentop; F10, as in htop)');
     expect(help).toContain('  s/>      sort by the next column (F6 too, as in htop)');
     s.press('?');
     await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table again');

@@ -195,6 +195,19 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes('NAME'));
   });
 
+  it("takes xentop's keys in either case: D opens the delay prompt, Q closes help as q does", async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+    r.stdin.write('D');
+    await until(r.lastFrame, (x) => x.includes('Delay(sec): _'));
+    r.stdin.write('\x1b');
+    await until(r.lastFrame, (x) => !x.includes('Delay(sec)'));
+    r.stdin.write('?');
+    await until(r.lastFrame, (x) => x.startsWith('paratop keys'));
+    r.stdin.write('Q');
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+  });
+
   it('types a filter after / and narrows the list', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes('NAME'));
