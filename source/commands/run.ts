@@ -2,6 +2,8 @@
  * One entry for the command language, used by -c, the dashboard's ':' prompt and scenarios:
  * parse a line, find the command, check its arguments, run it. "xl " in front is accepted.
  */
+import { readdirSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import type { Host } from '../model/host.js';
 import { COMMANDS, commandUsage, xlHelp } from './table.js';
 import type { CommandResult } from './table.js';
@@ -46,11 +48,43 @@ export function runCommand(host: Host, line: string): CommandResult {
   return cmd.run(args, host, parsed.opts);
 }
 
-/** Completion for the prompt: command names first (and after `help`), then domain names. */
+/**
+ * Completion for the prompt: command names first (and after `help`), a file path after `create`
+ * (as a shell completes it: a folder ends in `/`, dotfiles only when asked for), else domain names.
+ */
 export function complete(host: Host, line: string): string[] {
   const words = line.split(' ');
   const last = words[words.length - 1] ?? '';
   const commands = words.length <= 1 || (words.length === 2 && words[0] === 'help');
+  const before = words.slice(0, -1);
+  const withLast = (p: string): string => [...before, p].join(' ');
+  const cmdWord = before.find((w) => w !== 'xl' && !w.startsWith('-'));
+  if (!commands && cmdWord === 'create' && !last.startsWith('-') && !last.includes('=')) return completePath(last).map(withLast);
   const pool = commands ? ['help', ...COMMANDS.map((c) => c.name)] : host.domains().map((d) => d.name);
-  return pool.filter((p) => p.startsWith(last)).map((p) => [...words.slice(0, -1), p].join(' '));
+  return pool.filter((p) => p.startsWith(last)).map(withLast);
+}
+
+/** Paths that `partial` can be completed to, sorted; folders end in `/`. */
+function completePath(partial: string): string[] {
+  const slash = partial.lastIndexOf('/');
+  const dir = slash < 0 ? '' : partial.slice(0, slash + 1);
+  const base = partial.slice(slash + 1);
+  let names: Dirent[];
+  try {
+    names = readdirSync(dir === '' ? '.' : dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return names
+    .filter((e) => e.name.startsWith(base) && (base.startsWith('.') || !e.name.startsWith('.')))
+    .map((e) => `${dir}${e.name}${e.isDirectory() ? '/' : ''}`)
+    .sort();
+}
+
+/** The longest prefix all of `options` share. */
+export function commonPrefix(options: readonly string[]): string {
+  if (options.length === 0) return '';
+  let p = options[0]!;
+  for (const o of options) while (!o.startsWith(p)) p = p.slice(0, -1);
+  return p;
 }

@@ -10,7 +10,7 @@ import { initialViewState, reduceView, selectedIndex } from '../view/state.js';
 import { editLine } from '../shell/line-edit.js';
 import type { LineEdit } from '../shell/line-edit.js';
 import type { ViewAction, ViewState } from '../view/state.js';
-import { complete, runCommand } from '../commands/run.js';
+import { commonPrefix, complete, runCommand } from '../commands/run.js';
 import { actionCommand } from './actions.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
 import type { Recorder } from '../scenario/recording.js';
@@ -263,9 +263,15 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         return;
       case 'complete': {
         if (!cmd) return;
+        // As readline: one match is taken whole (a word gets a space after it, a folder does not);
+        // several extend the line as far as they agree, and are listed.
         const options = complete(host, p.text);
-        if (options.length === 1) apply({ type: 'promptInput', text: `${options[0]} ` });
-        else if (options.length > 1) apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
+        if (options.length === 1) apply({ type: 'promptInput', text: options[0]!.endsWith('/') ? options[0]! : `${options[0]} ` });
+        else if (options.length > 1) {
+          const common = commonPrefix(options);
+          if (common.length > p.text.length) apply({ type: 'promptInput', text: common });
+          apply({ type: 'message', message: { title: 'completions', lines: [options.map((o) => o.split(' ').pop()).join('  ')], error: false } });
+        }
         return;
       }
       case 'erase':

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { complete, runCommand } from '../../source/commands/run.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commonPrefix, complete, runCommand } from '../../source/commands/run.js';
 import { xlUptimeText } from '../../source/commands/formats.js';
 import { NS_PER_S } from '../../source/model/clock.js';
 import { sampleHost } from '../../source/model/sample.js';
@@ -100,6 +103,17 @@ describe('xl commands: refusals use xl\'s wording and change nothing', () => {
   it('completes command names after help, and domain names after other commands', () => {
     expect(complete(two(), 'help mem-')).toEqual(['help mem-set', 'help mem-max']);
     expect(complete(two(), 'pause we')).toEqual(['pause web01']);
+  });
+
+  it('completes a file path after create, as a shell does: folders end in /, dotfiles only when asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-complete-'));
+    for (const f of ['web1.cfg', 'web2.cfg', '.hidden.cfg']) writeFileSync(join(dir, f), '');
+    mkdirSync(join(dir, 'webs'));
+    expect(complete(two(), `create ${dir}/w`)).toEqual([`create ${dir}/web1.cfg`, `create ${dir}/web2.cfg`, `create ${dir}/webs/`]);
+    expect(complete(two(), `xl create -p ${dir}/.h`)).toEqual([`xl create -p ${dir}/.hidden.cfg`]);
+    expect(complete(two(), `create ${dir}/nothing`)).toEqual([]);
+    expect(complete(two(), 'create /nonexistent/x')).toEqual([]);
+    expect(commonPrefix(complete(two(), `create ${dir}/w`))).toBe(`create ${dir}/web`);
   });
 
   it('refuses to switch a Windows guest to pv and leaves it running', () => {
