@@ -13,6 +13,7 @@ import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
+import { xlBlockList, xlNetworkList } from './devices.js';
 import { domainConfig, domainUuid, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
 import { timeOfDay } from '../shell/procps.js';
@@ -144,6 +145,40 @@ export const COMMANDS: readonly CommandDef[] = [
         return d === undefined ? '-' : domainUuid(id, d.spec);
       };
       return ok(xlList(sampleHost(host), only?.id, { verbose: o.has('v'), context: o.has('Z'), cpupool: o.has('c'), numa: o.has('n') }, uuid));
+    },
+  },
+  {
+    name: 'network-list',
+    usage: 'network-list <Domain(s)>',
+    help: 'List virtual network interfaces for a domain',
+    notes: ["From each domain's vif lines. With PV drivers (pv, hybrid) netfront and netback are connected (state 4); a fully virtualized guest has no frontend: the backend waits (2) with no event channel or rings (-1), and the guest's traffic goes through the device model's emulated NIC."],
+    minArgs: 1,
+    run: (a, host) => {
+      const doms: Domain[] = [];
+      for (const x of a) {
+        const d = findDomain(host, x);
+        if (typeof d === 'string') return fail(d);
+        doms.push(d);
+      }
+      return ok(xlNetworkList(doms));
+    },
+  },
+  {
+    name: 'block-list',
+    usage: 'block-list <Domain(s)>',
+    help: 'List virtual block devices for a domain',
+    notes: ["From each domain's disk lines, numbered as Xen numbers vdevs (xvda 51712, hda 768). With PV drivers blkfront and blkback are connected (state 4); a fully virtualized guest's backend waits (2) while it uses the emulated IDE disk."],
+    minArgs: 1,
+    run: (a, host) => {
+      const doms: Domain[] = [];
+      const err: string[] = [];
+      for (const x of a) {
+        const d = findDomain(host, x);
+        // xl block-list names a domain it cannot find and goes on with the rest.
+        if (typeof d === 'string') err.push(`${x} is an invalid domain identifier`);
+        else doms.push(d);
+      }
+      return ok(xlBlockList(doms), err);
     },
   },
   {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { vdevNumber } from '../../source/commands/devices.js';
 import { getopt } from '../../source/commands/getopt.js';
 import { runCommand } from '../../source/commands/run.js';
 import { hostWith, spec } from '../helpers.js';
@@ -259,3 +260,33 @@ describe("on_poweroff and on_reboot: what xl does once the guest has stopped", (
   });
 });
 
+
+describe('network-list and block-list: split drivers, connected only with PV drivers', () => {
+  const host = () =>
+    hostWith([
+      spec({ name: 'pvg', vifs: ['mac=00:16:3E:00:00:09,bridge=xenbr0'], disks: ['phy:/dev/vg0/pvg,xvda,w', 'format=raw, vdev=xvdb2, access=rw, target=/dev/vg0/pvg2'] }),
+      spec({ name: 'hvmg', mode: 'full', vifs: ['type=ioemu, model=e1000, bridge=xenbr0'], disks: ['/dev/vg0/hvmg,raw,hda,rw', '/srv/iso,raw,hdc:cdrom,r'] }),
+    ]);
+
+  it('numbers vdevs as Xen does', () => {
+    expect(['xvda', 'xvdb2', 'xvdq', 'hda', 'hdb', 'hdc', 'sda1', 'eth0'].map(vdevNumber)).toEqual([51712, 51730, (1 << 28) | (16 << 8), 768, 832, 5632, 2049, null]);
+  });
+
+  it('a PV guest\'s devices are connected (4) with event channels and rings; a full guest\'s backends wait (2) with none', () => {
+    const h = host();
+    const net = runCommand(h, 'network-list pvg hvmg').out;
+    expect(net[0]).toBe('Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path                       ');
+    expect(net[1]).toBe('0   0  00:16:3e:00:00:09     0     4     20   768/769         /local/domain/0/backend/vif/1/0');
+    expect(net[2]).toMatch(/^0 {3}0 {2}00:16:3e:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2} {5}0 {5}2 {5}-1 {4}-1\/-1 {10}\/local\/domain\/0\/backend\/vif\/2\/0$/);
+    const blk = runCommand(h, 'block-list pvg hvmg nosuch');
+    expect(blk.out).toEqual([
+      'Vdev  BE  handle state evt-ch ring-ref BE-path                       ',
+      '51712 0   1      4     16     8        /local/domain/0/backend/vbd/1/51712',
+      '51730 0   1      4     17     9        /local/domain/0/backend/vbd/1/51730',
+      '768   0   2      2     -1     -1       /local/domain/0/backend/vbd/2/768',
+      '5632  0   2      2     -1     -1       /local/domain/0/backend/vbd/2/5632',
+    ]);
+    expect(blk.err).toEqual(['nosuch is an invalid domain identifier']);
+    expect(runCommand(h, 'network-list nosuch').err).toEqual(['nosuch is an invalid domain identifier (rc=-6)']);
+  });
+});
