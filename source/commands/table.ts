@@ -408,6 +408,28 @@ export const COMMANDS: readonly CommandDef[] = [
     run: (a, host, o) => shutdownOrReboot(host, a, o, true),
   },
   {
+    name: 'trigger',
+    usage: 'trigger <Domain> <nmi|reset|init|power|sleep|s3resume> [<VCPU>]',
+    help: 'Send a trigger to a domain',
+    notes: ['A trigger is a virtual machine\'s hardware event: the ACPI power and reset buttons, an NMI. Only HVM guests have the hardware; a PV or PVH guest gets libxl\'s "Invalid argument". paratop models power, reset and nmi.'],
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const trigger = a[1]!;
+        if (!['nmi', 'reset', 'init', 'power', 'sleep', 's3resume'].includes(trigger)) return fail(`Invalid trigger "${trigger}"`);
+        const vcpu = a[2] === undefined ? 0 : /^\d+$/.test(a[2]) ? Number(a[2]) : 0;
+        const note = a[2] !== undefined && !/^\d+$/.test(a[2]) ? ['Invalid vcpuid, using default vcpuid=0.', ''] : [];
+        // XEN_DOMCTL_sendtrigger is for HVM domains; xl reports libxl's error and exits 0.
+        if (d.id === 0 || d.spec.type !== 'hvm') return ok([], [...note, `${LIBXL}libxl_domain.c:1825:libxl_send_trigger: Domain ${d.id}:Send trigger '${trigger}' failed: Invalid argument`]);
+        if (vcpu >= d.vcpus.length) return ok([], [...note, `${LIBXL}libxl_domain.c:1825:libxl_send_trigger: Domain ${d.id}:Send trigger '${trigger}' failed: Invalid argument`]);
+        if (trigger === 'power') host.shutdown(d, false, undefined, 'acpi');
+        else if (trigger === 'reset') host.shutdown(d, true, undefined, 'reset');
+        else if (trigger === 'nmi') d.kernel.unknownNmi(vcpu);
+        else return fail(`paratop: trigger ${trigger} is not modelled (power, reset and nmi are)`);
+        return ok([], note);
+      }),
+  },
+  {
     name: 'destroy',
     usage: 'destroy [-f] <Domain>',
     help: 'Terminate a domain immediately',

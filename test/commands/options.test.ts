@@ -290,3 +290,23 @@ describe('network-list and block-list: split drivers, connected only with PV dri
     expect(runCommand(h, 'network-list nosuch').err).toEqual(['nosuch is an invalid domain identifier (rc=-6)']);
   });
 });
+
+describe('trigger: the hardware events only an HVM guest has', () => {
+  it('power presses the ACPI button, reset reboots at once, nmi makes Linux say so; a PV guest has none of it', () => {
+    const h = three();
+    const legacy = h.domains().find((d) => d.name === 'legacy')!;
+    expect(runCommand(h, 'trigger legacy nmi 1')).toEqual({ ok: true, out: [], err: [] });
+    expect(legacy.kernel.console.all().map((l) => l.text).slice(-2)).toEqual(['Uhhuh. NMI received for unknown reason 3d on CPU 1.', 'Dazed and confused, but trying to continue']);
+    expect(runCommand(h, 'trigger web01 power').err).toEqual(["libxl: error: libxl_domain.c:1825:libxl_send_trigger: Domain 1:Send trigger 'power' failed: Invalid argument"]);
+    expect(runCommand(h, 'trigger legacy explode').err).toEqual(['Invalid trigger "explode"']);
+    runCommand(h, 'trigger db01 power');
+    expect(db01Log(h)).toContain('systemd-logind[412]: Power key pressed short.');
+    runCommand(h, 'trigger legacy reset');
+    h.advanceSeconds(2);
+    expect(h.domains().map((d) => `${d.id}:${d.name}`)).toEqual(['0:Domain-0', '1:web01', '4:legacy']);
+  });
+});
+
+function db01Log(h: ReturnType<typeof three>): string[] {
+  return (h.domains().find((d) => d.name === 'db01')?.kernel.console.all() ?? []).map((l) => l.text);
+}

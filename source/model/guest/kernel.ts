@@ -293,6 +293,11 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     this.write(this.os.shutdown(reboot));
   }
 
+  /** An NMI on vCPU `cpu` that no driver claims (xl trigger nmi). */
+  unknownNmi(cpu: number): void {
+    this.write(this.os.nmi(cpu, '3d'));
+  }
+
   /** A kernel log message (dmesg), which the console shows as it is printed if the OS logs there (see OsConsole.kernelLog). */
   printk(text: string): void {
     if (!this.os.kernelLog) return;

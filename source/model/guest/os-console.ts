@@ -19,6 +19,8 @@ export interface OsConsole {
   shutdown(reboot: boolean): readonly ConsoleLine[];
   /** What the OS logs when the (ACPI) power button is pressed, before it shuts down. */
   readonly powerButton: readonly ConsoleLine[];
+  /** What an NMI nobody claims makes it print (xl trigger nmi): `reason` is the NMI status port's byte, in hex. */
+  nmi(cpu: number, reason: string): readonly ConsoleLine[];
   /** What the console shows as the kernel gives up (a panic; on Windows a bug check). */
   panic(why: string): readonly ConsoleLine[];
 }
@@ -34,6 +36,8 @@ const LINUX: OsConsole = {
     ['systemd[1]: Stopping user sessions...', 'systemd[1]: Reached target System Shutdown.', 'systemd-shutdown[1]: Syncing filesystems and block devices.', reboot ? 'reboot: Restarting system' : 'reboot: Power down'].map(log),
   panic: (why) => [log(`Kernel panic - not syncing: ${why}`)],
   powerButton: [log('ACPI: button: Power Button [PWRF]'), log('systemd-logind[412]: Power key pressed short.'), log('systemd-logind[412]: Powering off...')],
+  // arch/x86/kernel/nmi.c, unknown_nmi_error(): the NMI goes on, with kernel.panic_on_unrecovered_nmi unset.
+  nmi: (cpu, reason) => [log(`Uhhuh. NMI received for unknown reason ${reason} on CPU ${cpu}.`), log('Dazed and confused, but trying to continue')],
 };
 
 export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
@@ -48,6 +52,8 @@ export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
     getty: () => [],
     shutdown: () => [tty('Windows is shutting down.')],
     powerButton: [],
+    // Windows logs an NMI in the Event Log, not on SAC's console (a bug check only with CrashOnNMI set).
+    nmi: () => [],
     panic: () => sacBugcheck(STOP_CRITICAL_PROCESS_DIED).map(tty),
   },
   /** No FreeBSD personality yet: the Linux kernel's messages, and no login on the console. */
