@@ -122,7 +122,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
 
   /** The next column the list shows, going `by` (+1/-1) from `idx`: the ones a narrow terminal drops are skipped, so the sort column is always on screen. */
   const nextShownColumn = (idx: number, by: 1 | -1): number => {
-    const shown = new Set(listColumns(cols).map((c) => c.head));
+    const shown = new Set(listColumns(cols, undefined, stateRef.current.columnGroups).map((c) => c.head));
     let i = idx;
     for (let n = 0; n < COLUMNS.length; n++) {
       i = (i + by + COLUMNS.length) % COLUMNS.length;
@@ -194,6 +194,13 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
       case 'suspend':
         onSuspend?.();
         return null;
+      case 'netColumns':
+      case 'vbdColumns': {
+        const group = c === 'netColumns' ? 'net' : 'vbd';
+        // Turning off the column the list is sorted by sorts it by CPU(%) instead.
+        const off = s.columnGroups.includes(group) && COLUMNS[s.sortIdx]!.group === group;
+        return { type: 'columns', group, ...(off ? { sortIdx: COLUMNS.findIndex((x) => x.head === 'CPU(%)') } : {}) };
+      }
       case 'quit': return 'quit';
     }
   };

@@ -36,6 +36,8 @@ export type Command =
   | 'contrast'
   | 'repaint'
   | 'suspend'
+  | 'netColumns'
+  | 'vbdColumns'
   | 'quit';
 
 export interface Binding<C extends string = Command> {
@@ -59,6 +61,8 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['S', '<'], label: 'S/<', bar: null, help: 'sort by the previous column', command: 'sortPrev' },
   { keys: ['I'], label: 'I', bar: 'Invert', help: 'reverse the sort order', command: 'reverse' },
   { keys: ['/', 'f4'], label: '/', bar: 'Filter', help: 'filter domains by name or mode (a|b for either; Esc clears; F4 too, as in htop)', command: 'filter' },
+  { keys: ['n', 'N'], label: 'n', bar: null, help: "network columns on/off: NETTX, NETRX in KiB/s (xentop's N)", command: 'netColumns' },
+  { keys: ['b', 'B'], label: 'b', bar: null, help: "VBD columns on/off: VBD_RD, VBD_WR in requests/s (xentop's B)", command: 'vbdColumns' },
   { keys: ['d', 'D'], label: 'd', bar: 'Delay', help: 'set the refresh interval in seconds (like xentop; D too, as its keys are either case)', command: 'delay' },
   { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', command: 'pause' },
   { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', command: 'faster' },

@@ -29,7 +29,7 @@ import {
   visibleColumns,
   vmstatLine,
 } from './rows.js';
-import type { Column } from './rows.js';
+import type { Column, ColumnGroup } from './rows.js';
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
@@ -156,7 +156,7 @@ function sortRows(view: HostView, state: ViewState): DomainRow[] {
 }
 
 /** The VM list's columns at a terminal width (narrower terminals drop some, see DROP_ORDER). */
-export const listColumns = (cols: number, longestName?: number): readonly Column[] => visibleColumns(cols, SPARK + 1, longestName);
+export const listColumns = (cols: number, longestName?: number, groups: readonly ColumnGroup[] = []): readonly Column[] => visibleColumns(cols, SPARK + 1, longestName, groups);
 
 /** The longest domain name (over all of them, not the rows on screen, so NAME's width does not change as the list scrolls). */
 function longestName(view: HostView): number {
@@ -438,7 +438,7 @@ export function layout(input: LayoutInput): Line[] {
     .forEach((text, i) => out.push({ key: `m${i}`, text: text.slice(0, cols), ...(color ? { color: 'green' } : {}) }));
 
   const sorted = visibleRows(view, state);
-  const colsShown = listColumns(cols, longestName(view));
+  const colsShown = listColumns(cols, longestName(view), state.columnGroups);
   const sortHead = COLUMNS[state.sortIdx]!.head;
   const tableWidth = colsShown.reduce((n, c) => n + c.width + 1, 0);
   const spark = Math.max(SPARK, Math.min(SPARK_MAX, cols - tableWidth));

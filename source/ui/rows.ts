@@ -12,15 +12,21 @@ import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
 import type { DomainSample } from '../model/sample.js';
 import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
 
+/** Columns shown only when asked for, as xentop's N and B add its network and VBD columns. */
+export type ColumnGroup = 'net' | 'vbd';
+
 export interface Column {
   readonly head: string;
   readonly width: number;
+  /** Shown only while its group is on (n, b); always shown when absent. */
+  readonly group?: ColumnGroup;
   readonly left?: boolean;
   readonly cell: (r: DomainRow) => string;
   readonly sortValue: (r: DomainRow) => number | string;
 }
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(1));
+const rate = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(0));
 /** Memory in a 6-column cell: MiB as xl list shows it, then GiB and TiB once it would not fit. */
 export const mib = (kib: number): string => {
   const m = Math.round(kib / 1024);
@@ -70,6 +76,11 @@ export const COLUMNS: readonly Column[] = [
   { head: 'VCPUS', width: 5, cell: (r) => `${r.sample.vcpusOnline}/${r.sample.vcpusMax}`, sortValue: (r) => r.sample.vcpusOnline },
   { head: 'OPS/s', width: 7, cell: (r) => (r.rates?.opsPerSec == null ? '-' : r.rates.opsPerSec.toFixed(0)), sortValue: (r) => r.rates?.opsPerSec ?? -1 },
   { head: 'NAT%', width: 5, cell: (r) => pct(r.rates?.nativePct), sortValue: (r) => r.rates?.nativePct ?? -1 },
+  // xentop's NETTX(k)/NETRX(k) and VBD_RD/VBD_WR, as rates: KiB/s and requests/s.
+  { head: 'NETTX', width: 7, group: 'net', cell: (r) => rate(r.rates?.netTxKiBps), sortValue: (r) => r.rates?.netTxKiBps ?? -1 },
+  { head: 'NETRX', width: 7, group: 'net', cell: (r) => rate(r.rates?.netRxKiBps), sortValue: (r) => r.rates?.netRxKiBps ?? -1 },
+  { head: 'VBD_RD', width: 6, group: 'vbd', cell: (r) => rate(r.rates?.vbdRdPerSec), sortValue: (r) => r.rates?.vbdRdPerSec ?? -1 },
+  { head: 'VBD_WR', width: 6, group: 'vbd', cell: (r) => rate(r.rates?.vbdWrPerSec), sortValue: (r) => r.rates?.vbdWrPerSec ?? -1 },
 ];
 
 /**
@@ -79,16 +90,28 @@ export const COLUMNS: readonly Column[] = [
  */
 export const DROP_ORDER = ['NAT%', 'TARGET', 'MAXMEM', 'ID', 'WAIT%'] as const;
 
+/** With network or VBD columns on and still no room: these go next. */
+export const GROUP_DROP_ORDER = ['VCPUS', 'OPS/s'] as const;
+
 /**
  * The columns that fit in `width`, dropping DROP_ORDER's first. Width left over goes to NAME, as far
  * as `longestName` needs (up to NAME_MAX), so `example.pvhlinux` is not cut on a 120-column screen.
  */
-export function visibleColumns(width: number, sparkWidth: number, longestName = NAME_MIN): Column[] {
-  let cols = [...COLUMNS];
-  const total = (): number => cols.reduce((n, c) => n + c.width + 1, 0) + sparkWidth;
+export function visibleColumns(width: number, sparkWidth: number, longestName = NAME_MIN, groups: readonly ColumnGroup[] = []): Column[] {
+  let cols = COLUMNS.filter((c) => c.group === undefined || groups.includes(c.group));
+  let spark = sparkWidth;
+  const total = (): number => cols.reduce((n, c) => n + c.width + 1, 0) + spark;
   for (const name of DROP_ORDER) {
     if (total() <= width) break;
     cols = cols.filter((c) => c.head !== name);
+  }
+  // Asked-for columns (n, b) stay: the sparkline gives way to them, then VCPUS and OPS/s.
+  if (groups.length > 0 && total() > width) {
+    spark = 0;
+    for (const name of GROUP_DROP_ORDER) {
+      if (total() <= width) break;
+      cols = cols.filter((c) => c.head !== name);
+    }
   }
   const nameWidth = Math.min(NAME_MAX, longestName, NAME_MIN + Math.max(0, width - total()));
   if (nameWidth > NAME_MIN) cols[0] = nameColumn(nameWidth);

@@ -13,8 +13,8 @@ import type { ScenarioPlayer } from '../scenario/player.js';
 
 /**
  * History kept for time travel: 10 simulated minutes, and never more than ~60k domain samples.
- * A domain's sample and rates in a released view (all but the newest LIVE_VIEWS) are ~740 bytes,
- * their share of two Float64Arrays (65 + 26 numbers with 2 vCPUs) and a reference to shared
+ * A domain's sample and rates in a released view (all but the newest LIVE_VIEWS) are ~770 bytes,
+ * their share of two Float64Arrays (65 + 30 numbers with 2 vCPUs) and a reference to shared
  * metadata, so the budget caps the history near 45 MiB: the demo keeps its 10 minutes; 1,000 guests
  * keep the last 60 samples.
  */

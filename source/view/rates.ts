@@ -52,6 +52,12 @@ export interface DomainRates {
   readonly waitPct: number;
   readonly opsPerSec: number | null;
   readonly nativePct: number | null;
+  /** Its vifs' traffic, KiB/s (xentop's NETTX/NETRX, as rates). */
+  readonly netTxKiBps: number;
+  readonly netRxKiBps: number;
+  /** Its disks' requests a second (xentop's VBD_RD/VBD_WR, as rates). */
+  readonly vbdRdPerSec: number;
+  readonly vbdWrPerSec: number;
 }
 
 export interface DomainRow {
@@ -94,7 +100,7 @@ export interface HostView {
  * there and null to readers). As with samples, no object per number: see sample.ts.
  */
 const enum R {
-  CpuPct, Running, Runnable, Blocked, Offline, GuestSt, WaitPct, Ops, Native,
+  CpuPct, Running, Runnable, Blocked, Offline, GuestSt, WaitPct, Ops, Native, NetTx, NetRx, VbdRd, VbdWr,
   Vmstat, // VMSTAT_FIELDS.length (17) slots, in that order: r b swpd free buff cache si so bi bo in cs us sy id wa st
   Slots = Vmstat + 17,
 }
@@ -138,6 +144,18 @@ class PackedRates implements DomainRates {
   }
   get nativePct(): number | null {
     return orNull(this.f[this.o + R.Native]!);
+  }
+  get netTxKiBps(): number {
+    return this.f[this.o + R.NetTx]!;
+  }
+  get netRxKiBps(): number {
+    return this.f[this.o + R.NetRx]!;
+  }
+  get vbdRdPerSec(): number {
+    return this.f[this.o + R.VbdRd]!;
+  }
+  get vbdWrPerSec(): number {
+    return this.f[this.o + R.VbdWr]!;
   }
 }
 
@@ -211,6 +229,10 @@ function deriveInto(prev: DomainSample, cur: DomainSample, dtNs: number, out: Fl
   const native = (cf[co + DomainSlot.NativeOpsDone]! - pf[po + DomainSlot.NativeOpsDone]!) / dtS;
   out[at + R.Native] = !Number.isNaN(ops) && native > 0 ? (ops / native) * 100 : NaN;
   out[at + R.CpuPct] = ((cf[co + DomainSlot.CpuNs]! - pf[po + DomainSlot.CpuNs]!) / dtNs) * 100;
+  out[at + R.NetTx] = Math.max(0, (cf[co + DomainSlot.NetTxKiB]! - pf[po + DomainSlot.NetTxKiB]!) / dtS);
+  out[at + R.NetRx] = Math.max(0, (cf[co + DomainSlot.NetRxKiB]! - pf[po + DomainSlot.NetRxKiB]!) / dtS);
+  out[at + R.VbdRd] = Math.max(0, (cf[co + DomainSlot.VbdRdReqs]! - pf[po + DomainSlot.VbdRdReqs]!) / dtS);
+  out[at + R.VbdWr] = Math.max(0, (cf[co + DomainSlot.VbdWrReqs]! - pf[po + DomainSlot.VbdWrReqs]!) / dtS);
   // Beside the guest's own steal: runnable time per online vCPU (down ones are not the guest's CPUs).
   out[at + R.WaitPct] = (runnable / (dtNs * Math.max(1, cf[co + DomainSlot.VcpusOnline]!))) * 100;
 }

@@ -73,6 +73,8 @@ export interface ViewState {
   readonly lastKey: { readonly key: string; readonly did: string } | null;
   /** High contrast for projectors: bold text, reverse-video bars, no colour. */
   readonly contrast: boolean;
+  /** The list's optional columns that are on: network (n) and VBD (b), as xentop's N and B. */
+  readonly columnGroups: readonly ('net' | 'vbd')[];
 }
 
 export const COMPARE_MAX = 3;
@@ -111,7 +113,9 @@ export type ViewAction =
   | { readonly type: 'toggleCompare'; readonly id: number }
   | { readonly type: 'overlay' }
   | { readonly type: 'contrast' }
-  | { readonly type: 'lastKey'; readonly key: string; readonly did: string };
+  | { readonly type: 'lastKey'; readonly key: string; readonly did: string }
+  /** Turn a group of columns on or off; `sortIdx` (when turning off the column sorted by) sorts by another. */
+  | { readonly type: 'columns'; readonly group: 'net' | 'vbd'; readonly sortIdx?: number };
 
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
   return {
@@ -140,6 +144,7 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     overlay: false,
     lastKey: null,
     contrast: false,
+    columnGroups: [],
   };
 }
 
@@ -165,6 +170,12 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
     case 'sort':
       d.sortIdx = a.idx;
       return;
+    case 'columns': {
+      const on = d.columnGroups.includes(a.group);
+      d.columnGroups = on ? d.columnGroups.filter((g) => g !== a.group) : [...d.columnGroups, a.group];
+      if (a.sortIdx !== undefined) d.sortIdx = a.sortIdx;
+      return;
+    }
     case 'reverse':
       d.reverse = !d.reverse;
       return;

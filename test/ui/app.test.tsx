@@ -208,6 +208,22 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes('NAME'));
   });
 
+  it("n and b turn xentop's network and VBD columns on and off; turning off the sorted column sorts by CPU(%)", async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+    r.stdin.write('n');
+    await until(r.lastFrame, (x) => / NETTX +NETRX /.test(x));
+    r.stdin.write('b');
+    await until(r.lastFrame, (x) => / NETTX +NETRX VBD_RD VBD_WR /.test(x));
+    r.stdin.write('b');
+    await until(r.lastFrame, (x) => / NETTX +NETRX /.test(x) && !x.includes('VBD_RD'));
+    // Sort back one column from NAME (the first) to the last shown, NETRX; then n hides it.
+    r.stdin.write('<');
+    await until(r.lastFrame, (x) => x.includes('NETRX↓'));
+    r.stdin.write('n');
+    await until(r.lastFrame, (x) => !x.includes('NETTX') && x.includes('CPU(%)↓'));
+  });
+
   it('types a filter after / and narrows the list', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes('NAME'));

@@ -271,6 +271,22 @@ describe('layout', () => {
     expect(pane).toMatch(/^ \S+  (PV|PVHVM|HVM)  \S+  domid \d+ *$/);
   });
 
+  it("adds xentop's network and VBD columns when asked (n, b), as rates, dropping others before cutting them off", () => {
+    const withGroups = (cols: number, groups: ('net' | 'vbd')[]) => layout(input({ cols, state: { ...initialViewState(3, 1000), columnGroups: groups } }));
+    const head = (cols: number, groups: ('net' | 'vbd')[]): string => withGroups(cols, groups).find((x) => x.key === 'head')!.text;
+    expect(head(120, [])).not.toContain('NETTX');
+    expect(head(120, ['net'])).toMatch(/ OPS\/s +NETTX +NETRX CPU/);
+    for (const cols of [80, 100, 120, 160]) {
+      const h = head(cols, ['net', 'vbd']);
+      expect(h).toMatch(/NETTX +NETRX VBD_RD VBD_WR/);
+      expect(h.trimEnd().length).toBeLessThanOrEqual(cols);
+      expect(h).toContain('ST(%)');
+    }
+    // A web server sends: its NETTX is a positive rate in KiB/s.
+    const web = withGroups(120, ['net']).find((x) => x.text.startsWith('web01'))!.text;
+    expect(Number(web.split(/ +/)[12])).toBeGreaterThan(0);
+  });
+
   it("shows each vmstat line whole, st included, at any width: MiB (vmstat -S M) when KiB does not fit", () => {
     const h = views();
     const newest = h[h.length - 1]!;
@@ -331,7 +347,8 @@ describe('layout', () => {
   it('marks the sort column in the header, whichever it is, even when its head fills its width', () => {
     for (let i = 0; i < COLUMNS.length; i++) {
       for (const reverse of [false, true]) {
-        const st = { ...initialViewState(3, 1000), sortIdx: i, reverse };
+        const group = COLUMNS[i]!.group;
+        const st = { ...initialViewState(3, 1000), sortIdx: i, reverse, columnGroups: group === undefined ? [] : [group] };
         const head = layout(input({ state: st, cols: 130 })).find((x) => x.key === 'head')!.text;
         expect(head).toContain(`${COLUMNS[i]!.head}${reverse ? '↑' : '↓'}`);
         expect(head.match(/[↑↓]/g)).toHaveLength(1);
