@@ -417,11 +417,13 @@ export const COMMANDS: readonly CommandDef[] = [
       withDomain(host, a[0]!, (d) => {
         const trigger = a[1]!;
         if (!['nmi', 'reset', 'init', 'power', 'sleep', 's3resume'].includes(trigger)) return fail(`Invalid trigger "${trigger}"`);
-        const vcpu = a[2] === undefined ? 0 : /^\d+$/.test(a[2]) ? Number(a[2]) : 0;
-        const note = a[2] !== undefined && !/^\d+$/.test(a[2]) ? ['Invalid vcpuid, using default vcpuid=0.', ''] : [];
-        // XEN_DOMCTL_sendtrigger is for HVM domains; xl reports libxl's error and exits 0.
-        if (d.id === 0 || d.spec.type !== 'hvm') return ok([], [...note, `${LIBXL}libxl_domain.c:1825:libxl_send_trigger: Domain ${d.id}:Send trigger '${trigger}' failed: Invalid argument`]);
-        if (vcpu >= d.vcpus.length) return ok([], [...note, `${LIBXL}libxl_domain.c:1825:libxl_send_trigger: Domain ${d.id}:Send trigger '${trigger}' failed: Invalid argument`]);
+        const numeric = a[2] === undefined || /^\d+$/.test(a[2]);
+        const vcpu = a[2] !== undefined && numeric ? Number(a[2]) : 0;
+        const note = numeric ? [] : ['Invalid vcpuid, using default vcpuid=0.', ''];
+        // XEN_DOMCTL_sendtrigger is for an HVM domain's vCPUs; xl reports libxl's error and exits 0.
+        if (d.id === 0 || d.spec.type !== 'hvm' || vcpu >= d.vcpus.length) {
+          return ok([], [...note, `${LIBXL}libxl_domain.c:1825:libxl_send_trigger: Domain ${d.id}:Send trigger '${trigger}' failed: Invalid argument`]);
+        }
         if (trigger === 'power') host.shutdown(d, false, undefined, 'acpi');
         else if (trigger === 'reset') host.shutdown(d, true, undefined, 'reset');
         else if (trigger === 'nmi') d.kernel.unknownNmi(vcpu);
