@@ -285,6 +285,10 @@ export class Host implements HypervisorPort, SchedHooks {
 
   // ---- HypervisorPort ------------------------------------------------------------------------
 
+  shutdownSelf(dom: Domain, reboot: boolean): void {
+    this.shutdown(dom, reboot);
+  }
+
   block(v: VCpu): void {
     v.blocked = true;
     this.scheduler.sleep(v);

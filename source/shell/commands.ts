@@ -394,6 +394,35 @@ const uname: Program = (ctx, args) => {
   ctx.done(0);
 };
 
+/**
+ * poweroff, halt, reboot and shutdown [-h|-P|-H|-r] [now]: the guest shuts itself down (its
+ * systemd's lines on the console), and xl then does what on_poweroff or on_reboot says. A guest
+ * can always do this, fully virtualized or not: it is xl that needs PV drivers to ask it.
+ */
+const powerCommand = (name: 'poweroff' | 'halt' | 'reboot' | 'shutdown'): Program => (ctx, args) => {
+  let reboot = name === 'reboot';
+  for (const a of args) {
+    if (name === 'shutdown' && (a === '-h' || a === '-P' || a === '-H' || a === '--poweroff' || a === '--halt')) reboot = false;
+    else if (name === 'shutdown' && (a === '-r' || a === '--reboot')) reboot = true;
+    else if (name === 'shutdown' && (a === 'now' || a === '+0')) continue;
+    else if (name === 'shutdown' && (/^\+\d+$/.test(a) || /^\d{1,2}:\d{2}$/.test(a) || a === '-c')) {
+      ctx.err(`${name}: paratop runs a shutdown now or not at all (scheduled ones and -c are not modelled); try "shutdown now"`);
+      return ctx.done(1);
+    } else if (a === '-f' || a === '--force' || a === '-p' || a === '--no-wall') continue;
+    else {
+      ctx.err(`${name}: invalid option -- '${a.replace(/^-+/, '')}'`);
+      return ctx.done(1);
+    }
+  }
+  // systemd asks polkit, and only root may shut the machine down unasked.
+  if ((ctx.shell.user ?? 'root') !== 'root') {
+    ctx.err(`Call to ${reboot ? 'Reboot' : 'PowerOff'} failed: Interactive authentication required.`);
+    return ctx.done(1);
+  }
+  ctx.done(0);
+  ctx.g.k.hv.shutdownSelf(ctx.g.k.dom, reboot);
+};
+
 const simple = (f: (ctx: ProcessContext, args: string[]) => string[] | string, status = 0): Program => (ctx, args) => {
   const r = f(ctx, args);
   for (const l of Array.isArray(r) ? r : [r]) ctx.out(l);
@@ -432,6 +461,7 @@ const PROGRAMS: Record<string, Program> = {
   false: (ctx) => ctx.done(1),
   free,
   grep,
+  halt: powerCommand('halt'),
   head,
   help: simple(() => [
     'paratop guest shell (a small subset of GNU bash). Commands:',
@@ -449,8 +479,11 @@ const PROGRAMS: Record<string, Program> = {
   logout: exit,
   ls,
   nproc: simple((ctx) => String(ctx.g.k.cpus.filter((c) => c.online).length)),
+  poweroff: powerCommand('poweroff'),
   ps,
   pwd: simple((ctx) => ctx.shell.cwd),
+  reboot: powerCommand('reboot'),
+  shutdown: powerCommand('shutdown'),
   sleep,
   sort,
   stress,

@@ -584,3 +584,37 @@ describe('pipelines and filters', () => {
     expect(run('grep x')[0]).toMatch(/^grep: \(standard input\): reading the terminal is not emulated/);
   });
 });
+
+describe('the guest shuts itself down: poweroff, reboot, shutdown', () => {
+  it('a full guest can power itself off, where xl cannot ask it; xl then acts as on_poweroff and on_reboot say', () => {
+    const host = hostWith([spec({ name: 'full1', mode: 'full' }), spec({ name: 'pv1', onReboot: 'destroy' }), spec({ name: 'pv2' })]);
+    expect(runCommand(host, 'shutdown full1').ok).toBe(false);
+    const full = login(host, 'full1');
+    expect(full.run('poweroff')).toEqual([]);
+    const fullLog = host.domains().find((d) => d.name === 'full1')!.kernel.console.all().map((l) => l.text);
+    expect(fullLog).toContain('reboot: Power down');
+    host.advanceSeconds(2);
+    expect(host.domains().map((d) => d.name)).toEqual(['Domain-0', 'pv1', 'pv2']);
+    // on_reboot = "destroy": a reboot ends it; a plain one comes back with a new ID.
+    login(host, 'pv1').run('reboot');
+    login(host, 'pv2').run('shutdown -r now');
+    host.advanceSeconds(2);
+    expect(host.domains().map((d) => `${d.id}:${d.name}`)).toEqual(['0:Domain-0', '4:pv2']);
+  });
+
+  it('only root may, and a scheduled shutdown is not modelled', () => {
+    const host = hostWith([spec({ name: 'g' })]);
+    host.advance(2 * NS_PER_S);
+    const d = host.domains()[1]!;
+    const sh = shellFor(host, d);
+    sh.key({ type: 'text', text: 'alice' });
+    sh.key({ type: 'enter' });
+    const from = d.kernel.console.total;
+    sh.key({ type: 'text', text: 'poweroff' });
+    sh.key({ type: 'enter' });
+    host.advanceSeconds(1);
+    expect(d.kernel.console.all().filter((l) => l.seq > from && l.tty).map((l) => l.text)).toContain('Call to PowerOff failed: Interactive authentication required.');
+    expect(login(hostWith([spec({ name: 'h' })]), 'h').run('shutdown +5')[0]).toMatch(/^shutdown: paratop runs a shutdown now or not at all/);
+    expect(host.domains().map((x) => x.name)).toEqual(['Domain-0', 'g']);
+  });
+});

@@ -59,6 +59,12 @@ export interface HypervisorPort {
   crash(dom: Domain, why: string): void;
   /** VCPUOP_down / VCPUOP_up: a PV guest takes one of its own vCPUs down or brings it back. */
   vcpuOp(v: VCpu, up: boolean): void;
+  /**
+   * The guest shuts itself down (poweroff, reboot): it runs its shutdown and ends with
+   * SCHEDOP_shutdown, or on HVM the ACPI sleep/reset registers. No PV drivers are needed for that,
+   * unlike xl shutdown, which has to ask the guest.
+   */
+  shutdownSelf(dom: Domain, reboot: boolean): void;
 }
 
 export interface KernelProfile {
