@@ -103,6 +103,7 @@ function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<strin
       `PV control interface not available: external graceful ${what} not possible.`,
       `Use "-F" to fallback to ACPI ${button} event.`,
       `${what} failed (rc=-10)`,
+      `paratop: ${noPv.name} is fully virtualized: no PV drivers watch xenstore's control/shutdown. The guest can still ${reboot ? 'reboot itself' : 'power itself off'} (on its console: ${reboot ? 'reboot' : 'poweroff'}).`,
     );
   }
   const err: string[] = [];

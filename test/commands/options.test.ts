@@ -74,6 +74,7 @@ describe('shutdown and reboot: the PV control interface', () => {
       'PV control interface not available: external graceful shutdown not possible.',
       'Use "-F" to fallback to ACPI power event.',
       'shutdown failed (rc=-10)',
+      "paratop: legacy is fully virtualized: no PV drivers watch xenstore's control/shutdown. The guest can still power itself off (on its console: poweroff).",
     ]);
     host.advanceSeconds(3);
     expect(names(host)).toEqual(['Domain-0', 'web01', 'legacy', 'db01']);
