@@ -63,16 +63,28 @@ function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): C
 
 const LIBXL = 'libxl: error: ';
 
-/** xl's shutdown and reboot options (xl_cmdtable.c). */
-const SHUTDOWN_NOTES = (what: string, trigger: string): string[] => [
-  'Options:',
-  '',
-  `-a, --all               ${what === 'reboot' ? 'Reboot' : 'Shutdown'} all guest domains.`,
-  '-h                      Print this help.',
-  `-F                      Fallback to ACPI ${trigger} event for HVM guests with`,
-  '                        no PV drivers.',
-  `-w, --wait              Wait for guest(s) ${what === 'reboot' ? 'reboot' : 'shutdown'}.`,
-];
+/** xl shutdown and reboot, as xl_cmdtable.c has them: the same options, one word apart. */
+function shutdownCommand(reboot: boolean): CommandDef {
+  const what = reboot ? 'reboot' : 'shutdown';
+  return {
+    name: what,
+    usage: `${what} [options] <-a|Domain>`,
+    help: `Issue a ${what} signal to a domain`,
+    notes: [
+      'Options:',
+      '',
+      `-a, --all               ${reboot ? 'Reboot' : 'Shutdown'} all guest domains.`,
+      '-h                      Print this help.',
+      `-F                      Fallback to ACPI ${reboot ? 'reset' : 'power'} event for HVM guests with`,
+      '                        no PV drivers.',
+      `-w, --wait              Wait for guest(s) ${what}.`,
+    ],
+    options: 'awF',
+    longOptions: { all: 'a', wait: 'w' },
+    minArgs: 0,
+    run: (a, host, o) => shutdownOrReboot(host, a, o, reboot),
+  };
+}
 
 /**
  * xl shutdown / reboot (main_shutdown_or_reboot). A guest is asked through its PV control
@@ -388,26 +400,8 @@ export const COMMANDS: readonly CommandDef[] = [
         return ok();
       }),
   },
-  {
-    name: 'shutdown',
-    usage: 'shutdown [options] <-a|Domain>',
-    help: 'Issue a shutdown signal to a domain',
-    notes: SHUTDOWN_NOTES('shutdown', 'power'),
-    options: 'awF',
-    longOptions: { all: 'a', wait: 'w' },
-    minArgs: 0,
-    run: (a, host, o) => shutdownOrReboot(host, a, o, false),
-  },
-  {
-    name: 'reboot',
-    usage: 'reboot [options] <-a|Domain>',
-    help: 'Issue a reboot signal to a domain',
-    notes: SHUTDOWN_NOTES('reboot', 'reset'),
-    options: 'awF',
-    longOptions: { all: 'a', wait: 'w' },
-    minArgs: 0,
-    run: (a, host, o) => shutdownOrReboot(host, a, o, true),
-  },
+  shutdownCommand(false),
+  shutdownCommand(true),
   {
     name: 'trigger',
     usage: 'trigger <Domain> <nmi|reset|init|power|sleep|s3resume> [<VCPU>]',
