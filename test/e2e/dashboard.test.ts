@@ -297,4 +297,41 @@ describe('the dashboard in a real terminal (120x40)', () => {
     expect(t.raw()).not.toContain('\x1b');
     expect(t.screen().slice(0, 2).join('')).toBe('paratop: the dashboard needs a terminal that can move the cursor, and TERM=dumb says this one cannot; for plain output use --batch (see paratop --help)');
   });
+
+  it('Ctrl+C, from a shell, quits as q does: the normal screen back, the cursor shown, status 0', async () => {
+    const t = startShell(100, 30);
+    s = t;
+    await t.waitFor((l) => l[0] === '$', 'the shell prompt');
+    t.press(`${PARATOP_COMMAND}\r`);
+    await t.waitFor((l) => l.some((x) => x.startsWith('NAME')), 'the table');
+    t.press('\x03');
+    // The shell's next prompt: what is typed before it could still go to the exiting program.
+    await t.waitFor((l) => t.bufferType() === 'normal' && l.includes('$'), 'the normal screen and the prompt');
+    expect(t.raw()).toContain(LEAVE);
+    t.press('echo status=$?\r');
+    await t.waitFor((l) => l.includes('status=0'), 'the exit status');
+  });
+
+  it('SIGHUP (the SSH link dropped) restores the terminal and exits 129', async () => {
+    s = start([]);
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    s.kill('SIGHUP');
+    const e = await s.exited;
+    expect(e.exitCode).toBe(129);
+    expect(s.bufferType()).toBe('normal');
+    expect(s.raw()).toContain(LEAVE);
+  });
+
+  it('an uncaught error restores the terminal first, then says what happened, exit 70', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'paratop-crash-')), 'crash.cjs');
+    writeFileSync(f, "setTimeout(() => { throw new Error('paratop e2e test crash'); }, 400).unref();\n");
+    s = start([], 120, 40, { NODE_OPTIONS: `--require ${f}` });
+    await s.waitFor((l) => l.includes(TABLE_HEAD), 'the table');
+    const e = await s.exited;
+    expect(e.exitCode).toBe(70);
+    expect(s.bufferType()).toBe('normal');
+    const raw = s.raw();
+    expect(raw.indexOf('paratop: internal error: Error: paratop e2e test crash')).toBeGreaterThan(raw.lastIndexOf(LEAVE));
+  });
 });
+
