@@ -7,6 +7,7 @@
  * guest uses the device model's emulated NIC and IDE disk instead.
  */
 import type { Domain } from '../model/domain.js';
+import { MODE_TRAITS } from '../model/modes.js';
 
 /** XenbusState: the backend waits for a frontend (2), or both are connected (4). */
 const INIT_WAIT = 2;
@@ -41,7 +42,7 @@ export function xlNetworkList(doms: readonly Domain[]): string[] {
   const out = [`${'Idx'.padEnd(3)} ${'BE'.padEnd(2)} ${'Mac Addr.'.padEnd(17)} ${'handle'.padEnd(6)} ${'state'.padEnd(5)} ${'evt-ch'.padEnd(6)} ${'tx-'.padStart(5)}/${'rx-ring-ref'.padEnd(5)} ${'BE-path'.padEnd(30)}`];
   for (const d of doms) {
     d.spec.vifs.forEach((v, i) => {
-      const up = d.mode !== 'full';
+      const up = MODE_TRAITS[d.mode].pvDrivers;
       const [evtch, tx, rx] = up ? [20 + 2 * i, 768 + 2 * i, 769 + 2 * i] : [-1, -1, -1];
       out.push(
         `${String(i).padEnd(3)} ${'0'.padEnd(2)} ${vifMac(v, d.name, i)}${String(i).padStart(6)} ${String(up ? CONNECTED : INIT_WAIT).padStart(5)} ${String(evtch).padStart(6)} ${String(tx).padStart(5)}/${String(rx).padEnd(11)} ${`/local/domain/0/backend/vif/${d.id}/${i}`.padEnd(30)}`,
@@ -83,7 +84,7 @@ export function xlBlockList(doms: readonly Domain[]): string[] {
       const vdev = diskVdev(spec);
       const n = vdev === null ? null : vdevNumber(vdev);
       if (n === null) return;
-      const up = d.mode !== 'full';
+      const up = MODE_TRAITS[d.mode].pvDrivers;
       out.push(
         `${String(n).padEnd(5)} ${'0'.padEnd(3)} ${String(d.id).padEnd(6)} ${String(up ? CONNECTED : INIT_WAIT).padEnd(5)} ${String(up ? 16 + i : -1).padEnd(6)} ${String(up ? 8 + i : -1).padEnd(8)} ${`/local/domain/0/backend/vbd/${d.id}/${n}`.padEnd(30)}`,
       );

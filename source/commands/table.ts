@@ -11,7 +11,7 @@ import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import type { Domain } from '../model/domain.js';
 import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
-import { MODE_LABEL } from '../model/modes.js';
+import { MODE_LABEL, MODE_TRAITS } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
 import { xlBlockList, xlNetworkList } from './devices.js';
 import { domainConfig, domainUuid, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
@@ -108,7 +108,7 @@ function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<strin
   }
   // Every target is checked before any is told, so a refusal changes nothing (xl would have
   // shut down the domains before the one it stopped at).
-  const noPv = targets.find((d) => d.mode === 'full');
+  const noPv = targets.find((d) => !MODE_TRAITS[d.mode].pvDrivers);
   if (noPv !== undefined && !o.has('F')) {
     return fail(
       `${doing} domain ${noPv.id}`,
@@ -121,7 +121,7 @@ function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<strin
   const err: string[] = [];
   for (const d of targets) {
     err.push(`${doing} domain ${d.id}`);
-    if (d.mode === 'full') {
+    if (!MODE_TRAITS[d.mode].pvDrivers) {
       err.push(`PV control interface not available: sending ACPI ${button} button event.`);
       host.shutdown(d, reboot, undefined, reboot ? 'reset' : 'acpi');
     } else host.shutdown(d, reboot);

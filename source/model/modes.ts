@@ -89,6 +89,11 @@ export interface ModeTraits {
   readonly tickless: boolean;
   /** Has a balloon driver (xen:balloon). */
   readonly balloon: boolean;
+  /**
+   * Has xenbus frontends: it watches xenstore's control/shutdown (the PV control interface xl
+   * shutdown asks through) and connects netfront and blkfront to Domain-0's backends.
+   */
+  readonly pvDrivers: boolean;
   /** Waiters block on an event channel instead of spinning. */
   readonly pvSpinlocks: boolean;
   /** The guest kernel hears about vCPU removal (PV xenbus cpu watch). */
@@ -108,6 +113,7 @@ export const MODE_TRAITS: Record<Mode, ModeTraits> = {
     seesSteal: true,
     tickless: true,
     balloon: true,
+    pvDrivers: true,
     pvSpinlocks: true,
     hotUnplug: true,
     console: 'hvc0',
@@ -120,6 +126,7 @@ export const MODE_TRAITS: Record<Mode, ModeTraits> = {
     seesSteal: true,
     tickless: true,
     balloon: true,
+    pvDrivers: true,
     pvSpinlocks: true,
     hotUnplug: false,
     console: 'ttyS0',
@@ -132,6 +139,7 @@ export const MODE_TRAITS: Record<Mode, ModeTraits> = {
     seesSteal: false,
     tickless: false,
     balloon: false,
+    pvDrivers: false,
     pvSpinlocks: false,
     hotUnplug: false,
     console: 'ttyS0',
