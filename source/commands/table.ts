@@ -56,6 +56,17 @@ export function findDomain(host: Host, arg: string): Domain | string {
   return d ?? `${arg} is an invalid domain identifier (rc=-6)`;
 }
 
+/** Every domain `args` name, in order, or xl's message for the first that names none. */
+function findDomains(host: Host, args: readonly string[]): Domain[] | string {
+  const doms: Domain[] = [];
+  for (const x of args) {
+    const d = findDomain(host, x);
+    if (typeof d === 'string') return d;
+    doms.push(d);
+  }
+  return doms;
+}
+
 function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): CommandResult {
   const d = findDomain(host, arg);
   return typeof d === 'string' ? fail(d) : f(d);
@@ -167,13 +178,8 @@ export const COMMANDS: readonly CommandDef[] = [
     notes: ["From each domain's vif lines. With PV drivers (pv, hybrid) netfront and netback are connected (state 4); a fully virtualized guest has no frontend: the backend waits (2) with no event channel or rings (-1), and the guest's traffic goes through the device model's emulated NIC."],
     minArgs: 1,
     run: (a, host) => {
-      const doms: Domain[] = [];
-      for (const x of a) {
-        const d = findDomain(host, x);
-        if (typeof d === 'string') return fail(d);
-        doms.push(d);
-      }
-      return ok(xlNetworkList(doms));
+      const doms = findDomains(host, a);
+      return typeof doms === 'string' ? fail(doms) : ok(xlNetworkList(doms));
     },
   },
   {
@@ -491,14 +497,9 @@ export const COMMANDS: readonly CommandDef[] = [
     options: 's',
     minArgs: 0,
     run: (a, host, o) => {
-      const short = o.has('s');
-      const ids: number[] = [];
-      for (const x of a) {
-        const d = findDomain(host, x);
-        if (typeof d === 'string') return fail(d);
-        ids.push(d.id);
-      }
-      return ok(xlUptime(host, short, ids.length > 0 ? ids : null, timeOfDay(hostClockS(host))));
+      const doms = findDomains(host, a);
+      if (typeof doms === 'string') return fail(doms);
+      return ok(xlUptime(host, o.has('s'), doms.length > 0 ? doms.map((d) => d.id) : null, timeOfDay(hostClockS(host))));
     },
   },
   {
