@@ -9,7 +9,7 @@ import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { filterTerms, matchesTerms, promptCursor, selectedIndex } from '../view/state.js';
-import type { Message, ViewState } from '../view/state.js';
+import type { ColumnGroup, Message, ViewState } from '../view/state.js';
 import { CONSOLE_KEYMAP, KEYMAP, PROMPT_KEYMAP, SPEEDS } from './keymap.js';
 import {
   COLUMNS,
@@ -29,7 +29,7 @@ import {
   visibleColumns,
   vmstatLine,
 } from './rows.js';
-import type { Column, ColumnGroup } from './rows.js';
+import type { Column } from './rows.js';
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;

@@ -11,9 +11,8 @@ import { VMSTAT_WIDTHS, vmstatHeader } from '../shell/procps.js';
 import type { DomainRow, HostView, Vmstat } from '../view/rates.js';
 import type { DomainSample } from '../model/sample.js';
 import { VMSTAT_FIELDS, stateLetters } from '../view/rates.js';
+import type { ColumnGroup } from '../view/state.js';
 
-/** Columns shown only when asked for, as xentop's N and B add its network and VBD columns. */
-export type ColumnGroup = 'net' | 'vbd';
 
 export interface Column {
   readonly head: string;
@@ -101,17 +100,17 @@ export function visibleColumns(width: number, sparkWidth: number, longestName = 
   let cols = COLUMNS.filter((c) => c.group === undefined || groups.includes(c.group));
   let spark = sparkWidth;
   const total = (): number => cols.reduce((n, c) => n + c.width + 1, 0) + spark;
-  for (const name of DROP_ORDER) {
-    if (total() <= width) break;
-    cols = cols.filter((c) => c.head !== name);
-  }
+  const dropUntilFits = (order: readonly string[]): void => {
+    for (const name of order) {
+      if (total() <= width) return;
+      cols = cols.filter((c) => c.head !== name);
+    }
+  };
+  dropUntilFits(DROP_ORDER);
   // Asked-for columns (n, b) stay: the sparkline gives way to them, then VCPUS and OPS/s.
   if (groups.length > 0 && total() > width) {
     spark = 0;
-    for (const name of GROUP_DROP_ORDER) {
-      if (total() <= width) break;
-      cols = cols.filter((c) => c.head !== name);
-    }
+    dropUntilFits(GROUP_DROP_ORDER);
   }
   const nameWidth = Math.min(NAME_MAX, longestName, NAME_MIN + Math.max(0, width - total()));
   if (nameWidth > NAME_MIN) cols[0] = nameColumn(nameWidth);

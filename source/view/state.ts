@@ -32,6 +32,9 @@ export interface Message {
 
 export type Screen = 'main' | 'profile' | 'compare';
 
+/** The list's columns shown only when asked for, as xentop's N and B add its network and VBD columns. */
+export type ColumnGroup = 'net' | 'vbd';
+
 export interface ViewState {
   readonly selectedId: number;
   /**
@@ -74,7 +77,7 @@ export interface ViewState {
   /** High contrast for projectors: bold text, reverse-video bars, no colour. */
   readonly contrast: boolean;
   /** The list's optional columns that are on: network (n) and VBD (b), as xentop's N and B. */
-  readonly columnGroups: readonly ('net' | 'vbd')[];
+  readonly columnGroups: readonly ColumnGroup[];
 }
 
 export const COMPARE_MAX = 3;
@@ -115,7 +118,7 @@ export type ViewAction =
   | { readonly type: 'contrast' }
   | { readonly type: 'lastKey'; readonly key: string; readonly did: string }
   /** Turn a group of columns on or off; `sortIdx` (when turning off the column sorted by) sorts by another. */
-  | { readonly type: 'columns'; readonly group: 'net' | 'vbd'; readonly sortIdx?: number };
+  | { readonly type: 'columns'; readonly group: ColumnGroup; readonly sortIdx?: number };
 
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
   return {
