@@ -399,20 +399,28 @@ const uname: Program = (ctx, args) => {
  * systemd's lines on the console), and xl then does what on_poweroff or on_reboot says. A guest
  * can always do this, fully virtualized or not: it is xl that needs PV drivers to ask it.
  */
+/** shutdown(8)'s mode flags: true reboots. */
+const SHUTDOWN_MODES: Readonly<Record<string, boolean>> = { '-h': false, '-P': false, '-H': false, '--poweroff': false, '--halt': false, '-r': true, '--reboot': true };
+
 const powerCommand = (name: 'poweroff' | 'halt' | 'reboot' | 'shutdown'): Program => (ctx, args) => {
   let reboot = name === 'reboot';
   for (const a of args) {
-    if (name === 'shutdown' && (a === '-h' || a === '-P' || a === '-H' || a === '--poweroff' || a === '--halt')) reboot = false;
-    else if (name === 'shutdown' && (a === '-r' || a === '--reboot')) reboot = true;
-    else if (name === 'shutdown' && (a === 'now' || a === '+0')) continue;
-    else if (name === 'shutdown' && (/^\+\d+$/.test(a) || /^\d{1,2}:\d{2}$/.test(a) || a === '-c')) {
-      ctx.err(`${name}: paratop runs a shutdown now or not at all (scheduled ones and -c are not modelled); try "shutdown now"`);
-      return ctx.done(1);
-    } else if (a === '-f' || a === '--force' || a === '-p' || a === '--no-wall') continue;
-    else {
-      ctx.err(`${name}: invalid option -- '${a.replace(/^-+/, '')}'`);
-      return ctx.done(1);
+    if (a === '-f' || a === '--force' || a === '-p' || a === '--no-wall') continue;
+    // Only shutdown takes a mode and a time.
+    if (name === 'shutdown') {
+      const mode = SHUTDOWN_MODES[a];
+      if (mode !== undefined) {
+        reboot = mode;
+        continue;
+      }
+      if (a === 'now' || a === '+0') continue;
+      if (/^\+\d+$/.test(a) || /^\d{1,2}:\d{2}$/.test(a) || a === '-c') {
+        ctx.err(`${name}: paratop runs a shutdown now or not at all (scheduled ones and -c are not modelled); try "shutdown now"`);
+        return ctx.done(1);
+      }
     }
+    ctx.err(`${name}: invalid option -- '${a.replace(/^-+/, '')}'`);
+    return ctx.done(1);
   }
   // systemd asks polkit, and only root may shut the machine down unasked.
   if ((ctx.shell.user ?? 'root') !== 'root') {
