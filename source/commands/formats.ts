@@ -57,13 +57,13 @@ export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uui
 }
 
 /**
- * A domain's UUID: its config's `uuid` if it gives one; Domain-0's is all zeros, as in Xen; else
+ * A domain's UUID (`domid` null: not created yet): its config's `uuid` if it gives one; Domain-0's is all zeros, as in Xen; else
  * one made from its name, as xl makes one from /dev/urandom when the config gives none (here from
  * the name, so runs repeat, and a guest keeps it across a reboot, as its config does under xl).
  */
-export function domainUuid(id: number, spec: Pick<GuestSpec, 'name' | 'uuid'>): string {
+export function domainUuid(spec: Pick<GuestSpec, 'name' | 'uuid'>, domid: number | null): string {
   if (spec.uuid !== undefined) return spec.uuid;
-  if (id === 0) return '00000000-0000-0000-0000-000000000000';
+  if (domid === 0) return '00000000-0000-0000-0000-000000000000';
   let h = 0x811c9dc5;
   const bytes: number[] = [];
   const text = spec.name;
@@ -82,7 +82,7 @@ export function domainUuid(id: number, spec: Pick<GuestSpec, 'name' | 'uuid'>): 
 export function domainConfig(spec: GuestSpec, domid: number | null): object {
   const type = spec.type;
   return {
-    c_info: { type, name: spec.name, ...(domid !== null || spec.uuid !== undefined ? { uuid: domainUuid(domid ?? -1, spec) } : {}) },
+    c_info: { type, name: spec.name, ...(domid !== null || spec.uuid !== undefined ? { uuid: domainUuid(spec, domid) } : {}) },
     b_info: {
       max_vcpus: spec.maxvcpus,
       avail_vcpus: Array.from({ length: spec.vcpus }, (_, i) => i),

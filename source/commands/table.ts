@@ -166,7 +166,7 @@ export const COMMANDS: readonly CommandDef[] = [
       if (o.has('l')) return ok(xlListLong(only === null ? host.domains() : [only]));
       const uuid = (id: number): string => {
         const d = host.domain(id);
-        return d === undefined ? '-' : domainUuid(id, d.spec);
+        return d === undefined ? '-' : domainUuid(d.spec, id);
       };
       return ok(xlList(sampleHost(host), only?.id, { verbose: o.has('v'), context: o.has('Z'), cpupool: o.has('c'), numa: o.has('n') }, uuid));
     },
@@ -205,7 +205,7 @@ export const COMMANDS: readonly CommandDef[] = [
     usage: 'vm-list',
     help: 'List guest domains, excluding dom0, stubdoms, etc.',
     minArgs: 0,
-    run: (_a, host) => ok(['UUID                                  ID    name', ...host.domains().filter((d) => d.id !== 0).map((d) => `${domainUuid(d.id, d.spec)}  ${d.id}    ${d.name.padEnd(30)}`)]),
+    run: (_a, host) => ok(['UUID                                  ID    name', ...host.domains().filter((d) => d.id !== 0).map((d) => `${domainUuid(d.spec, d.id)}  ${d.id}    ${d.name.padEnd(30)}`)]),
   },
   {
     name: 'domid',
