@@ -390,7 +390,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         promptKey(named ? ch : charName, named ? '' : ch, s, apply);
         continue;
       }
-      if (s.help && (charName === 'escape' || charName === 'q' || charName === 'Q')) {
+      if (s.help && (charName === 'escape' || bindingFor(charName)?.command === 'quit')) {
         apply({ type: 'help', open: false });
         continue;
       }
