@@ -5,10 +5,14 @@
 import { NS_PER_S } from '../model/clock.js';
 import type { Domain } from '../model/domain.js';
 import type { GuestSpec } from '../model/guest-spec.js';
+import { domainUuid } from '../model/guest-spec.js';
 import type { Host } from '../model/host.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 import { LINUX_BUILD, LINUX_RELEASE } from '../model/guest/boot-log.js';
 import { Runstate } from '../model/vcpu.js';
+
+/** The host's one CPU pool, as Xen names the pool it boots with (paratop has no cpupool-create). */
+export const CPUPOOL = 'Pool-0';
 
 const REASON_LETTERS: Record<string, string> = { poweroff: '-', reboot: 'r', suspend: 's', crash: 'c', watchdog: 'w', soft_reset: 'S' };
 
@@ -49,33 +53,11 @@ export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uui
     }
     // No XSM policy is loaded: no domain has a security label.
     if (cols.verbose || cols.context) row += ` ${'-'.padStart(16)}`;
-    if (cols.cpupool) row += 'Pool-0'.padStart(16);
+    if (cols.cpupool) row += CPUPOOL.padStart(16);
     if (cols.numa) row += ' all';
     out.push(row);
   }
   return out;
-}
-
-/**
- * A domain's UUID (`domid` null: not created yet): its config's `uuid` if it gives one; Domain-0's is all zeros, as in Xen; else
- * one made from its name, as xl makes one from /dev/urandom when the config gives none (here from
- * the name, so runs repeat, and a guest keeps it across a reboot, as its config does under xl).
- */
-export function domainUuid(spec: Pick<GuestSpec, 'name' | 'uuid'>, domid: number | null): string {
-  if (spec.uuid !== undefined) return spec.uuid;
-  if (domid === 0) return '00000000-0000-0000-0000-000000000000';
-  let h = 0x811c9dc5;
-  const bytes: number[] = [];
-  const text = spec.name;
-  for (let i = 0; i < 16; i++) {
-    for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
-    h = Math.imul(h ^ i, 0x01000193) >>> 0;
-    bytes.push((h >>> 8) & 0xff);
-  }
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The domain config as libxl's JSON has it (libxl_domain_config_to_json), the part paratop models. */
@@ -147,7 +129,7 @@ export function xlVcpuList(s: HostSample, only?: number): string[] {
 
 export function xlSchedCredit(host: Host, s: HostSample, only?: number): string[] {
   const sc = host.scheduler;
-  const out = [`Cpupool Pool-0: tslice=${sc.tsliceMs}ms ratelimit=${sc.ratelimitUs}us migration-delay=0us`, `${'Name'.padEnd(33)} ${'ID'.padStart(4)} ${'Weight'.padStart(6)} ${'Cap'.padStart(4)}`];
+  const out = [`Cpupool ${CPUPOOL}: tslice=${sc.tsliceMs}ms ratelimit=${sc.ratelimitUs}us migration-delay=0us`, `${'Name'.padEnd(33)} ${'ID'.padStart(4)} ${'Weight'.padStart(6)} ${'Cap'.padStart(4)}`];
   for (const d of s.domains) {
     if (only !== undefined && d.id !== only) continue;
     out.push(`${d.name.padEnd(33)} ${String(d.id).padStart(4)} ${String(d.weight).padStart(6)} ${String(d.cap).padStart(4)}`);

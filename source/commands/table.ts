@@ -8,13 +8,14 @@ import { parseCpuList } from '../config/cpu-list.js';
 import { formatProblem, loadGuestFile } from '../config/load.js';
 import { formatConsole } from '../model/guest/console.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
+import { domainUuid } from '../model/guest-spec.js';
 import type { Domain } from '../model/domain.js';
 import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL, MODE_TRAITS } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
 import { xlBlockList, xlNetworkList } from './devices.js';
-import { domainConfig, domainUuid, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
+import { CPUPOOL, domainConfig, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
 import { timeOfDay } from '../shell/procps.js';
 
@@ -228,6 +229,36 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   {
+    name: 'rename',
+    usage: 'rename <Domain> <NewDomainName>',
+    help: 'Rename a domain',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const name = a[1]!;
+        // libxl writes any name, an empty one too; paratop's screens and its configs need one.
+        if (name.length === 0) return fail(`paratop: a domain needs a name; "" would leave ${d.name} without one`, `Can't rename domain '${a[0]}'.`);
+        const why = host.rename(d, name);
+        return why === null ? ok() : fail(`${LIBXL}libxl_domain.c:81:libxl__domain_rename: Domain ${d.id}:${why}`, `Can't rename domain '${a[0]}'.`);
+      }),
+  },
+  {
+    name: 'cpupool-list',
+    usage: 'cpupool-list [-c|--cpus] [<CPU Pool>]',
+    help: 'List CPU pools on host',
+    notes: ['-c, --cpus                     Output list of CPUs used by a pool'],
+    options: 'c',
+    longOptions: { cpus: 'c' },
+    minArgs: 0,
+    run: (a, host, o) => {
+      // One pool, as a host has until cpupool-create: every pCPU, the credit scheduler, every domain.
+      if (a[0] !== undefined && a[0] !== CPUPOOL) return fail(`Pool '${a[0]}' does not exist`);
+      const n = host.pcpus.length;
+      if (o.has('c')) return ok([`${'Name'.padEnd(19)}CPU list`, `${CPUPOOL.padEnd(19)}${host.pcpus.map((p) => p.id).join(',')}`]);
+      return ok([`${'Name'.padEnd(19)}CPUs   Sched     Active   Domain count`, `${CPUPOOL.padEnd(19)}${String(n).padStart(3)} ${'credit'.padStart(9)}       y       ${String(host.domains().length).padStart(4)}`]);
+    },
+  },
+  {
     name: 'info',
     usage: 'info [-n]',
     help: 'Get information about Xen host',
@@ -331,7 +362,7 @@ export const COMMANDS: readonly CommandDef[] = [
       '-s         --schedparam           Query / modify scheduler parameters',
       '-t TSLICE, --tslice_ms=TSLICE     Set the timeslice, in milliseconds (1-1000; default 30)',
       '-r RLIMIT, --ratelimit_us=RLIMIT  Set the scheduling rate limit, in microseconds (100-500000, 0 = off; default 1000)',
-      '-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL (paratop has one: Pool-0)',
+      `-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL (paratop has one: ${CPUPOOL})`,
     ],
     options: 'd:w:c:p:t:r:m:s',
     longOptions: { domain: 'd', weight: 'w', cap: 'c', cpupool: 'p', tslice_ms: 't', ratelimit_us: 'r', migration_delay_us: 'm', schedparam: 's' },
@@ -350,14 +381,14 @@ export const COMMANDS: readonly CommandDef[] = [
       const tslice = num('t');
       const ratelimit = num('r');
       const pool = str('p');
-      if (pool !== undefined && pool !== 'Pool-0') return fail(`unknown cpupool '${pool}'`);
+      if (pool !== undefined && pool !== CPUPOOL) return fail(`unknown cpupool '${pool}'`);
       if (o.has('m')) return fail('sched-credit: paratop does not model the vCPU migration delay (it stays 0us)');
       if (schedparam && (dom !== undefined || weight !== undefined || cap !== undefined)) return fail('Specifying a cpupool or schedparam is not allowed with domain options.');
       if (dom === undefined && (weight !== undefined || cap !== undefined)) return fail('Must specify a domain.');
       if (!schedparam && (tslice !== undefined || ratelimit !== undefined)) return fail('Must specify schedparam to set schedule parameter values.');
       const sc = host.scheduler;
       if (schedparam) {
-        const pool = `Cpupool Pool-0: tslice=${sc.tsliceMs}ms ratelimit=${sc.ratelimitUs}us migration-delay=0us`;
+        const pool = `Cpupool ${CPUPOOL}: tslice=${sc.tsliceMs}ms ratelimit=${sc.ratelimitUs}us migration-delay=0us`;
         if (tslice === undefined && ratelimit === undefined) return ok([pool]);
         // libxl_sched_credit_params_set's checks, in its order; a refusal changes nothing.
         const t = tslice ?? sc.tsliceMs;
@@ -373,10 +404,10 @@ export const COMMANDS: readonly CommandDef[] = [
       return withDomain(host, dom, (d) => {
         if (weight === undefined && cap === undefined) return ok(xlSchedCredit(host, sampleHost(host), d.id));
         if (weight !== undefined && (!Number.isInteger(weight) || weight < 1 || weight > 65535)) {
-          return fail(`${LIBXL}libxl_sched.c:233:sched_credit_domain_set: Domain ${d.id}:Cpupool Pool-0:weight out of range`, 'libxl_domain_sched_params_set failed.');
+          return fail(`${LIBXL}libxl_sched.c:233:sched_credit_domain_set: Domain ${d.id}:Cpupool ${CPUPOOL}:weight out of range`, 'libxl_domain_sched_params_set failed.');
         }
         if (cap !== undefined && (!Number.isInteger(cap) || cap < 0 || cap > 100 * d.vcpus.length)) {
-          return fail(`${LIBXL}libxl_sched.c:239:sched_credit_domain_set: Domain ${d.id}:Cpupool Pool-0:cap out of range`, 'libxl_domain_sched_params_set failed.');
+          return fail(`${LIBXL}libxl_sched.c:239:sched_credit_domain_set: Domain ${d.id}:Cpupool ${CPUPOOL}:cap out of range`, 'libxl_domain_sched_params_set failed.');
         }
         host.setSchedParams(d, weight ?? d.weight, cap ?? d.cap);
         return ok();

@@ -28,8 +28,10 @@ export class Domain {
 
   constructor(
     readonly id: number,
-    readonly name: string,
-    readonly spec: GuestSpec,
+    /** Its name in xenstore; `xl rename` changes it (Host.rename). */
+    public name: string,
+    /** The config it was built from, and the one a reboot builds it again from. */
+    public spec: GuestSpec,
     readonly mode: Mode,
     readonly createdNs: number,
   ) {

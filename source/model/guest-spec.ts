@@ -68,3 +68,25 @@ export interface GuestSpec {
   /** Where it came from, for messages. */
   readonly source: string;
 }
+
+/**
+ * A domain's UUID (`domid` null: not created yet): its config's `uuid` if it gives one; Domain-0's is all zeros, as in Xen; else
+ * one made from its name, as xl makes one from /dev/urandom when the config gives none (here from
+ * the name, so runs repeat, and a guest keeps it across a reboot, as its config does under xl).
+ */
+export function domainUuid(spec: Pick<GuestSpec, 'name' | 'uuid'>, domid: number | null): string {
+  if (spec.uuid !== undefined) return spec.uuid;
+  if (domid === 0) return '00000000-0000-0000-0000-000000000000';
+  let h = 0x811c9dc5;
+  const bytes: number[] = [];
+  const text = spec.name;
+  for (let i = 0; i < 16; i++) {
+    for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
+    h = Math.imul(h ^ i, 0x01000193) >>> 0;
+    bytes.push((h >>> 8) & 0xff);
+  }
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -13,7 +13,7 @@ import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
 import type { GuestSpec, ShutdownAction } from './guest-spec.js';
-import { DEFAULT_TIMER_MODE, unmodifiedOs } from './guest-spec.js';
+import { DEFAULT_TIMER_MODE, domainUuid, unmodifiedOs } from './guest-spec.js';
 import { PCpu } from './pcpu.js';
 import { Rng } from './rng.js';
 import { CSCHED_DEFAULT_WEIGHT, CreditScheduler } from './scheduler/credit.js';
@@ -132,6 +132,18 @@ export class Host implements HypervisorPort, SchedHooks {
     if (spec.memoryMiB * 1024 > freeKiB) {
       return `${spec.name}: failed to free memory for the domain (needs ${spec.memoryMiB} MiB, host has ${Math.floor(freeKiB / 1024)} MiB free)`;
     }
+    return null;
+  }
+
+  /**
+   * xl rename (libxl__domain_rename): the domain's name in xenstore, and in the config a reboot
+   * builds it again from. Its UUID stays (one made from the old name is written into the config),
+   * and so does the running guest's own hostname. Null, or why not: names are unique.
+   */
+  rename(dom: Domain, name: string): string | null {
+    if (this.doms.some((d) => d.name === name && d !== dom)) return `Domain with name "${name}" already exists.`;
+    dom.spec = { ...dom.spec, name, uuid: domainUuid(dom.spec, dom.id) };
+    dom.name = name;
     return null;
   }
 

@@ -196,6 +196,48 @@ describe('list, info, destroy, dmesg, domid and domname options', () => {
   });
 });
 
+describe('rename and cpupool-list', () => {
+  it('rename changes the name xl and the screens use, keeps the UUID and the running guest\'s hostname, and a reboot keeps the new name', () => {
+    const host = three();
+    const uuid = runCommand(host, 'list -v web01').out[1]!.split(/ +/)[6];
+    const r = runCommand(host, 'rename web01 frontend');
+    expect(r).toMatchObject({ ok: true, out: [], err: [] });
+    expect(names(host)).toEqual(['Domain-0', 'frontend', 'legacy', 'db01']);
+    expect(runCommand(host, 'domid frontend').out).toEqual(['1']);
+    expect(runCommand(host, 'list -v frontend').out[1]!.split(/ +/)[6]).toBe(uuid);
+    expect(host.domain(1)!.kernel.hostname).toBe('web01');
+    // The old name is free again, as under xl.
+    expect(runCommand(host, 'domid web01').err).toEqual(["Can't get domid of domain name 'web01', maybe this domain does not exist."]);
+    runCommand(host, 'reboot frontend');
+    host.advanceSeconds(5);
+    const back = host.domains().find((d) => d.name === 'frontend')!;
+    expect(back.id).not.toBe(1);
+    expect(back.kernel.hostname).toBe('frontend');
+    expect(runCommand(host, 'list -v frontend').out[1]!.split(/ +/)[6]).toBe(uuid);
+  });
+
+  it('rename is refused with libxl\'s and xl\'s words for a name in use, and changes nothing', () => {
+    const host = three();
+    const taken = runCommand(host, 'rename web01 db01');
+    expect(taken.ok).toBe(false);
+    expect(taken.err).toEqual(['libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain 1:Domain with name "db01" already exists.', "Can't rename domain 'web01'."]);
+    expect(runCommand(host, "rename 1 ''").ok).toBe(false);
+    expect(runCommand(host, 'rename nosuch x').err).toEqual(['nosuch is an invalid domain identifier (rc=-6)']);
+    expect(runCommand(host, 'rename web01').err[0]).toBe("'xl rename' requires at least 2 arguments.");
+    expect(names(host)).toEqual(['Domain-0', 'web01', 'legacy', 'db01']);
+    // Its own name is no clash (libxl lets a domain keep the name it has).
+    expect(runCommand(host, 'rename web01 web01').ok).toBe(true);
+  });
+
+  it('cpupool-list shows the one pool, as xl formats it, with its CPUs by -c', () => {
+    const host = hostWith([spec({ name: 'a' }), spec({ name: 'b' })], { pcpus: 6 });
+    expect(runCommand(host, 'cpupool-list').out).toEqual(['Name               CPUs   Sched     Active   Domain count', 'Pool-0               6    credit       y          3']);
+    expect(runCommand(host, 'cpupool-list -c Pool-0').out).toEqual(['Name               CPU list', 'Pool-0             0,1,2,3,4,5']);
+    expect(runCommand(host, 'cpupool-list --cpus').out[1]).toBe('Pool-0             0,1,2,3,4,5');
+    expect(runCommand(host, 'cpupool-list Pool-1').err).toEqual(["Pool 'Pool-1' does not exist"]);
+  });
+});
+
 describe('create takes xl\'s options and key=value settings', () => {
   const cfg = (): string => {
     const f = join(mkdtempSync(join(tmpdir(), 'paratop-create-')), 'new01.cfg');

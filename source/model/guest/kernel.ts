@@ -148,6 +148,7 @@ export class GuestKernel implements CpuEventSink, TaskSink {
   ) {
     const now = hv.queue.now;
     this.bootNs = now;
+    this.hostname = isBackend ? 'xenhost' : dom.name;
     this.traits = MODE_TRAITS[dom.mode];
     this.os = OS_CONSOLE[dom.spec.guestOs];
     this.profile = WORKLOADS[dom.spec.workload];
@@ -328,10 +329,11 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     this.console.push(this.hv.queue.now - this.bootNs, text, true);
   }
 
-  /** The guest's hostname: its domain name, as the demo images set it (Domain-0: its host). */
-  get hostname(): string {
-    return this.isBackend ? 'xenhost' : this.dom.name;
-  }
+  /**
+   * The guest's hostname: its domain's name when it booted, as the demo images set it (Domain-0:
+   * its host's). `xl rename` changes the name in xenstore, not inside the running guest.
+   */
+  readonly hostname: string;
 
   /** calc_global_load: every LOAD_FREQ, fold the runnable and uninterruptible tasks into avenrun. */
   private calcLoad(): void {
