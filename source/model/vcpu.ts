@@ -78,17 +78,24 @@ export class VCpu {
     this.stateSinceNs = nowNs;
   }
 
-  /** Cumulative time in each runstate up to `nowNs`, including the state in progress. */
+  /**
+   * Cumulative time in each runstate up to `nowNs`, including the state in progress. The state can
+   * be dated ahead of `nowNs` only by a tick handled in place (Host.shortRun), which books the vCPU
+   * running until then: read inside it, the time booked ahead is given back from running.
+   */
   runstateNs(nowNs: number): [number, number, number, number] {
     const t: [number, number, number, number] = [...this.timeNs];
-    t[this.state] += nowNs - this.stateSinceNs;
+    const d = nowNs - this.stateSinceNs;
+    t[d >= 0 ? this.state : Runstate.Running] += d;
     return t;
   }
 
   /** The same, written into `out` from `at` (running, runnable, blocked, offline). */
   writeRunstateNs(nowNs: number, out: Float64Array, at: number): void {
     for (let i = 0; i < 4; i++) out[at + i] = this.timeNs[i]!;
-    out[at + this.state] = out[at + this.state]! + (nowNs - this.stateSinceNs);
+    const d = nowNs - this.stateSinceNs;
+    const s = at + (d >= 0 ? this.state : Runstate.Running);
+    out[s] = out[s]! + d;
   }
 
   allows(pcpu: number): boolean {

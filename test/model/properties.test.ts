@@ -45,7 +45,10 @@ describe('no sequence of commands breaks the model', () => {
             used += d.memKiB;
             expect(d.memKiB).toBeLessThanOrEqual(d.maxmemKiB);
             expect(d.memKiB).toBeGreaterThan(0);
-            for (const v of d.vcpus) expect(v.runstateNs.reduce((x, y) => x + y, 0)).toBe(host.now - host.domain(d.id)!.createdNs);
+            for (const v of d.vcpus) {
+              expect(v.runstateNs.reduce((x, y) => x + y, 0)).toBe(host.now - host.domain(d.id)!.createdNs);
+              for (const x of v.runstateNs) expect(x).toBeGreaterThanOrEqual(0);
+            }
             expect(d.mem.freeKiB).toBeGreaterThanOrEqual(0);
             // vmstat's r and b are kept as counts: they equal the tasks in those states.
             const k = host.domain(d.id)!.kernel;
@@ -59,6 +62,46 @@ describe('no sequence of commands breaks the model', () => {
         expect(Math.max(...seen)).toBeGreaterThanOrEqual(seen.size - 1);
       }),
       { numRuns: 40, seed: 20261121 },
+    );
+  });
+});
+
+describe('the model does not depend on how its time is cut into steps', () => {
+  /** What a sample says of each domain, as numbers (the JSON, CSV and screens are made from these). */
+  const digest = (host: ReturnType<typeof hostWith>): string =>
+    JSON.stringify(
+      sampleHost(host).domains.map((d) => [d.id, d.name, d.cpuNs, d.memKiB, d.targetKiB, d.statNs, d.mem.freeKiB, d.mem.cacheKiB, d.clockOffsetNs, d.opsDone, d.vcpus.map((v) => v.runstateNs)]),
+    );
+
+  it('the same commands at the same instants give the same samples, whether the host is advanced in one step or many', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ cmd: command, waitMs: fc.integer({ min: 1, max: 1500 }), cuts: fc.array(fc.integer({ min: 1, max: 1499 }), { maxLength: 4 }) }), { minLength: 1, maxLength: 12 }), (steps) => {
+        const make = () =>
+          hostWith(
+            [
+              spec({ name: 'a', workload: 'web', vcpus: 2, maxvcpus: 4, memoryMiB: 512, maxmemMiB: 1024 }),
+              spec({ name: 'b', workload: 'idle', mode: 'full', vcpus: 2, memoryMiB: 512 }),
+              spec({ name: 'c', workload: 'db', mode: 'hybrid', vcpus: 2, memoryMiB: 768 }),
+            ],
+            { pcpus: 2, memMiB: 4096 },
+          );
+        const whole = make();
+        const pieces = make();
+        for (const { cmd, waitMs, cuts } of steps) {
+          runCommand(whole, cmd);
+          runCommand(pieces, cmd);
+          whole.advance(waitMs * NS_PER_MS);
+          // The same span, cut where the generator says (a dashboard's refreshes, a scenario's steps).
+          let done = 0;
+          for (const c of [...new Set(cuts.filter((x) => x < waitMs))].sort((x, y) => x - y)) {
+            pieces.advance((c - done) * NS_PER_MS);
+            done = c;
+          }
+          pieces.advance((waitMs - done) * NS_PER_MS);
+          expect(digest(pieces)).toBe(digest(whole));
+        }
+      }),
+      { numRuns: 25, seed: 20261203 },
     );
   });
 });

@@ -251,7 +251,7 @@ describe('layout', () => {
 
   it('shows "–" for steal a full guest cannot see, numbers for a PV guest', () => {
     const l = layout(input({})).map((x) => x.text);
-    expect(l.find((x) => x.startsWith('legacy'))).toMatch(/ HVM +-{5}[rb-]* +\d+\.\d +– /);
+    expect(l.find((x) => x.startsWith('legacy'))).toMatch(/ HVM +[dscpbr-]{6} +\d+\.\d +– /);
     expect(l.find((x) => x.startsWith('web01'))).toMatch(/ PV +.{6} +\d+\.\d +\d+\.\d /);
   });
 
