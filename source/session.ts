@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { bootHost } from './boot.js';
 import type { Options } from './cli/flags.js';
 import { runCommand } from './commands/run.js';
+import { NS_PER_S } from './model/clock.js';
 import type { Host } from './model/host.js';
 import { ScenarioError, parseScenario } from './scenario/parse.js';
 import type { Scenario } from './scenario/parse.js';
@@ -14,6 +15,10 @@ import { ScenarioPlayer } from './scenario/player.js';
 import { Recorder, recordingScenario } from './scenario/recording.js';
 import type { Recording } from './scenario/recording.js';
 import { formatReport } from './scenario/report.js';
+
+/** How far, and in what steps, -c's `shutdown -w` runs simulated time while it waits. */
+const WAIT_LIMIT_S = 600;
+const WAIT_STEP_NS = NS_PER_S / 10;
 
 export interface Session {
   readonly host: Host;
@@ -60,14 +65,26 @@ export function startSession(o: Options, interactive: boolean, report: (line: st
       commandsOk = false;
       report(`paratop: -c ${JSON.stringify(c)} refused; nothing changed`);
     }
+    // -w holds the commands after it, as xl holds a script's next line: simulated time runs
+    // until every domain it waits for has gone (xl would wait for ever; a guest here always
+    // gets there within seconds, so the limit only guards against a model bug).
+    if (r.wait !== undefined) {
+      const until = host.now + WAIT_LIMIT_S * NS_PER_S;
+      while (!r.wait.done && host.now < until) {
+        host.advance(WAIT_STEP_NS);
+        for (const l of r.wait.poll()) report(l);
+      }
+      if (!r.wait.done) report(`paratop: -c ${JSON.stringify(c)}: gave up waiting after ${WAIT_LIMIT_S} simulated seconds`);
+    }
   }
+  recorder?.sampling(host.now);
   let player: ScenarioPlayer | null = null;
   if (scn !== null) {
     player = new ScenarioPlayer(
       scn,
       host,
       (r, step) => {
-        if (step.action.kind === 'command') recorder?.command(host.now, step.action.line);
+        if (step.action.kind === 'command' && r.waited !== true) recorder?.command(host.now, step.action.line);
         if (rec === null) {
           report(formatReport(r));
           for (const l of r.output ?? []) report(`    ${l}`);
@@ -75,8 +92,8 @@ export function startSession(o: Options, interactive: boolean, report: (line: st
       },
       interactive,
     );
-    // Steps due at the very start apply before the first sample.
-    player.advanceTo(host.now);
+    // Steps due at the very start apply before the first sample (a replay's, where the recorded run took it).
+    player.advanceTo(host.now + (rec?.firstSampleNs ?? 0));
   }
   return { host, warnings, player, recorder, commandsOk };
 }

@@ -3,7 +3,7 @@
  * is fixed, computed from a snapshot of the host.
  */
 import { NS_PER_S } from '../model/clock.js';
-import type { Domain } from '../model/domain.js';
+import type { Domain, ShutdownReason } from '../model/domain.js';
 import type { GuestSpec } from '../model/guest-spec.js';
 import { domainUuid } from '../model/guest-spec.js';
 import type { Host } from '../model/host.js';
@@ -33,8 +33,8 @@ export interface ListColumns {
   readonly numa?: boolean;
 }
 
-/** libxl's shutdown reason codes (xen/include/public/sched.h SHUTDOWN_*), as xl list -v prints them. */
-const REASON_CODES: Record<string, number> = { poweroff: 0, reboot: 1, suspend: 2, crash: 3, watchdog: 4, soft_reset: 5 };
+/** libxl's shutdown reason codes (xen/include/public/sched.h SHUTDOWN_*), as xl list -v and xl shutdown -w print them. */
+export const REASON_CODES: Readonly<Record<ShutdownReason, number>> = { poweroff: 0, reboot: 1, suspend: 2, crash: 3, watchdog: 4, soft_reset: 5 };
 
 /** xl list (list_domains in xl_list.c), with the columns its options add. */
 export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uuidOf: (id: number) => string = () => '-'): string[] {
@@ -49,7 +49,7 @@ export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uui
     let row = `${d.name.padEnd(40)} ${String(d.id).padStart(5)} ${String(Math.floor(d.memKiB / 1024)).padStart(5)} ${String(d.vcpusOnline).padStart(5)}     ${listState(d)}  ${f1(d.cpuNs / NS_PER_S).padStart(8)}`;
     if (cols.verbose) {
       const f = d.flags;
-      row += ` ${uuidOf(d.id)}${f.shutdown || f.crashed ? (REASON_CODES[f.crashed ? 'crash' : 'poweroff'] ?? 0).toString(16).padStart(9) : '-'.padStart(9)}`;
+      row += ` ${uuidOf(d.id)}${f.shutdown || f.crashed ? REASON_CODES[f.crashed ? 'crash' : 'poweroff'].toString(16).padStart(9) : '-'.padStart(9)}`;
     }
     // No XSM policy is loaded: no domain has a security label.
     if (cols.verbose || cols.context) row += ` ${'-'.padStart(16)}`;

@@ -17,6 +17,7 @@ import { sampleHost } from '../model/sample.js';
 import { xlBlockList, xlNetworkList } from './devices.js';
 import { CPUPOOL, domainConfig, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
+import { DomainWait } from './wait.js';
 import { timeOfDay } from '../shell/procps.js';
 
 export interface CommandResult {
@@ -29,6 +30,8 @@ export interface CommandResult {
   readonly prose?: boolean;
   /** `console DOM`: the domain whose console should take focus. */
   readonly focus?: number;
+  /** -w: the domains to wait for; the runner asks it for xl's lines as time goes on. */
+  readonly wait?: DomainWait;
 }
 
 export interface CommandDef {
@@ -102,8 +105,7 @@ function shutdownCommand(reboot: boolean): CommandDef {
  * xl shutdown / reboot (main_shutdown_or_reboot). A guest is asked through its PV control
  * interface (xenstore's control/shutdown, which its PV drivers watch): a fully virtualized guest
  * has none, so libxl refuses (ERROR_NOPARAVIRT) unless -F sends the ACPI power button (or reset)
- * instead, as a physical machine would get it. -w cannot block a command here: the STATE column
- * shows the domain go.
+ * instead, as a physical machine would get it. -w returns the wait (see wait.ts).
  */
 function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<string, string | true>, reboot: boolean): CommandResult {
   const what = reboot ? 'reboot' : 'shutdown';
@@ -138,8 +140,9 @@ function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<strin
       host.shutdown(d, reboot, undefined, reboot ? 'reset' : 'acpi');
     } else host.shutdown(d, reboot);
   }
-  if (o.has('w')) err.push(`Waiting for ${targets.length} domains`, 'paratop: -w does not hold the command line; the STATE column shows each domain go');
-  return ok([], err);
+  if (!o.has('w')) return ok([], err);
+  err.push(`Waiting for ${targets.length} domains`);
+  return { ...ok([], err), wait: new DomainWait(host, targets) };
 }
 
 const SCHED_CREDIT_USAGE = 'sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT]]';

@@ -4,6 +4,7 @@
  * the dashboard alike; in the dashboard a `pause` step stops the clock until the presenter goes on.
  */
 import { runCommand } from '../commands/run.js';
+import type { DomainWait } from '../commands/wait.js';
 import { shellFor } from '../shell/shell.js';
 import type { ShellKey } from '../shell/shell.js';
 import type { Host } from '../model/host.js';
@@ -22,6 +23,8 @@ export interface StepReport {
   /** For commands: their output, and whether xl refused them. */
   readonly output?: readonly string[];
   readonly refused?: boolean;
+  /** A line xl logs for a domain that an earlier `shutdown -w` step waited for (not a step of its own). */
+  readonly waited?: boolean;
 }
 
 export type PlayState = 'running' | 'paused' | 'done';
@@ -98,6 +101,8 @@ export class ScenarioPlayer {
   private readonly items: Item[];
   private next = 0;
   private readonly marks = new Map<Step, HostSample>();
+  /** Commands' -w waits still open, and the step that ran each. */
+  private waits: { readonly step: Step; readonly wait: DomainWait }[] = [];
   readonly reports: StepReport[] = [];
   caption = '';
   state: PlayState = 'running';
@@ -156,7 +161,10 @@ export class ScenarioPlayer {
       const it = this.items[this.next]!;
       const at = this.startNs + it.atNs;
       if (at > untilNs) break;
-      if (at > this.host.now) this.host.run(at);
+      if (at > this.host.now) {
+        this.host.run(at);
+        this.pollWaits();
+      }
       this.next++;
       if (it.markFor !== null) {
         this.marks.set(it.markFor, sampleHost(this.host));
@@ -166,8 +174,26 @@ export class ScenarioPlayer {
     }
     if (this.state === 'running' && this.next >= this.items.length) this.state = 'done';
     // Past the end of the timeline the simulation simply goes on; only a pause holds it.
-    if (this.state !== 'paused' && untilNs > this.host.now) this.host.run(untilNs);
+    if (this.state !== 'paused' && untilNs > this.host.now) {
+      this.host.run(untilNs);
+      this.pollWaits();
+    }
     return this.state;
+  }
+
+  /**
+   * A `shutdown -w` step does not hold the timeline (its steps have their times); xl's lines for
+   * the domains it waits for are reported, under its line, once the player has run past them.
+   */
+  private pollWaits(): void {
+    for (const w of this.waits) {
+      for (const text of w.wait.poll()) {
+        const full: StepReport = { atNs: this.host.now - this.startNs, line: w.step.line, text, waited: true };
+        this.reports.push(full);
+        this.onStep(full, w.step);
+      }
+    }
+    this.waits = this.waits.filter((w) => !w.wait.done);
   }
 
   private apply(s: Step): void {
@@ -198,6 +224,7 @@ export class ScenarioPlayer {
       case 'command': {
         const r = runCommand(this.host, a.line);
         report({ text: a.line, output: [...r.out, ...r.err], refused: !r.ok });
+        if (r.wait !== undefined) this.waits.push({ step: s, wait: r.wait });
         return;
       }
       case 'type': {

@@ -19,6 +19,11 @@ export interface Recording {
   readonly guests: readonly GuestText[];
   /** In the order they happened (keys and commands interleaved). */
   readonly commands: readonly RecordedEvent[];
+  /**
+   * When the run's first sample was taken, if not at 0: a -c `shutdown -w` ran simulated time
+   * before it. A replay runs to here (its commands on the way) before its first sample.
+   */
+  readonly firstSampleNs?: number;
 }
 
 const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof', 'killLine', 'killWord', 'left', 'right', 'lineStart', 'lineEnd']);
@@ -34,6 +39,7 @@ function validEvent(e: unknown): e is RecordedEvent {
 
 export class Recorder {
   private readonly commands: RecordedEvent[] = [];
+  private firstSampleNs = 0;
 
   constructor(
     private readonly base: Omit<Recording, 'commands' | 'paratopRecording'>,
@@ -49,8 +55,13 @@ export class Recorder {
     this.commands.push({ tNs: nowNs - this.startNs, console: domain, key });
   }
 
+  /** The -c commands are done (and their waits): the run's samples start now. */
+  sampling(nowNs: number): void {
+    this.firstSampleNs = nowNs - this.startNs;
+  }
+
   save(file: string): void {
-    const r: Recording = { paratopRecording: 1, ...this.base, commands: this.commands };
+    const r: Recording = { paratopRecording: 1, ...this.base, commands: this.commands, ...(this.firstSampleNs > 0 ? { firstSampleNs: this.firstSampleNs } : {}) };
     writeFileSync(file, `${JSON.stringify(r, null, 1)}\n`);
   }
 }
@@ -65,6 +76,9 @@ export function loadRecording(file: string): Recording | string {
   const r = j as Partial<Recording>;
   if (r.paratopRecording !== 1 || typeof r.seed !== 'number' || typeof r.pcpus !== 'number' || typeof r.hostMemMiB !== 'number' || !Array.isArray(r.guests) || !Array.isArray(r.commands)) {
     return `${file}: not a paratop recording (missing seed, pcpus, hostMemMiB, guests or commands)`;
+  }
+  if (r.firstSampleNs !== undefined && !(typeof r.firstSampleNs === 'number' && Number.isFinite(r.firstSampleNs) && r.firstSampleNs >= 0)) {
+    return `${file}: not a paratop recording (firstSampleNs is not a time)`;
   }
   const bad = r.commands.findIndex((c) => !validEvent(c));
   if (bad >= 0) return `${file}: not a paratop recording (commands[${bad}] is neither {tNs, line} nor {tNs, console, key})`;

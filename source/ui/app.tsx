@@ -11,6 +11,7 @@ import { editLine } from '../shell/line-edit.js';
 import type { LineEdit } from '../shell/line-edit.js';
 import type { ViewAction, ViewState } from '../view/state.js';
 import { commonPrefix, complete, runCommand } from '../commands/run.js';
+import type { DomainWait } from '../commands/wait.js';
 import { actionCommand } from './actions.js';
 import type { ScenarioPlayer } from '../scenario/player.js';
 import type { Recorder } from '../scenario/recording.js';
@@ -110,6 +111,20 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   };
   const driver = useDriver(host, state.refreshMs, SPEEDS[state.speedIdx]!, state.paused, { onRefresh, onModelStepped }, player, onScenarioPause);
   const history = driver.history;
+  /** `shutdown -w` commands still waiting, each under the title its output was shown with. */
+  const waitsRef = useRef<{ readonly title: string; readonly wait: DomainWait }[]>([]);
+  useEffect(() => {
+    // After each step of the model: xl's line for each domain a -w waited for, as it goes.
+    if (waitsRef.current.length === 0) return;
+    for (const w of waitsRef.current) {
+      const lines = w.wait.poll();
+      if (lines.length === 0) continue;
+      const a: ViewAction = { type: 'messageAppend', title: w.title, lines };
+      stateRef.current = reduceView(stateRef.current, a);
+      dispatch(a);
+    }
+    waitsRef.current = waitsRef.current.filter((w) => !w.wait.done);
+  }, [history]);
   // Time travel: everything on screen is drawn from the history up to the chosen sample.
   const shown = historyUpTo(history, state.historyAtNs);
   const view = shown[shown.length - 1]!;
@@ -227,6 +242,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     // until the next key.
     // Named as typed, with one "xl " in front (typing it is allowed, as in a shell).
     const named = `xl ${line.trim().replace(/^xl\s+/, '')}`;
+    if (r.wait !== undefined) waitsRef.current.push({ title: named, wait: r.wait });
     if (r.ok && lines.length <= 1) return { type: 'commandRan', line, message: null, notice: `${named}: ${lines[0] ?? 'done'}` };
     // A refusal is prose (xl's and libxl's error lines), as is help: wrapped, so its end is not cut off; other output is a table.
     const msg = { title: `${named}${r.ok ? '' : '   (refused: nothing changed)'}`, lines, error: !r.ok, wrap: !r.ok || r.prose === true };

@@ -111,6 +111,8 @@ export type ViewAction =
   | { readonly type: 'messageScroll'; readonly to: number }
   | { readonly type: 'commandRan'; readonly line: string; readonly message: Message | null; readonly notice?: string }
   | { readonly type: 'notice'; readonly text: string | null }
+  /** More of a command's output, come later (`shutdown -w`): under its output if that is still shown, else in the key bar. */
+  | { readonly type: 'messageAppend'; readonly title: string; readonly lines: readonly string[] }
   | { readonly type: 'screen'; readonly screen: Screen }
   | { readonly type: 'history'; readonly atNs: number | null }
   | { readonly type: 'toggleCompare'; readonly id: number }
@@ -279,6 +281,10 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
       return;
     case 'notice':
       d.notice = a.text;
+      return;
+    case 'messageAppend':
+      if (d.message !== null && d.message.title === a.title) d.message.lines.push(...a.lines);
+      else d.notice = `${a.title}: ${a.lines[a.lines.length - 1]!}`;
       return;
     case 'screen':
       d.screen = a.screen;

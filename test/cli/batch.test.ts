@@ -92,6 +92,19 @@ describe('paratop --batch -c', () => {
     expect(samples[2]!.domains.find((d) => d.name === 'db01')!.vcpus.online).toBe(2);
   });
 
+  it("-c 'shutdown -w' holds the next command until the domain has gone, as a script's next line waits for xl", () => {
+    // Without -w, the guest is still there when create runs, and its name is taken.
+    const busy = run(['-b', '-i', '1', '-c', 'shutdown web01', '-c', 'create guests/web01.cfg']);
+    expect(busy.code).toBe(1);
+    expect(busy.err).toContain('Domain with name "web01" already exists.');
+    const r = run(['-b', '-i', '1', '--format', 'json', '-c', 'shutdown -w web01', '-c', 'create guests/web01.cfg']);
+    expect(r.code).toBe(0);
+    const err = r.err.trimEnd().split('\n');
+    expect(err.slice(0, 4)).toEqual(['Shutting down domain 7', 'Waiting for 1 domains', 'Domain 7 has been shut down, reason code 0', 'Parsing config from guests/web01.cfg']);
+    const s = JSON.parse(r.out.trim().split('\n')[0]!) as { tNs: number; domains: { id: number; name: string }[] };
+    expect(s.domains.find((d) => d.name === 'web01')!.id).toBe(9);
+  });
+
   it('prints xl list and xl info to stderr, keeping stdout for samples', () => {
     const r = run(['-b', '-i', '1', '--format', 'json', '-c', 'list']);
     expect(r.code).toBe(0);

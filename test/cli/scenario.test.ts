@@ -70,4 +70,28 @@ describe('record and replay', () => {
     const times = b.out.trim().split('\n').map((l) => (JSON.parse(l) as { t: number }).t);
     expect(times).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
+
+  it("a -c 'shutdown -w' held the run's start: the replay starts its samples there too, byte for byte", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-rec-'));
+    const rec = join(dir, 'run.json');
+    const a = run(['-b', '-i', '4', '--format', 'json', '-c', 'shutdown -w web01', '-c', 'create guests/web01.cfg', '--record', rec]);
+    expect(a.code).toBe(0);
+    const saved = JSON.parse(readFileSync(rec, 'utf8'));
+    expect(saved.commands).toEqual([{ tNs: 0, line: 'shutdown -w web01' }, { tNs: 1e9, line: 'create guests/web01.cfg' }]);
+    expect(saved.firstSampleNs).toBe(1e9);
+    const b = run(['-b', '-i', '4', '--format', 'json', '--replay', rec]);
+    expect(b.code).toBe(0);
+    expect(b.out).toBe(a.out);
+  });
+
+  it('a scenario step with shutdown -w goes on at its time; the domain going is reported when it happens', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-scn-'));
+    const f = join(dir, 'wait.scenario');
+    writeFileSync(f, `guests: ${join(root, 'guests')}\nat 2s: shutdown -w web01\nat 2.5s: caption still going\nat 5s: end\n`);
+    const r = run(['-b', '--scenario', f, '--format', 'csv']);
+    expect(r.code).toBe(0);
+    const lines = r.err.split('\n');
+    expect(lines.slice(0, 5)).toEqual(['[    2.0s] shutdown -w web01', '    Shutting down domain 7', '    Waiting for 1 domains', '[    2.5s] caption: still going', '[    3.0s] Domain 7 has been shut down, reason code 0']);
+    expect(r.err).toMatch(/3 of 3 steps played/);
+  });
 });

@@ -92,6 +92,30 @@ describe('shutdown and reboot: the PV control interface', () => {
     expect(names(host)).toEqual(['Domain-0', 'web01', 'db01']);
   });
 
+  it('-w waits: xl\'s line for each domain once it has shut down (reason 0, or 1 for a reboot), or been destroyed', () => {
+    const host = three();
+    const r = runCommand(host, 'shutdown -w web01');
+    expect(r.err).toEqual(['Shutting down domain 1', 'Waiting for 1 domains']);
+    const wait = r.wait!;
+    expect(wait.poll()).toEqual([]);
+    expect(wait.done).toBe(false);
+    host.advanceSeconds(2);
+    expect(wait.poll()).toEqual(['Domain 1 has been shut down, reason code 0']);
+    expect(wait.done).toBe(true);
+    expect(wait.poll()).toEqual([]);
+    // reboot -w: the shutdown, with reason reboot, ends the wait though the guest comes back.
+    const rb = runCommand(host, 'reboot -w -F -a');
+    expect(rb.err[rb.err.length - 1]).toBe('Waiting for 2 domains');
+    host.advanceSeconds(2);
+    expect(rb.wait!.poll()).toEqual(['Domain 2 has been shut down, reason code 1', 'Domain 3 has been shut down, reason code 1']);
+    // Destroyed while it is being waited for.
+    const db = host.domains().find((d) => d.name === 'db01')!;
+    const w2 = runCommand(host, `shutdown --wait ${db.id}`).wait!;
+    runCommand(host, `destroy ${db.id}`);
+    expect(w2.poll()).toEqual([`Domain ${db.id} has been destroyed`]);
+    expect(runCommand(host, 'shutdown legacy').wait).toBeUndefined();
+  });
+
   it('reboot -F presses reset: no orderly shutdown, the guest is built again at once', () => {
     const host = three();
     const legacy = host.domains().find((d) => d.name === 'legacy')!;
@@ -119,7 +143,6 @@ describe('shutdown and reboot: the PV control interface', () => {
       'PV control interface not available: sending ACPI power button event.',
       'Shutting down domain 3',
       'Waiting for 3 domains',
-      'paratop: -w does not hold the command line; the STATE column shows each domain go',
     ]);
     host.advanceSeconds(2);
     expect(names(host)).toEqual(['Domain-0']);

@@ -46,6 +46,16 @@ describe('view reducer', () => {
     expect(parseDelay('0.05')).toBe('refresh must be between 0.1 and 60 s');
   });
 
+  it("adds a command's later output (shutdown -w) under it while it is shown, else says it in the key bar", () => {
+    const shown = run(s0, { type: 'commandRan', line: 'shutdown -w web01', message: { title: 'xl shutdown -w web01', lines: ['Shutting down domain 7', 'Waiting for 1 domains'], error: false } });
+    const more = run(shown, { type: 'messageAppend', title: 'xl shutdown -w web01', lines: ['Domain 7 has been shut down, reason code 0'] });
+    expect(more.message?.lines).toEqual(['Shutting down domain 7', 'Waiting for 1 domains', 'Domain 7 has been shut down, reason code 0']);
+    expect(more.notice).toBeNull();
+    const closed = run(shown, { type: 'message', message: null }, { type: 'messageAppend', title: 'xl shutdown -w web01', lines: ['Domain 7 has been shut down, reason code 0'] });
+    expect(closed.message).toBeNull();
+    expect(closed.notice).toBe('xl shutdown -w web01: Domain 7 has been shut down, reason code 0');
+  });
+
   it('toggles focus, pause, help and sort order', () => {
     const s = run(s0, { type: 'focusNext' }, { type: 'pause' }, { type: 'help', open: true }, { type: 'reverse' });
     expect(s).toMatchObject({ focus: 'console', paused: true, help: true, reverse: true });
