@@ -22,7 +22,7 @@ import type { Command } from './keymap.js';
 import { functionKeyName, keyChars, keyName } from './keys.js';
 import type { InkKey } from './keys.js';
 import { toAscii } from './charset.js';
-import { helpLines, helpPage, historyUpTo, layout, listColumns, listHeight, messageLines, visibleRows } from './layout.js';
+import { helpLines, helpPage, historyUpTo, layout, listColumns, listPage, messageLines, visibleRows } from './layout.js';
 import type { Line } from './layout.js';
 import { COLUMNS } from './rows.js';
 import { useDriver } from './use-driver.js';
@@ -150,7 +150,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const list = visibleRows(view, s);
     const idx = selectedIndex(list, s);
     const selectedId = paneDomainId(s);
-    const page = listHeight(rows, list.length);
+    const page = listPage(list, s, rows);
     const select = (i: number): ViewAction | null => {
       const r = list[Math.max(0, Math.min(list.length - 1, i))];
       return r ? { type: 'select', id: r.sample.id, name: r.sample.name } : null;
@@ -216,6 +216,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
         const off = s.columnGroups.includes(group) && COLUMNS[s.sortIdx]!.group === group;
         return { type: 'columns', group, ...(off ? { sortIdx: COLUMNS.findIndex((x) => x.head === 'CPU(%)') } : {}) };
       }
+      case 'vcpuLines': return { type: 'vcpuLines' };
+      case 'repeatHeader': return { type: 'repeatHeader' };
       case 'quit': return 'quit';
     }
   };

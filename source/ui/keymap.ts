@@ -38,6 +38,8 @@ export type Command =
   | 'suspend'
   | 'netColumns'
   | 'vbdColumns'
+  | 'vcpuLines'
+  | 'repeatHeader'
   | 'quit';
 
 export interface Binding<C extends string = Command> {
@@ -63,6 +65,8 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['/', 'f4'], label: '/', bar: 'Filter', help: 'filter domains by name or mode (a|b for either; Esc clears; F4 too, as in htop)', command: 'filter' },
   { keys: ['n', 'N'], label: 'n', bar: null, help: "network columns on/off: NETTX, NETRX in KiB/s (xentop's N)", command: 'netColumns' },
   { keys: ['b', 'B'], label: 'b', bar: null, help: "VBD columns on/off: VBD_RD, VBD_WR in requests/s (xentop's B)", command: 'vbdColumns' },
+  { keys: ['v', 'V'], label: 'v', bar: null, help: "vCPU lines on/off: under each domain, its online vCPUs' CPU seconds (xentop's V)", command: 'vcpuLines' },
+  { keys: ['r', 'R'], label: 'r', bar: null, help: "repeat the column header before each domain (xentop's R)", command: 'repeatHeader' },
   { keys: ['d', 'D'], label: 'd', bar: 'Delay', help: 'set the refresh interval in seconds (like xentop; D too, as its keys are either case)', command: 'delay' },
   { keys: [' '], label: 'Space', bar: 'Pause', help: 'pause / resume the simulation', command: 'pause' },
   { keys: [']'], label: ']', bar: 'Faster', help: 'simulation faster', command: 'faster' },

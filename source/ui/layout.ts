@@ -3,6 +3,8 @@
  * be tested without a terminal; the App only turns these lines into Text nodes. Never returns more
  * than rows - 1 lines (Ink redraws everything when the output reaches the terminal's height).
  */
+import { NS_PER_S } from '../model/clock.js';
+import type { DomainSample } from '../model/sample.js';
 import type { ConsoleLine } from '../model/guest/console.js';
 import type { Step } from '../scenario/parse.js';
 import { describeKey } from '../scenario/player.js';
@@ -167,6 +169,69 @@ function longestName(view: HostView): number {
 
 export function listHeight(rows: number, count: number): number {
   return Math.max(3, Math.min(count, Math.floor((rows - 1) * 0.3)));
+}
+
+/** Domains PgUp/PgDn move by: a list's worth of rows, or of blocks when each domain shows more lines than its row. */
+export function listPage(sorted: readonly DomainRow[], state: ViewState, rows: number): number {
+  const b = listBlocks(state);
+  if (b === null) return listHeight(rows, sorted.length);
+  const sel = sorted[Math.max(0, selectedIndex(sorted, state))];
+  const per = sel === undefined ? 1 : blockHeight(sel, b, false);
+  return Math.max(1, Math.floor(listHeight(rows, blockLineCount(sorted, b, rows)) / per));
+}
+
+/** What each domain's block holds besides its row (v, r), or null when it is the row alone. */
+interface Blocks {
+  readonly vcpuLines: boolean;
+  readonly repeatHeader: boolean;
+}
+
+const listBlocks = (s: Pick<ViewState, 'vcpuLines' | 'repeatHeader'>): Blocks | null => (s.vcpuLines || s.repeatHeader ? { vcpuLines: s.vcpuLines, repeatHeader: s.repeatHeader } : null);
+
+/**
+ * xentop's do_vcpu: `VCPUs(sec):` and each online vCPU's CPU seconds, a new line before vCPU 5,
+ * 10, ... (by number, as xentop counts them), indented 8.
+ */
+export function vcpuSecLines(d: DomainSample): string[] {
+  let text = 'VCPUs(sec): ';
+  for (const v of d.vcpus) {
+    if (!v.up) continue;
+    if (v.id !== 0 && v.id % 5 === 0) text += '\n        ';
+    text += ` ${String(v.id).padStart(2)}: ${String(Math.floor(v.runstateNs[0] / NS_PER_S)).padStart(10)}s`;
+  }
+  return text.split('\n');
+}
+
+/** A domain's lines in the list: its row, its vCPU lines, the header before it if repeated (not before the first shown). */
+const blockHeight = (r: DomainRow, b: Blocks, first: boolean): number => 1 + (b.repeatHeader && !first ? 1 : 0) + (b.vcpuLines ? vcpuSecLines(r.sample).length : 0);
+
+/** Lines all the blocks take, counted only as far as a list on `rows` rows could show. */
+function blockLineCount(sorted: readonly DomainRow[], b: Blocks, rows: number): number {
+  const cap = listHeight(rows, Infinity);
+  let n = 0;
+  for (let i = 0; i < sorted.length && n < cap; i++) n += blockHeight(sorted[i]!, b, i === 0);
+  return n;
+}
+
+/**
+ * The first domain shown when blocks are taller than a row: the selected block about in the middle
+ * of `room` lines, and the list's end at the bottom rather than blank lines after it.
+ */
+function firstBlock(sorted: readonly DomainRow[], b: Blocks, sel: number, room: number): number {
+  if (sel < 0) return 0;
+  // Lines from block `a` on (its header not repeated), up to and with block `to`, counted no further than `cap`.
+  const span = (a: number, to: number, cap = Infinity): number => {
+    let n = 0;
+    for (let i = a; i <= to && n < cap; i++) n += blockHeight(sorted[i]!, b, i === a);
+    return n;
+  };
+  const selBody = blockHeight(sorted[sel]!, b, true);
+  const above = Math.floor((room - selBody) / 2);
+  let first = sel;
+  while (first > 0 && span(first - 1, sel) - selBody <= above) first--;
+  // Near the end: start earlier rather than leave lines empty under the last domain.
+  while (first > 0 && span(first - 1, sorted.length - 1, room + 1) <= room) first--;
+  return first;
 }
 
 function tooSmall(cols: number, rows: number): Line[] {
@@ -444,14 +509,31 @@ export function layout(input: LayoutInput): Line[] {
   const spark = Math.max(SPARK, Math.min(SPARK_MAX, cols - tableWidth));
   out.push({ key: 'head', text: headerLine(colsShown, sortHead, state.reverse, 'CPU'.padEnd(spark)).slice(0, cols).padEnd(cols), inverse: true });
 
-  const listRows = listHeight(rows, sorted.length);
+  const blocks = listBlocks(state);
+  const listRows = listHeight(rows, blocks === null ? sorted.length : blockLineCount(sorted, blocks, rows));
   const selIdx = selectedIndex(sorted, state);
   const selRow = sorted[selIdx];
-  const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
-  for (const r of sorted.slice(first, first + listRows)) {
-    const hist = recentCpu(history, r.sample.id, spark);
-    const isSel = r === selRow;
-    out.push({ key: `d${r.sample.id}`, text: `${rowLine(colsShown, r)} ${sparkline(hist, spark)}`.slice(0, cols), inverse: isSel && state.focus === 'list' });
+  const row = (r: DomainRow): Line => ({
+    key: `d${r.sample.id}`,
+    text: `${rowLine(colsShown, r)} ${sparkline(recentCpu(history, r.sample.id, spark), spark)}`.slice(0, cols),
+    inverse: r === selRow && state.focus === 'list',
+  });
+  if (blocks === null) {
+    const first = Math.max(0, Math.min(selIdx - Math.floor(listRows / 2), sorted.length - listRows));
+    for (const r of sorted.slice(first, first + listRows)) out.push(row(r));
+  } else {
+    // Each domain is a block of lines (xentop's top(): the header again if repeated, the row, its vCPU lines).
+    const head = out[out.length - 1]!;
+    const end = out.length + listRows;
+    const first = firstBlock(sorted, blocks, selIdx, listRows);
+    for (let i = first; i < sorted.length && out.length < end; i++) {
+      const r = sorted[i]!;
+      if (blocks.repeatHeader && i > first) out.push({ ...head, key: `h${r.sample.id}` });
+      if (out.length < end) out.push(row(r));
+      if (blocks.vcpuLines) vcpuSecLines(r.sample).forEach((text, k) => out.length < end && out.push({ key: `v${r.sample.id}.${k}`, text: text.slice(0, cols) }));
+    }
+    // Blocks are not cut at the top, so the last ones can leave a line or two: kept blank, so the panes below do not move.
+    while (out.length < end) out.push({ key: `lpad${out.length}`, text: '' });
   }
   for (let i = sorted.length; i < Math.min(listRows, 3); i++) out.push({ key: `empty${i}`, text: i === 0 ? '  (no domain matches the filter)' : '' });
 

@@ -78,6 +78,10 @@ export interface ViewState {
   readonly contrast: boolean;
   /** The list's optional columns that are on: network (n) and VBD (b), as xentop's N and B. */
   readonly columnGroups: readonly ColumnGroup[];
+  /** Under each domain, its online vCPUs' CPU seconds (v, xentop's V: `VCPUs(sec):  0:  12s ...`). */
+  readonly vcpuLines: boolean;
+  /** The column header again before each domain (r, xentop's R: it keeps rows readable among the vCPU lines). */
+  readonly repeatHeader: boolean;
 }
 
 export const COMPARE_MAX = 3;
@@ -120,7 +124,9 @@ export type ViewAction =
   | { readonly type: 'contrast' }
   | { readonly type: 'lastKey'; readonly key: string; readonly did: string }
   /** Turn a group of columns on or off; `sortIdx` (when turning off the column sorted by) sorts by another. */
-  | { readonly type: 'columns'; readonly group: ColumnGroup; readonly sortIdx?: number };
+  | { readonly type: 'columns'; readonly group: ColumnGroup; readonly sortIdx?: number }
+  | { readonly type: 'vcpuLines' }
+  | { readonly type: 'repeatHeader' };
 
 export function initialViewState(speedIdx: number, refreshMs: number): ViewState {
   return {
@@ -150,6 +156,8 @@ export function initialViewState(speedIdx: number, refreshMs: number): ViewState
     lastKey: null,
     contrast: false,
     columnGroups: [],
+    vcpuLines: false,
+    repeatHeader: false,
   };
 }
 
@@ -183,6 +191,12 @@ export const reduceView = produce((d: Draft<ViewState>, a: ViewAction): void => 
     }
     case 'reverse':
       d.reverse = !d.reverse;
+      return;
+    case 'vcpuLines':
+      d.vcpuLines = !d.vcpuLines;
+      return;
+    case 'repeatHeader':
+      d.repeatHeader = !d.repeatHeader;
       return;
     case 'focusNext':
       d.focus = d.focus === 'list' ? 'console' : 'list';

@@ -39,6 +39,20 @@ describe('<App>', () => {
     await until(r.lastFrame, (x) => x.includes(' beta  HVM  idle'));
   });
 
+  it("v shows each domain's vCPU seconds under it, r repeats the header; pressed again, they go", async () => {
+    const r = app();
+    await until(r.lastFrame, (x) => x.includes('NAME'));
+    r.stdin.write('v');
+    let f = await until(r.lastFrame, (x) => x.includes('VCPUs(sec):'));
+    const lines = f.split('\n');
+    expect(lines[lines.findIndex((l) => l.startsWith('alpha ')) + 1]).toMatch(/^VCPUs\(sec\):   0: +\d+s$/);
+    r.stdin.write('r');
+    f = await until(r.lastFrame, (x) => x.split('\n').filter((l) => l.startsWith('NAME')).length === 3);
+    r.stdin.write('v');
+    r.stdin.write('R');
+    f = await until(r.lastFrame, (x) => !x.includes('VCPUs(sec):') && x.split('\n').filter((l) => l.startsWith('NAME')).length === 1);
+  });
+
   it('scrolls a help screen taller than the terminal with the moving keys, not the selection', async () => {
     const r = app();
     await until(r.lastFrame, (x) => x.includes(' Domain-0  PV  backend'));

@@ -287,6 +287,38 @@ describe('layout', () => {
     expect(Number(web.split(/ +/)[12])).toBeGreaterThan(0);
   });
 
+  it("shows each domain's vCPU seconds under it (v) and the header again before each domain (r), as xentop's V and R, keeping the selection in view", () => {
+    const host = hostWith(Array.from({ length: 30 }, (_, i) => spec({ name: `g${String(i).padStart(2, '0')}`, workload: i % 2 ? 'cpu' : 'idle', vcpus: 1 + (i % 7), maxvcpus: 7 })), { pcpus: 8, memMiB: 65536 });
+    host.advanceSeconds(3);
+    const h = [deriveHost(null, sampleHost(host))];
+    host.advanceSeconds(1);
+    h.push(deriveHost(h[0]!.sample, sampleHost(host)));
+    const base = { ...initialViewState(3, 1000), vcpuLines: true };
+    const listed = (st: ViewState) => layout(input({ history: h, state: st })).filter((x) => /^([dvh]\d|lpad)/.test(x.key));
+    // g06 has 7 vCPUs: xentop breaks the line before vCPU 5 and indents it 8.
+    const g06 = host.domains().find((d) => d.name === 'g06')!;
+    const lines = listed({ ...base, selectedId: g06.id });
+    const at = lines.findIndex((x) => x.key === `d${g06.id}`);
+    expect(lines[at + 1]!.text).toMatch(/^VCPUs\(sec\):   0: +\d+s  1: +\d+s  2: +\d+s  3: +\d+s  4: +\d+s$/);
+    expect(lines[at + 2]!.text).toMatch(/^ {8}  5: +\d+s  6: +\d+s$/);
+    // " %2u: %10llus": each vCPU's seconds right-aligned in 10.
+    expect(lines[at + 1]!.text.slice(0, 28)).toMatch(/^VCPUs\(sec\):   0: {1,10}\d+s$/);
+    // Wherever the selection is, its row is on screen and the list keeps its height (11 lines at 120x40).
+    for (const d of host.domains()) {
+      for (const repeatHeader of [false, true]) {
+        const l = listed({ ...base, repeatHeader, selectedId: d.id });
+        expect(l.some((x) => x.key === `d${d.id}`)).toBe(true);
+        expect(l.length).toBe(11);
+      }
+    }
+    // r: the header before every domain but the first shown.
+    const rep = layout(input({ history: h, state: { ...initialViewState(3, 1000), repeatHeader: true } }));
+    const head = rep.find((x) => x.key === 'head')!.text;
+    const shown = rep.filter((x) => /^[dh]\d/.test(x.key));
+    expect(shown.map((x) => x.key[0]).join('')).toMatch(/^d(hd)+h?$/);
+    for (const x of shown.filter((y) => y.key.startsWith('h'))) expect(x.text).toBe(head);
+  });
+
   it("shows each vmstat line whole, st included, at any width: MiB (vmstat -S M) when KiB does not fit", () => {
     const h = views();
     const newest = h[h.length - 1]!;
