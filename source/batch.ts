@@ -11,6 +11,7 @@ import type { ScenarioPlayer } from './scenario/player.js';
 import { csvHeader, csvSample } from './output/csv.js';
 import { jsonSample } from './output/json.js';
 import { textSample } from './output/text.js';
+import type { TextOptions } from './output/text.js';
 import { deriveHost } from './view/rates.js';
 
 export interface BatchOptions {
@@ -19,6 +20,8 @@ export interface BatchOptions {
   readonly speed: number;
   readonly format: Format;
   readonly fullName?: boolean;
+  readonly vcpus?: boolean;
+  readonly repeatHeader?: boolean;
 }
 
 export interface Writer {
@@ -26,7 +29,7 @@ export interface Writer {
 }
 
 /** Formats samples one after another; knows whether the CSV header is out. */
-export function makeFormatter(format: Format, fullName = false): (prev: HostSample | null, cur: HostSample) => string {
+export function makeFormatter(format: Format, text: TextOptions = {}): (prev: HostSample | null, cur: HostSample) => string {
   let headerDone = false;
   return (prev, cur) => {
     const view = deriveHost(prev, cur);
@@ -36,7 +39,7 @@ export function makeFormatter(format: Format, fullName = false): (prev: HostSamp
       headerDone = true;
       return head + csvSample(view);
     }
-    return textSample(view, fullName);
+    return textSample(view, text);
   };
 }
 
@@ -49,7 +52,7 @@ export async function runBatch(
   stopped: () => boolean,
   player: ScenarioPlayer | null = null,
 ): Promise<void> {
-  const format = makeFormatter(o.format, o.fullName === true);
+  const format = makeFormatter(o.format, o);
   const stepNs = Math.round(o.delayS * NS_PER_S);
   let prev: HostSample | null = null;
   for (let i = 0; i < o.iterations && !stopped(); i++) {

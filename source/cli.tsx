@@ -76,6 +76,8 @@ function parse(argv: string[], exec = false): Parsed {
       hostMem,
       format: cli.flags.format,
       fullName: cli.flags.fullName,
+      vcpus: cli.flags.vcpus,
+      repeatHeader: cli.flags.repeatHeader,
       color: cli.flags.color,
       command: cli.flags.command,
       scenario: cli.flags.scenario,

@@ -20,6 +20,9 @@ export interface Options {
   readonly format: Format;
   /** Text batch output: names whole, as xentop -f prints them (else cut to 10 characters). */
   readonly fullName: boolean;
+  /** xentop -v and -r: each domain's vCPU seconds under it, and the header before each domain (text batch output; the dashboard starts with them, v and r toggle). */
+  readonly vcpus: boolean;
+  readonly repeatHeader: boolean;
   readonly color: boolean;
   /** Draw in ASCII only (a locale that is not UTF-8, or --charset ascii). */
   readonly ascii: boolean;
@@ -53,6 +56,8 @@ export const HELP = `
         --host-mem SIZE    Host memory, xl-style size: 16g, 8192m; a bare number is MiB (default 16g)
         --format F         Batch output: text (xentop -b columns), json (JSON lines) or csv
     -f, --full-name        Text batch output: names whole (xentop -f), not cut to 10 characters
+        --vcpus            Each domain's vCPU seconds under it (xentop -v; the dashboard's v)
+    -r, --repeat-header    The column header before each domain (xentop -r; the dashboard's r)
         --scenario FILE    Play a scenario: captions, commands and expectations on a timeline
                            (with --batch: exits 1 if an expectation fails)
         --record FILE      Save seed, host, guest configs, every command and console key with its time
@@ -90,6 +95,8 @@ export const FLAGS = {
   hostMem: { type: 'string' as const },
   format: { type: 'string' as const, default: 'text' },
   fullName: { type: 'boolean' as const, shortFlag: 'f', default: false },
+  vcpus: { type: 'boolean' as const, default: false },
+  repeatHeader: { type: 'boolean' as const, shortFlag: 'r', default: false },
   color: { type: 'boolean' as const, default: true },
   command: { type: 'string' as const, shortFlag: 'c', isMultiple: true as const, default: [] as string[] },
   scenario: { type: 'string' as const },
@@ -170,6 +177,8 @@ export interface RawFlags {
   hostMem: string | undefined;
   format: string;
   fullName?: boolean;
+  vcpus?: boolean;
+  repeatHeader?: boolean;
   color: boolean;
   command: string[];
   scenario?: string | undefined;
@@ -235,6 +244,8 @@ export function validate(f: RawFlags, stdoutIsTty: boolean, env: NodeJS.ProcessE
     hostMemMiB,
     format: f.format,
     fullName: f.fullName === true,
+    vcpus: f.vcpus === true,
+    repeatHeader: f.repeatHeader === true,
     color: f.color && !noColor,
     ascii: charset === undefined ? !utf8Locale(env) : charset === 'ascii',
     contrast: f.theme === 'contrast',

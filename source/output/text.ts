@@ -5,6 +5,7 @@
  * A rate with no previous sample prints "-" where xentop prints 0.0.
  */
 import { NS_PER_S } from '../model/clock.js';
+import type { DomainSample } from '../model/sample.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { stateLetters } from '../view/rates.js';
 import { sanitize } from './sanitize.js';
@@ -46,11 +47,38 @@ export function textHeader(): string {
   return TEXT_COLUMNS.map((c) => c.head.padStart(c.width)).join(' ');
 }
 
-/** One iteration: the header, then a row per domain. `fullName`: xentop -f's "%10s" (a longer name pushes the row right) for its "%10.10s". */
-export function textSample(v: HostView, fullName = false): string {
-  const lines = [textHeader()];
-  for (const r of v.rows) {
-    lines.push(TEXT_COLUMNS.map((c, i) => (i === 0 && fullName ? sanitize(r.sample.name) : c.cell(r, v)).padStart(c.width)).join(' '));
+/** xentop's batch flags that change its text: -f, -v, -r. */
+export interface TextOptions {
+  /** -f: "%10s" (a longer name pushes the row right) for its "%10.10s". */
+  readonly fullName?: boolean;
+  /** -v: each domain's vCPU seconds under its row. */
+  readonly vcpus?: boolean;
+  /** -r: the header before every domain, not only the first. */
+  readonly repeatHeader?: boolean;
+}
+
+/**
+ * xentop's do_vcpu: `VCPUs(sec):` and each online vCPU's CPU seconds, a new line before vCPU 5,
+ * 10, ... (by number, as xentop counts them), indented 8.
+ */
+export function vcpuSecLines(d: DomainSample): string[] {
+  let text = 'VCPUs(sec): ';
+  for (const v of d.vcpus) {
+    if (!v.up) continue;
+    if (v.id !== 0 && v.id % 5 === 0) text += '\n        ';
+    text += ` ${String(v.id).padStart(2)}: ${String(Math.floor(v.runstateNs[0] / NS_PER_S)).padStart(10)}s`;
   }
+  return text.split('\n');
+}
+
+/** One iteration, as xentop's top() prints it: the header, then a row per domain (and what -v and -r add). */
+export function textSample(v: HostView, o: TextOptions = {}): string {
+  const lines: string[] = [];
+  v.rows.forEach((r, i) => {
+    if (i === 0 || o.repeatHeader === true) lines.push(textHeader());
+    lines.push(TEXT_COLUMNS.map((c, k) => (k === 0 && o.fullName === true ? sanitize(r.sample.name) : c.cell(r, v)).padStart(c.width)).join(' '));
+    if (o.vcpus === true) lines.push(...vcpuSecLines(r.sample));
+  });
+  if (lines.length === 0) lines.push(textHeader());
   return lines.join('\n') + '\n';
 }

@@ -41,6 +41,9 @@ export interface AppProps {
   readonly player?: ScenarioPlayer | null;
   readonly recorder?: Recorder | null;
   readonly contrast?: boolean;
+  /** Start with the vCPU lines (--vcpus) and the repeated header (-r) on, as xentop -v and -r do. */
+  readonly vcpuLines?: boolean;
+  readonly repeatHeader?: boolean;
   /** Draw in ASCII only (the terminal's locale is not UTF-8). */
   readonly ascii?: boolean;
   /** Ctrl+L: have the terminal drawn again from scratch. */
@@ -87,7 +90,7 @@ function speedIndex(speed: number): number {
   return i < 0 ? SPEEDS.length - 1 : i;
 }
 
-export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false, onRepaint, onSuspend }: AppProps): React.JSX.Element {
+export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh, onModelStepped, player = null, recorder = null, contrast = false, ascii = false, onRepaint, onSuspend, vcpuLines = false, repeatHeader = false }: AppProps): React.JSX.Element {
   const { exit } = useApp();
   const { cols, rows } = useTerminalSize();
   // Problems with the guest configs are shown at once (whatever loaded is running); Esc closes the box,
@@ -95,6 +98,8 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
   const [state, dispatch] = useReducer(reduceView, undefined, () => ({
     ...initialViewState(speedIndex(initialSpeed), refreshMs),
     contrast,
+    vcpuLines,
+    repeatHeader,
     message: warnings.length > 0 ? { title: `guest configs: ${warnings.length} problem${warnings.length === 1 ? '' : 's'} (whatever else loaded is running)`, lines: [...warnings], error: true, wrap: true } : null,
   }));
   // Keys can arrive before React re-registers the input handler with the new state; the ref

@@ -3,12 +3,11 @@
  * be tested without a terminal; the App only turns these lines into Text nodes. Never returns more
  * than rows - 1 lines (Ink redraws everything when the output reaches the terminal's height).
  */
-import { NS_PER_S } from '../model/clock.js';
-import type { DomainSample } from '../model/sample.js';
 import type { ConsoleLine } from '../model/guest/console.js';
 import type { Step } from '../scenario/parse.js';
 import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
+import { vcpuSecLines } from '../output/text.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { filterTerms, matchesTerms, promptCursor, selectedIndex } from '../view/state.js';
 import type { ColumnGroup, Message, ViewState } from '../view/state.js';
@@ -188,19 +187,6 @@ interface Blocks {
 
 const listBlocks = (s: Pick<ViewState, 'vcpuLines' | 'repeatHeader'>): Blocks | null => (s.vcpuLines || s.repeatHeader ? { vcpuLines: s.vcpuLines, repeatHeader: s.repeatHeader } : null);
 
-/**
- * xentop's do_vcpu: `VCPUs(sec):` and each online vCPU's CPU seconds, a new line before vCPU 5,
- * 10, ... (by number, as xentop counts them), indented 8.
- */
-export function vcpuSecLines(d: DomainSample): string[] {
-  let text = 'VCPUs(sec): ';
-  for (const v of d.vcpus) {
-    if (!v.up) continue;
-    if (v.id !== 0 && v.id % 5 === 0) text += '\n        ';
-    text += ` ${String(v.id).padStart(2)}: ${String(Math.floor(v.runstateNs[0] / NS_PER_S)).padStart(10)}s`;
-  }
-  return text.split('\n');
-}
 
 /** A domain's lines in the list: its row, its vCPU lines, the header before it if repeated (not before the first shown). */
 const blockHeight = (r: DomainRow, b: Blocks, first: boolean): number => 1 + (b.repeatHeader && !first ? 1 : 0) + (b.vcpuLines ? vcpuSecLines(r.sample).length : 0);

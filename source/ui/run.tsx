@@ -109,7 +109,7 @@ export async function runDashboard(o: Options, session: Session): Promise<void> 
     }
   };
   const app = render(
-    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} ascii={o.ascii} warnings={warnings} player={player} recorder={recorder} contrast={o.contrast} onRepaint={() => writer.repaint()} onSuspend={suspend} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
+    <App host={host} refreshMs={1000} initialSpeed={Number.isFinite(o.speed) ? o.speed : 100} color={o.color} ascii={o.ascii} warnings={warnings} player={player} recorder={recorder} contrast={o.contrast} vcpuLines={o.vcpus} repeatHeader={o.repeatHeader} onRepaint={() => writer.repaint()} onSuspend={suspend} onRefresh={stats.enabled ? () => stats.begin() : undefined} onModelStepped={stats.enabled ? () => stats.modelDone() : undefined} />,
     // debug: Ink hands each whole frame to `writer`, which sends only what changed.
     { stdout: writer as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false },
   );

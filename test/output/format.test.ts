@@ -41,9 +41,27 @@ describe('text names', () => {
     const cut = makeFormatter('text')(null, s).split('\n');
     expect(cut[2]!.slice(0, 10)).toBe('example.pv');
     expect(cut[2]!.length).toBe(textHeader().length);
-    const whole = makeFormatter('text', true)(null, s).split('\n');
+    const whole = makeFormatter('text', { fullName: true })(null, s).split('\n');
     expect(whole[2]!.startsWith('example.pvhlinux -----r')).toBe(true);
     expect(whole[3]!.startsWith('     short ')).toBe(true);
+  });
+});
+
+describe('text sub-rows', () => {
+  it("prints each domain's vCPU seconds under it with -v and the header before each domain with -r, as xentop's batch mode", () => {
+    const host = hostWith([spec({ name: 'six', workload: 'cpu', vcpus: 6, maxvcpus: 8 }), spec({ name: 'one', workload: 'idle' })], { pcpus: 8 });
+    host.advanceSeconds(3);
+    const s = sampleHost(host);
+    const v = makeFormatter('text', { vcpus: true })(null, s).trimEnd().split('\n');
+    expect(v[0]).toBe(textHeader());
+    const six = v.findIndex((l) => l.startsWith('       six '));
+    // Online vCPUs only (0-5 of 8), a new line before vCPU 5; a second or two each, for a CPU hog booted 3 s ago.
+    expect(v[six + 1]).toMatch(/^VCPUs\(sec\):   0: {10}\d+s  1: {10}\d+s  2: {10}\d+s  3: {10}\d+s  4: {10}\d+s$/);
+    expect(v[six + 2]).toMatch(/^ {10}5: {10}\d+s$/);
+    expect(v[six + 3]!.startsWith('       one ')).toBe(true);
+    const r = makeFormatter('text', { repeatHeader: true })(null, s).trimEnd().split('\n');
+    expect(r).toHaveLength(6);
+    expect(r.filter((_, i) => i % 2 === 0)).toEqual([textHeader(), textHeader(), textHeader()]);
   });
 });
 
