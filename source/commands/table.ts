@@ -9,6 +9,7 @@ import { formatProblem, loadGuestFile } from '../config/load.js';
 import { formatConsole } from '../model/guest/console.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import { domainUuid } from '../model/guest-spec.js';
+import { sysrqModelled } from '../model/guest/sysrq.js';
 import type { Domain } from '../model/domain.js';
 import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
@@ -137,7 +138,7 @@ function shutdownOrReboot(host: Host, a: readonly string[], o: ReadonlyMap<strin
     err.push(`${doing} domain ${d.id}`);
     if (!MODE_TRAITS[d.mode].pvDrivers) {
       err.push(`PV control interface not available: sending ACPI ${button} button event.`);
-      host.shutdown(d, reboot, undefined, reboot ? 'reset' : 'acpi');
+      host.shutdown(d, reboot, undefined, reboot ? 'now' : 'acpi');
     } else host.shutdown(d, reboot);
   }
   if (!o.has('w')) return ok([], err);
@@ -460,10 +461,28 @@ export const COMMANDS: readonly CommandDef[] = [
           return ok([], [...note, `${LIBXL}libxl_domain.c:1825:libxl_send_trigger: Domain ${d.id}:Send trigger '${trigger}' failed: Invalid argument`]);
         }
         if (trigger === 'power') host.shutdown(d, false, undefined, 'acpi');
-        else if (trigger === 'reset') host.shutdown(d, true, undefined, 'reset');
+        else if (trigger === 'reset') host.shutdown(d, true, undefined, 'now');
         else if (trigger === 'nmi') d.kernel.unknownNmi(vcpu);
         else return fail(`paratop: trigger ${trigger} is not modelled (power, reset and nmi are)`);
         return ok([], note);
+      }),
+  },
+  {
+    name: 'sysrq',
+    usage: 'sysrq <Domain> <letter>',
+    help: 'Send a sysrq to a domain',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const key = a[1]!;
+        if (key.length !== 1) return fail('Invalid sysrq.', '', ...commandUsage(COMMANDS.find((c) => c.name === 'sysrq')!));
+        if (d.id === 0) return fail("Domain-0's SysRq is the host's (its b, c and o would take the host down); paratop does not send it.");
+        // libxl only writes xenstore's control/sysrq: xl says nothing, whether anyone reads it or not.
+        if (!host.sysrq(d, key)) {
+          const why = !MODE_TRAITS[d.mode].pvDrivers ? 'is fully virtualized: no PV drivers watch control/sysrq' : `runs ${d.spec.guestOs === 'windows' ? 'Windows, whose PV drivers' : 'an OS whose PV drivers'} do not watch control/sysrq`;
+          return ok([], [`paratop: ${d.name} ${why}, so the key goes unread.`]);
+        }
+        return sysrqModelled(key) ? ok() : ok([], [`paratop: ${d.name} logs the key's line (its console, dmesg); what the key then does is not modelled.`]);
       }),
   },
   {

@@ -12,6 +12,7 @@ import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
 import type { GuestSpec, ShutdownAction } from './guest-spec.js';
+import { MODE_TRAITS } from './modes.js';
 import { DEFAULT_TIMER_MODE, domainUuid, unmodifiedOs } from './guest-spec.js';
 import { PCpu } from './pcpu.js';
 import { Rng } from './rng.js';
@@ -220,15 +221,15 @@ export class Host implements HypervisorPort, SchedHooks {
    * 'acpi' by the ACPI power button), prints its shutdown log and stops; a second later the domain
    * is shut down, and xl acts as its config's on_poweroff (default destroy) or on_reboot (default
    * restart: built again, with a new domain ID, as xl's daemon does) says; `then` gets the new
-   * domain. `how` = 'reset' is the ACPI reset button: no orderly shutdown, the domain is shut
-   * down at once with reason reboot (libxl's trigger). `how` = 'replace' (a mode switch) destroys
+   * domain. `how` = 'now' is no orderly shutdown: the domain is shut down at once (the ACPI reset
+   * button, as libxl's trigger presses it; a guest's sysrq b or o). `how` = 'replace' (a mode switch) destroys
    * it whatever the config says: `then` builds its successor.
    */
-  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void, how: 'pv' | 'acpi' | 'reset' | 'replace' = 'pv'): void {
+  shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void, how: 'pv' | 'acpi' | 'now' | 'replace' = 'pv'): void {
     if (dom.shutdownReason !== null || dom.dying) return;
     if (dom.paused) this.unpause(dom);
-    if (how !== 'reset') dom.kernel.beginShutdown(reboot, how === 'acpi');
-    this.queue.schedule(this.queue.now + (how === 'reset' ? 0 : NS_PER_S), EventPriority.Guest, () => {
+    if (how !== 'now') dom.kernel.beginShutdown(reboot, how === 'acpi');
+    this.queue.schedule(this.queue.now + (how === 'now' ? 0 : NS_PER_S), EventPriority.Guest, () => {
       dom.shutdownReason = reboot ? 'reboot' : 'poweroff';
       const action = how === 'replace' ? 'destroy' : reboot ? (dom.spec.onReboot ?? 'restart') : (dom.spec.onPoweroff ?? 'destroy');
       const next = this.onShutdown(dom, action, reboot ? 'reboot' : 'poweroff');
@@ -293,8 +294,18 @@ export class Host implements HypervisorPort, SchedHooks {
 
   // ---- HypervisorPort ------------------------------------------------------------------------
 
-  shutdownSelf(dom: Domain, reboot: boolean): void {
-    this.shutdown(dom, reboot);
+  shutdownSelf(dom: Domain, reboot: boolean, now = false): void {
+    this.shutdown(dom, reboot, undefined, now ? 'now' : 'pv');
+  }
+
+  /**
+   * libxl_send_sysrq: the key is written to the domain's xenstore control/sysrq, which a Linux
+   * guest's PV drivers watch (drivers/xen/manage.c) and hand to handle_sysrq. A guest without PV
+   * drivers, or whose OS does not watch the key, never sees it. Whether it reached the kernel.
+   */
+  sysrq(dom: Domain, key: string): boolean {
+    if (!MODE_TRAITS[dom.mode].pvDrivers || dom.dying || dom.shutdownReason !== null) return false;
+    return dom.kernel.sysrq(key);
   }
 
   block(v: VCpu): void {

@@ -12,7 +12,7 @@ import { NS_PER_S } from '../model/clock.js';
 import { LINUX_BUILD, LINUX_BUILD_DATE, LINUX_RELEASE } from '../model/guest/boot-log.js';
 import { formatDmesg } from '../model/guest/console.js';
 import { OPERATOR, splitWords } from '../commands/words.js';
-import { guestClockS, listDir, memInfo, readFile, resolvePath, uptimeNs, writeFile } from './procfs.js';
+import { guestClockS, isFile, listDir, memInfo, readFile, resolvePath, uptimeNs, writeFile } from './procfs.js';
 import { dateText, freeOutput, isoText, processes, psAuxLines, psFullLines, psLines, topFrame, topSnapshot, uptimePretty, uptimeText, vmstatFirstLine, vmstatHeader, vmstatLine, vmstatSnapshot } from './procps.js';
 import type { FreeUnit } from './procps.js';
 import { cat, grep, head, sort, tail, uniq, wc } from './filters.js';
@@ -717,7 +717,7 @@ function runOne(ctx: ProcessContext, w: string[]): void {
     out: (l) => collected.push(l),
     done: (status) => {
       if (path !== '/dev/null' && collected.length > 0) {
-        const err = writeFile(ctx.g, path, `${collected.join('\n')}\n`);
+        const err = writeFile(ctx.g, path, `${collected.join('\n')}\n`, (ctx.shell.user ?? 'root') === 'root');
         if (err !== null) {
           ctx.err(`bash: ${name}: write error: ${err}`);
           return ctx.done(1);
@@ -732,7 +732,7 @@ function runOne(ctx: ProcessContext, w: string[]): void {
 /** Opening a file for writing: sysfs and /proc files exist or not; the root file system is read-only. */
 function openForWrite(ctx: ProcessContext, path: string): string | null {
   if (path === '/dev/null') return null;
-  if (readFile(ctx.g, path).ok) return null;
+  if (isFile(ctx.g, path)) return null;
   if (listDir(ctx.g, path) !== null) return 'Is a directory';
   if (path.startsWith('/proc/') || path.startsWith('/sys/')) return 'No such file or directory';
   return 'Read-only file system';

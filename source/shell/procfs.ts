@@ -234,6 +234,7 @@ function cpuinfoFile(g: Guest): string {
 
 
 const CPU_DIR = '/sys/devices/system/cpu';
+const SYSRQ_TRIGGER = '/proc/sysrq-trigger';
 const XEN_MEM_DIR = '/sys/devices/system/xen_memory/xen_memory0';
 
 function hasBalloon(g: Guest): boolean {
@@ -249,6 +250,9 @@ function files(g: Guest): Map<string, () => string> {
     ['/proc/uptime', () => uptimeFile(g)],
     ['/proc/cpuinfo', () => cpuinfoFile(g)],
     ['/proc/version', () => `${procVersion()}\n`],
+    ['/proc/sys/kernel/sysrq', () => `${g.k.sysrqMask}\n`],
+    // Write-only (mode 0200): reading it fails, as it has no read handler.
+    [SYSRQ_TRIGGER, () => ''],
     ['/etc/hostname', () => `${g.k.hostname}\n`],
     ['/etc/debian_version', () => '12.8\n'],
     [`${CPU_DIR}/online`, () => `${cpuList(g.k.cpus.filter((c) => c.online).map((c) => c.vcpu.id))}\n`],
@@ -280,7 +284,13 @@ export function resolvePath(cwd: string, p: string): string {
   return `/${out.join('/')}`;
 }
 
+/** Whether `path` is one of the guest's files (readable or not). */
+export function isFile(g: Guest, path: string): boolean {
+  return files(g).has(path);
+}
+
 export function readFile(g: Guest, path: string): ReadResult {
+  if (path === SYSRQ_TRIGGER) return { ok: false, error: 'Input/output error' };
   const r = files(g).get(path);
   if (r !== undefined) return { ok: true, text: r() };
   if (listDir(g, path) !== null) return { ok: false, error: 'Is a directory' };
@@ -303,11 +313,22 @@ export function listDir(g: Guest, path: string): string[] | null {
   return [...names].sort();
 }
 
-/** A write from the shell (`echo V > path`). Returns the error text, or null when it took. */
-export function writeFile(g: Guest, path: string, value: string): string | null {
+/** A write from the shell (`echo V > path`), as root or not. Returns the error text, or null when it took. */
+export function writeFile(g: Guest, path: string, value: string, root = true): string | null {
   if (path === '/dev/null') return null;
   const v = value.trim();
   const exists = files(g).has(path);
+  if (path === SYSRQ_TRIGGER || path === '/proc/sys/kernel/sysrq') {
+    if (!root) return 'Permission denied';
+    if (path === SYSRQ_TRIGGER) {
+      // write_sysrq_trigger: the first character is the key.
+      if (value.length > 0) g.k.sysrqTrigger(value[0]!);
+      return null;
+    }
+    if (!/^-?\d+$/.test(v)) return 'Invalid argument';
+    g.k.sysrqMask = Number(v);
+    return null;
+  }
   const cpu = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/online$/.exec(path);
   if (cpu !== null && exists) {
     if (v !== '0' && v !== '1') return 'Invalid argument';

@@ -10,7 +10,7 @@ import type { Host } from '../../source/model/host.js';
 import { runCommand } from '../../source/commands/run.js';
 import { shellFor } from '../../source/shell/shell.js';
 import type { GuestShell } from '../../source/shell/shell.js';
-import { hostClockS } from '../../source/shell/procfs.js';
+import { hostClockS, writeFile } from '../../source/shell/procfs.js';
 import { hostWith, spec } from '../helpers.js';
 
 /** Logs in on `name`'s console and returns a function that runs a command line to completion and
@@ -616,5 +616,79 @@ describe('the guest shuts itself down: poweroff, reboot, shutdown', () => {
     expect(d.kernel.console.all().filter((l) => l.seq > from && l.tty).map((l) => l.text)).toContain('Call to PowerOff failed: Interactive authentication required.');
     expect(login(hostWith([spec({ name: 'h' })]), 'h').run('shutdown +5')[0]).toMatch(/^shutdown: paratop runs a shutdown now or not at all/);
     expect(host.domains().map((x) => x.name)).toEqual(['Domain-0', 'g']);
+  });
+});
+
+describe('the magic SysRq key: xl sysrq, kernel.sysrq and /proc/sysrq-trigger', () => {
+  const kernelLog = (host: Host, name: string, from: number): string[] =>
+    host.domains().find((d) => d.name === name)!.kernel.console.all().filter((l) => l.seq >= from && !l.tty).map((l) => l.text);
+
+  it("Debian's kernel.sysrq (438) lets xl's sync and reboot keys through but not crash; root can allow it, and a crash then acts as on_crash says", () => {
+    const host = hostWith([spec({ name: 'g', onCrash: 'preserve' }), spec({ name: 'hvm', mode: 'full' })]);
+    const { run } = login(host, 'g');
+    const k = host.domains().find((d) => d.name === 'g')!.kernel;
+    expect(run('cat /proc/sys/kernel/sysrq')).toEqual(['438']);
+    let from = k.console.total;
+    expect(runCommand(host, 'sysrq g s')).toMatchObject({ ok: true, out: [], err: [] });
+    expect(kernelLog(host, 'g', from)).toEqual(['sysrq: Emergency Sync', 'Emergency Sync complete']);
+    from = k.console.total;
+    runCommand(host, 'sysrq g c');
+    expect(kernelLog(host, 'g', from)).toEqual(['sysrq: This sysrq operation is disabled.']);
+    const g = host.domains().find((d) => d.name === 'g')!;
+    expect(g.shutdownReason).toBeNull();
+    // A key with no action: the HELP line, in sysrq_key_table's order.
+    from = k.console.total;
+    runCommand(host, 'sysrq g h');
+    expect(kernelLog(host, 'g', from)[0]).toMatch(/^sysrq: HELP : loglevel\(0-9\) reboot\(b\) crash\(c\) terminate-all-tasks\(e\) .* show-task-states\(t\) unmount\(u\) force-fb\(v\) show-blocked-tasks\(w\) dump-ftrace-buffer\(z\)$/);
+    expect(run('echo 1 > /proc/sys/kernel/sysrq')).toEqual([]);
+    from = k.console.total;
+    runCommand(host, 'sysrq g t');
+    const tasks = kernelLog(host, 'g', from);
+    expect(tasks[0]).toBe('sysrq: Show State');
+    expect(tasks[1]).toMatch(/^task:systemd {9}state:[RSD] stack:0 {5}pid:1 {4} ppid:1 {5} flags:0x00000000$/);
+    from = k.console.total;
+    runCommand(host, 'sysrq g c');
+    expect(kernelLog(host, 'g', from)).toEqual(['sysrq: Trigger a crash', 'Kernel panic - not syncing: sysrq triggered crash']);
+    // on_crash=preserve: kept, paused, shut down for a crash (xl list: p, s, c).
+    expect(g.shutdownReason).toBe('crash');
+    expect(runCommand(host, 'list g').out[1]).toMatch(/ --psc- /);
+  });
+
+  it('a fully virtualized guest has no PV drivers to read the key; /proc/sysrq-trigger is root\'s and skips kernel.sysrq', () => {
+    const host = hostWith([spec({ name: 'hvm', mode: 'full' }), spec({ name: 'g', onCrash: 'destroy' })]);
+    const { run } = login(host, 'hvm');
+    const k = host.domains().find((d) => d.name === 'hvm')!.kernel;
+    const from = k.console.total;
+    const r = runCommand(host, 'sysrq hvm c');
+    expect(r.ok).toBe(true);
+    expect(r.err).toEqual(['paratop: hvm is fully virtualized: no PV drivers watch control/sysrq, so the key goes unread.']);
+    expect(kernelLog(host, 'hvm', from)).toEqual([]);
+    expect(runCommand(host, 'sysrq hvm cc').err[0]).toBe('Invalid sysrq.');
+    expect(runCommand(host, 'sysrq 0 c').ok).toBe(false);
+    // In the guest: the trigger file, whatever kernel.sysrq says; crash destroys it (on_crash=destroy).
+    const g = login(host, 'g');
+    expect(g.run('cat /proc/sysrq-trigger')).toEqual(['cat: /proc/sysrq-trigger: Input/output error']);
+    g.run('echo c > /proc/sysrq-trigger');
+    expect(host.domains().map((d) => d.name)).toEqual(['Domain-0', 'hvm']);
+    expect(run('echo 5 > /proc/sysrq-trigger')).toEqual([]);
+    // Mode 0200, root's: another user's write is refused, and so is one to kernel.sysrq.
+    const hvm = host.domains().find((d) => d.name === 'hvm')!;
+    expect(writeFile({ host, dom: hvm, k: hvm.kernel }, '/proc/sysrq-trigger', 'c\n', false)).toBe('Permission denied');
+    expect(writeFile({ host, dom: hvm, k: hvm.kernel }, '/proc/sys/kernel/sysrq', '1\n', false)).toBe('Permission denied');
+    expect(kernelLog(host, 'hvm', from)).toEqual(['sysrq: Changing Loglevel', 'sysrq: Loglevel set to 5']);
+  });
+
+  it('b and o stop the guest at once, with no orderly shutdown: on_reboot and on_poweroff then act', () => {
+    const host = hostWith([spec({ name: 'r' }), spec({ name: 'o' })]);
+    host.advanceSeconds(2);
+    const old = host.domains().find((d) => d.name === 'r')!;
+    runCommand(host, 'sysrq r b');
+    runCommand(host, 'sysrq o o');
+    host.advanceSeconds(0.5);
+    const names = host.domains().map((d) => `${d.id}:${d.name}`);
+    expect(names).toEqual(['0:Domain-0', '3:r']);
+    const log = old.kernel.console.all().map((l) => l.text);
+    expect(log).toContain('sysrq: Resetting');
+    expect(log).not.toContain('systemd[1]: Stopping user sessions...');
   });
 });

@@ -26,6 +26,7 @@ import type { BalloonDriver } from './balloon.js';
 import { LockContention } from './locks.js';
 import { TimeAccounting } from './timekeeping.js';
 import { MemoryPressure } from './pressure.js';
+import { DEBIAN_SYSRQ_MASK, handleSysrq } from './sysrq.js';
 import { bootLog } from './boot-log.js';
 import { OS_CONSOLE } from './os-console.js';
 import type { ConsoleLine, OsConsole } from './os-console.js';
@@ -64,7 +65,7 @@ export interface HypervisorPort {
    * SCHEDOP_shutdown, or on HVM the ACPI sleep/reset registers. No PV drivers are needed for that,
    * unlike xl shutdown, which has to ask the guest.
    */
-  shutdownSelf(dom: Domain, reboot: boolean): void;
+  shutdownSelf(dom: Domain, reboot: boolean, now?: boolean): void;
 }
 
 export interface KernelProfile {
@@ -208,7 +209,12 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     }
     q.schedule(now + BOOT_DONE_NS, EventPriority.Guest, () => {
       this.booted = true;
-      if (!this.dead) for (const l of this.os.getty(this.hostname, this.traits.console)) this.ttyWrite(l);
+      if (this.dead) return;
+      for (const l of this.os.getty(this.hostname, this.traits.console)) this.ttyWrite(l);
+      // A key written while it booted waited in xenstore; the drivers' watch fires as it is set up.
+      const key = this.unreadSysrq;
+      this.unreadSysrq = null;
+      if (key !== null) handleSysrq(this, key, true);
     });
     this.loadTimer = q.schedule(now + LOAD_FREQ_NS + this.tickNs, EventPriority.Accounting, () => this.calcLoad());
 
@@ -298,6 +304,25 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     this.shuttingDown = true;
     if (powerButton) this.write(this.os.powerButton);
     this.write(this.os.shutdown(reboot));
+  }
+
+  /** kernel.sysrq (/proc/sys/kernel/sysrq): which SysRq functions a key may use (see sysrq.ts). */
+  sysrqMask = DEBIAN_SYSRQ_MASK;
+
+  /** A key in control/sysrq before the PV drivers were up to watch it (xenstore keeps the last one written). */
+  private unreadSysrq: string | null = null;
+
+  /** A SysRq key from xenstore's control/sysrq (xl sysrq), checked against kernel.sysrq; false if this OS does not watch for one. */
+  sysrq(key: string): boolean {
+    if (!this.os.sysrq || this.dead) return false;
+    if (!this.booted) this.unreadSysrq = key;
+    else handleSysrq(this, key, true);
+    return true;
+  }
+
+  /** A key written to /proc/sysrq-trigger (root, in the guest): every function, whatever kernel.sysrq says. */
+  sysrqTrigger(key: string): void {
+    if (!this.dead) handleSysrq(this, key, false);
   }
 
   /** An NMI on vCPU `cpu` that no driver claims (xl trigger nmi). */

@@ -23,6 +23,8 @@ export interface OsConsole {
   nmi(cpu: number, reason: string): readonly ConsoleLine[];
   /** What the console shows as the kernel gives up (a panic; on Windows a bug check). */
   panic(why: string): readonly ConsoleLine[];
+  /** Its PV drivers watch xenstore's control/sysrq and hand the key to the kernel's magic SysRq (Linux's do). */
+  readonly sysrq: boolean;
 }
 
 const log = (text: string): ConsoleLine => [text, false];
@@ -38,6 +40,7 @@ const LINUX: OsConsole = {
   powerButton: [log('ACPI: button: Power Button [PWRF]'), log('systemd-logind[412]: Power key pressed short.'), log('systemd-logind[412]: Powering off...')],
   // arch/x86/kernel/nmi.c, unknown_nmi_error(): the NMI goes on, with kernel.panic_on_unrecovered_nmi unset.
   nmi: (cpu, reason) => [log(`Uhhuh. NMI received for unknown reason ${reason} on CPU ${cpu}.`), log('Dazed and confused, but trying to continue')],
+  sysrq: true,
 };
 
 export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
@@ -55,7 +58,9 @@ export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
     // Windows logs an NMI in the Event Log, not on SAC's console (a bug check only with CrashOnNMI set).
     nmi: () => [],
     panic: () => sacBugcheck(STOP_CRITICAL_PROCESS_DIED).map(tty),
+    // Windows' PV drivers take control/shutdown, not control/sysrq: a key written there goes unread.
+    sysrq: false,
   },
   /** No FreeBSD personality yet: the Linux kernel's messages, and no login on the console. */
-  bsd: { ...LINUX, loginShell: false, getty: () => [] },
+  bsd: { ...LINUX, loginShell: false, getty: () => [], sysrq: false },
 };

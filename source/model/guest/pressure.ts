@@ -162,20 +162,39 @@ export class MemoryPressure {
     }
   }
 
-  /** The OOM killer: the largest user task goes; with none left, the kernel panics. False if it panicked. */
-  private oomKill(): boolean {
-    const k = this.k;
+  /** The task the OOM killer picks: the largest user task (oom_badness, with every oom_score_adj 0). */
+  private oomVictim(): Task | null {
     let victim: Task | null = null;
-    for (const x of k.tasks) {
+    for (const x of this.k.tasks) {
       if (x.kernelThread || x.exited) continue;
       if (victim === null || x.rssKiB > victim.rssKiB) victim = x;
     }
+    return victim;
+  }
+
+  /** SysRq f: the OOM killer on demand, memory short or not; with no task to kill it says so and goes on. */
+  manualOom(): void {
+    const v = this.oomVictim();
+    if (v === null) this.k.printk('OOM request ignored. No task eligible');
+    else this.kill(v);
+  }
+
+  /** The OOM killer: the largest user task goes; with none left, the kernel panics. False if it panicked. */
+  private oomKill(): boolean {
+    const k = this.k;
+    const victim = this.oomVictim();
     if (victim === null) {
       k.printk('Out of memory and no killable processes...');
       k.hv.crash(k.dom, 'System is deadlocked on memory');
       return false;
     }
-    const v = victim;
+    this.kill(victim);
+    return true;
+  }
+
+  /** Kills `v` as the OOM killer does, and systemd starts its service again 5 s later. */
+  private kill(v: Task): void {
+    const k = this.k;
     const rss = Math.round(v.rssKiB);
     k.printk(`Out of memory: Killed process ${v.pid} (${v.name}) total-vm:${rss + 65536}kB, anon-rss:${rss}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${Math.round(rss / 512) + 40}kB oom_score_adj:0`);
     this.oomKills++;
@@ -192,6 +211,5 @@ export class MemoryPressure {
       this.applyPressure();
       if (!t.exited) k.enqueue(t, k.hv.queue.now);
     });
-    return true;
   }
 }
