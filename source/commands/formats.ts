@@ -111,7 +111,8 @@ export function cpuList(ids: readonly number[]): string {
   return parts.join(',');
 }
 
-export function xlVcpuList(s: HostSample, only?: number): string[] {
+/** `softOf(domid, vcpu)`: its soft affinity (null: all), which samples do not carry. */
+export function xlVcpuList(s: HostSample, only?: number, softOf: (domid: number, vcpu: number) => readonly number[] | null = () => null): string[] {
   const out = [`${'Name'.padEnd(32)} ${'ID'.padStart(5)} ${'VCPU'.padStart(5)} ${'CPU'.padStart(5)} ${'State'.padStart(5)} ${'Time(s)'.padStart(9)} Affinity (Hard / Soft)`];
   const n = s.pcpus.length;
   for (const d of s.domains) {
@@ -120,7 +121,7 @@ export function xlVcpuList(s: HostSample, only?: number): string[] {
       const state = !v.up ? '--p' : v.state === Runstate.Running ? 'r--' : v.state === Runstate.Blocked ? '-b-' : v.state === Runstate.Offline ? '--p' : '---';
       const cpu = v.up ? String(v.processor) : '-';
       out.push(
-        `${d.name.padEnd(32)} ${String(d.id).padStart(5)} ${String(v.id).padStart(5)} ${cpu.padStart(5)} ${state.padStart(5)} ${f1(v.runstateNs[0] / NS_PER_S).padStart(9)}  ${cpuMap(v.affinity, n)} / all`,
+        `${d.name.padEnd(32)} ${String(d.id).padStart(5)} ${String(v.id).padStart(5)} ${cpu.padStart(5)} ${state.padStart(5)} ${f1(v.runstateNs[0] / NS_PER_S).padStart(9)}  ${cpuMap(v.affinity, n)} / ${cpuMap(softOf(d.id, v.id), n)}`,
       );
     }
   }

@@ -278,8 +278,9 @@ export const COMMANDS: readonly CommandDef[] = [
     help: 'List the VCPUs for all/some domains',
     minArgs: 0,
     run: (a, host) => {
-      if (a[0] === undefined) return ok(xlVcpuList(sampleHost(host)));
-      return withDomain(host, a[0], (d) => ok(xlVcpuList(sampleHost(host), d.id)));
+      const soft = (domid: number, vcpu: number): readonly number[] | null => host.domain(domid)?.vcpus[vcpu]?.softAffinity ?? null;
+      if (a[0] === undefined) return ok(xlVcpuList(sampleHost(host), undefined, soft));
+      return withDomain(host, a[0], (d) => ok(xlVcpuList(sampleHost(host), d.id, soft)));
     },
   },
   {
@@ -347,11 +348,17 @@ export const COMMANDS: readonly CommandDef[] = [
       withDomain(host, a[0]!, (d) => {
         const which = a[1] === 'all' ? 'all' : /^\d+$/.test(a[1]!) ? Number(a[1]) : NaN;
         if (which !== 'all' && (Number.isNaN(which) || which >= d.vcpus.length)) return fail(`Invalid VCPU: ${a[1]}`, 'Error: Invalid argument.');
-        const hard = a[2]!;
-        if (hard === '-') return ok();
-        const cpus = parseCpuList(hard);
-        if (typeof cpus === 'string' || (cpus !== null && cpus.every((c) => c >= host.pcpus.length))) return fail(`Invalid cpu specification: ${hard}`, 'Error: Invalid argument.');
-        host.vcpuPin(d, which, cpus);
+        // Each of hard and soft: '-' leaves it as it is, 'all' is every pCPU, else an xl cpu list.
+        const parse = (x: string | undefined): readonly number[] | null | undefined | string => {
+          if (x === undefined || x === '-') return undefined;
+          const cpus = parseCpuList(x);
+          return typeof cpus === 'string' || (cpus !== null && cpus.every((c) => c >= host.pcpus.length)) ? `Invalid cpu specification: ${x}` : cpus;
+        };
+        const hard = parse(a[2]);
+        if (typeof hard === 'string') return fail(hard, 'Error: Invalid argument.');
+        const soft = parse(a[3]);
+        if (typeof soft === 'string') return fail(soft, 'Error: Invalid argument.');
+        host.vcpuPin(d, which, hard, soft);
         return ok();
       }),
   },

@@ -96,23 +96,23 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
   const maxvcpus = mvS === undefined ? vcpus : int(mvS, 1, MAX_VCPUS);
   if (vcpus > maxvcpus) throw at(vS!, `vcpus (${vcpus}) must not be more than maxvcpus (${maxvcpus})`);
 
-  let cpus: number[] | null = null;
-  let vcpuCpus: (number[] | null)[] | null = null;
-  const cpusS = get('cpus');
-  if (cpusS !== undefined) {
+  /** `cpus` (hard affinity) or `cpus_soft`: one set for every vCPU, or a list, one per vCPU (xl.cfg: cpus = ["2", "3"] puts vCPU 0 on pCPU 2 and vCPU 1 on 3). */
+  const affinity = (key: 'cpus' | 'cpus_soft'): { all: number[] | null; perVcpu: (number[] | null)[] | null } => {
+    const s = get(key);
+    if (s === undefined) return { all: null, perVcpu: null };
     const one = (v: string | number): number[] | null => {
       const r = parseCpuList(v);
-      if (typeof r === 'string') throw at(cpusS, `"cpus": ${r}`);
-      if (r !== null && r.length === 0) throw at(cpusS, '"cpus" leaves no pCPU to run on');
+      if (typeof r === 'string') throw at(s, `"${key}": ${r}`);
+      if (r !== null && r.length === 0) throw at(s, `"${key}" leaves no pCPU to run on`);
       return r;
     };
-    // A list is per vCPU (xl.cfg: cpus = ["2", "3"] puts vCPU 0 on pCPU 2 and vCPU 1 on 3).
-    if (Array.isArray(cpusS.value)) {
-      const items = cpusS.value as readonly (string | number)[];
-      if (items.length > maxvcpus) throw at(cpusS, `"cpus" lists ${items.length} affinities for ${maxvcpus} vCPU${maxvcpus === 1 ? '' : 's'}`);
-      vcpuCpus = items.map(one);
-    } else cpus = one(cpusS.value as string | number);
-  }
+    if (!Array.isArray(s.value)) return { all: one(s.value as string | number), perVcpu: null };
+    const items = s.value as readonly (string | number)[];
+    if (items.length > maxvcpus) throw at(s, `"${key}" lists ${items.length} affinities for ${maxvcpus} vCPU${maxvcpus === 1 ? '' : 's'}`);
+    return { all: null, perVcpu: items.map(one) };
+  };
+  const { all: cpus, perVcpu: vcpuCpus } = affinity('cpus');
+  const { all: cpusSoft, perVcpu: vcpuCpusSoft } = affinity('cpus_soft');
 
   const uuidS = get('uuid');
   let uuid: string | undefined;
@@ -171,6 +171,8 @@ export function buildSpec(settings: Map<string, Setting>, source: string): Guest
     maxvcpus,
     cpus,
     vcpuCpus,
+    cpusSoft,
+    vcpuCpusSoft,
     ...(uuid !== undefined ? { uuid } : {}),
     weight,
     cap,

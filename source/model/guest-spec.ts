@@ -51,6 +51,12 @@ export interface GuestSpec {
    * list's end take `cpus` (all pCPUs). Null when the config gives one list for every vCPU.
    */
   readonly vcpuCpus?: readonly (readonly number[] | null)[] | null;
+  /**
+   * Soft affinity (`cpus_soft`), the same way: where the scheduler would rather run each vCPU, among
+   * the pCPUs its hard affinity allows (null: no preference).
+   */
+  readonly cpusSoft?: readonly number[] | null;
+  readonly vcpuCpusSoft?: readonly (readonly number[] | null)[] | null;
   readonly weight: number;
   readonly cap: number;
   readonly timerMode: TimerMode;

@@ -154,9 +154,12 @@ export class Host implements HypervisorPort, SchedHooks {
     const n = this.pcpus.length;
     for (let i = 0; i < spec.maxvcpus; i++) {
       const v = new VCpu(i, dom, now);
-      const cpus = spec.vcpuCpus?.[i] !== undefined ? spec.vcpuCpus[i]! : spec.cpus;
-      v.affinity = cpus !== null ? cpus.filter((c) => c < n) : null;
-      if (v.affinity !== null && v.affinity.length === 0) v.affinity = null;
+      const onHost = (cpus: readonly number[] | null | undefined): readonly number[] | null => {
+        const on = cpus?.filter((c) => c < n) ?? [];
+        return on.length > 0 ? on : null;
+      };
+      v.affinity = onHost(spec.vcpuCpus?.[i] !== undefined ? spec.vcpuCpus[i] : spec.cpus);
+      v.softAffinity = onHost(spec.vcpuCpusSoft?.[i] !== undefined ? spec.vcpuCpusSoft[i] : spec.cpusSoft);
       v.processor = v.affinity !== null ? v.affinity[i % v.affinity.length]! : (dom.id + i) % n;
       dom.vcpus.push(v);
     }
@@ -420,9 +423,13 @@ export class Host implements HypervisorPort, SchedHooks {
   }
 
   /** xl vcpu-pin: hard affinity; a vCPU running where it may no longer run is moved. */
-  vcpuPin(dom: Domain, vcpu: number | 'all', cpus: readonly number[] | null): void {
+  /** xl vcpu-pin: hard affinity `hard` and soft affinity `soft` (null: all pCPUs; undefined: left as it is). */
+  vcpuPin(dom: Domain, vcpu: number | 'all', hard: readonly number[] | null | undefined, soft?: readonly number[] | null): void {
     for (const v of dom.vcpus) {
       if (vcpu !== 'all' && v.id !== vcpu) continue;
+      if (soft !== undefined) v.softAffinity = soft;
+      if (hard === undefined) continue;
+      const cpus = hard;
       v.affinity = cpus;
       if (!v.allows(v.processor) && cpus !== null && cpus.length > 0) {
         if (v.state === 0 || v.queuedOn >= 0) {

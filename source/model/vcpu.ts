@@ -35,6 +35,8 @@ export class VCpu {
   processor = 0;
   /** Hard affinity: allowed pCPUs, or null for all. */
   affinity: readonly number[] | null = null;
+  /** Soft affinity: the pCPUs it would rather run on (among those allowed), or null for no preference. */
+  softAffinity: readonly number[] | null = null;
 
   /** Brought up (VCPUOP_up) and not hot-unplugged. */
   up = false;
@@ -100,5 +102,9 @@ export class VCpu {
 
   allows(pcpu: number): boolean {
     return this.affinity === null || this.affinity.includes(pcpu);
+  }
+
+  prefers(pcpu: number): boolean {
+    return this.softAffinity === null || this.softAffinity.includes(pcpu);
   }
 }

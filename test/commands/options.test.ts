@@ -261,6 +261,19 @@ describe('rename and cpupool-list', () => {
   });
 });
 
+describe('vcpu-pin takes a soft affinity after the hard one', () => {
+  it("sets either, leaves one given as '-', and vcpu-list shows both", () => {
+    const host = three();
+    expect(runCommand(host, 'vcpu-pin web01 0 - 1').ok).toBe(true);
+    expect(runCommand(host, 'vcpu-pin web01 1 2-3 3').ok).toBe(true);
+    const rows = runCommand(host, 'vcpu-list web01').out.slice(1).map((l) => l.slice(l.lastIndexOf('  ') + 2));
+    expect(rows.slice(0, 2)).toEqual(['all / 1', '2-3 / 3']);
+    expect(runCommand(host, 'vcpu-pin web01 1 - all').ok).toBe(true);
+    expect(runCommand(host, 'vcpu-list web01').out[2]!.endsWith('2-3 / all')).toBe(true);
+    expect(runCommand(host, 'vcpu-pin web01 0 1 x').err).toEqual(['Invalid cpu specification: x', 'Error: Invalid argument.']);
+  });
+});
+
 describe('create takes xl\'s options and key=value settings', () => {
   const cfg = (): string => {
     const f = join(mkdtempSync(join(tmpdir(), 'paratop-create-')), 'new01.cfg');

@@ -95,6 +95,14 @@ describe('xl.cfg syntax', () => {
     expect(problem('name = "x"\nvcpus = 1\ncpus = ["1", "2"]\n')).toBe('bad.cfg:3:1: "cpus" lists 2 affinities for 1 vCPU');
   });
 
+  it('reads cpus_soft as cpus is read, one set or a list per vCPU, and refuses what names no pCPU', () => {
+    const one = parseGuestConfig('name = "x"\nvcpus = 2\ncpus_soft = "2-3"\n', 'x.cfg');
+    expect(one.ok && [one.spec.cpusSoft, one.spec.vcpuCpusSoft]).toEqual([[2, 3], null]);
+    const per = parseGuestConfig('name = "x"\nvcpus = 2\ncpus = "all"\ncpus_soft = ["0", "1"]\n', 'x.cfg');
+    expect(per.ok && [per.spec.cpus, per.spec.vcpuCpusSoft]).toEqual([null, [[0], [1]]]);
+    expect(problem('name = "x"\ncpus_soft = "1-x"\n')).toMatch(/^bad\.cfg:2:1: "cpus_soft": /);
+  });
+
   it('reads on_poweroff and on_reboot as on_crash, in any case, and leaves the defaults out', () => {
     const r = parseGuestConfig('name = "x"\non_poweroff = "Restart"\non_reboot = "destroy"\n', 'x.cfg');
     expect(r.ok && [r.spec.onPoweroff, r.spec.onReboot]).toEqual(['restart', 'destroy']);

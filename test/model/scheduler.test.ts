@@ -86,6 +86,38 @@ describe('credit scheduler', () => {
   });
 });
 
+describe('soft affinity', () => {
+  /** Where each of `name`'s vCPUs was seen running, sampled every 10 ms over 20 s: pCPU id -> count. */
+  const seenOn = (host: Host, name: string): Map<number, number> => {
+    const seen = new Map<number, number>();
+    const d = host.domains().find((x) => x.name === name)!;
+    for (let i = 0; i < 2000; i++) {
+      host.advance(NS_PER_S / 100);
+      for (const v of d.vcpus) if (v.state === 0) seen.set(v.processor, (seen.get(v.processor) ?? 0) + 1);
+    }
+    return seen;
+  };
+
+  it('a vCPU runs where its soft affinity prefers while a pCPU there is free, and anywhere its hard affinity allows otherwise', () => {
+    const free = hostWith([spec({ name: 'w', workload: 'web', vcpus: 1 })], { pcpus: 4 });
+    free.advanceSeconds(2);
+    const spread = seenOn(free, 'w');
+    // With no preference, a woken vCPU goes back to the idle pCPU it last ran on (here not 3).
+    const soft = hostWith([spec({ name: 'w', workload: 'web', vcpus: 1, cpusSoft: [3] })], { pcpus: 4 });
+    soft.advanceSeconds(2);
+    const on = seenOn(soft, 'w');
+    const total = [...on.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(100);
+    expect((on.get(3) ?? 0) / total).toBeGreaterThan(0.95);
+    const mostUsed = [...spread].sort((x, y) => y[1] - x[1])[0]![0];
+    expect(mostUsed).not.toBe(3);
+    // Soft is a preference, not a limit: two hogs that prefer pCPU 0 still get a pCPU each.
+    const hogs = hostWith([spec({ name: 'h', workload: 'cpu', vcpus: 2, cpusSoft: [0] })], { pcpus: 4 });
+    const [a, b] = measure(hogs, 3, 10);
+    expect(cpuPct(a, b, 'h')).toBeGreaterThan(190);
+  });
+});
+
 describe('steal time: what the guest can see', () => {
   it('two pv CPU hogs on one pCPU each see ~50 % st in their own vmstat', () => {
     const host = hostWith(

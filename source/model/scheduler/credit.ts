@@ -327,7 +327,10 @@ export class CreditScheduler implements Scheduler {
     p.reschedEvent = q.schedule(at, EventPriority.Scheduler, p.onResched);
   }
 
-  /** csched_cpu_pick, simplified: an idle pCPU if one is allowed, else where it last ran. */
+  /**
+   * csched_cpu_pick, simplified: an idle pCPU if one is allowed (one its soft affinity prefers
+   * first), else where it last ran (or, if it prefers others, the first of those it may use).
+   */
   private pickCpu(v: VCpu): PCpu {
     const pcpus = this.host.pcpus;
     const n = pcpus.length;
@@ -335,6 +338,14 @@ export class CreditScheduler implements Scheduler {
     const last = pcpus[v.processor];
     // A free pCPU is an idle one: on a saturated host there is nothing to look for.
     if (this.idlePcpus > 0) {
+      // Soft affinity first, as credit1's two-step balance does: an idle pCPU it prefers, if one is free.
+      if (v.softAffinity !== null) {
+        for (let i = 0, j = v.processor; i < n; i++, j++) {
+          if (j >= n) j -= n;
+          const p = pcpus[j]!;
+          if (p.freeAt(now) && v.allows(p.id) && v.prefers(p.id)) return p;
+        }
+      }
       if (last !== undefined && last.freeAt(now) && v.allows(last.id)) return last;
       for (let i = 1, j = v.processor + 1; i < n; i++, j++) {
         if (j >= n) j -= n;
@@ -342,6 +353,8 @@ export class CreditScheduler implements Scheduler {
         if (p.freeAt(now) && v.allows(p.id)) return p;
       }
     }
+    if (last !== undefined && v.allows(last.id) && v.prefers(last.id)) return last;
+    if (v.softAffinity !== null) for (const p of pcpus) if (v.allows(p.id) && v.prefers(p.id)) return p;
     if (last !== undefined && v.allows(last.id)) return last;
     for (const p of pcpus) if (v.allows(p.id)) return p;
     return pcpus[0]!;
