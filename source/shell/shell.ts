@@ -15,6 +15,7 @@ import { LINUX_BUILD, LINUX_BUILD_DATE, LINUX_RELEASE } from '../model/guest/boo
 import type { Task } from '../model/guest/task.js';
 import type { Host } from '../model/host.js';
 import { COMMAND_NAMES, runCommandLine } from './commands.js';
+import { SAC_PROMPT, sacCommand } from './sac.js';
 import { cursorAt, editLine } from './line-edit.js';
 import type { LineEdit } from './line-edit.js';
 import type { Guest } from './procfs.js';
@@ -174,10 +175,16 @@ export class GuestShell {
     return this.dom.kernel.traits.console;
   }
 
-  /** Only a Linux guest runs getty and bash on its console, and only once it has booted. */
+  /** A Windows guest's serial console has EMS's SAC, not getty and bash (sac.ts). */
+  get sac(): boolean {
+    return this.dom.kernel.os.sac;
+  }
+
+  /** Only a Linux guest runs getty and bash on its console (a Windows one, SAC), and only once it has booted. */
   get available(): boolean {
     const k = this.dom.kernel;
-    return k.booted && !k.dead && !k.shuttingDown && noLoginShell(this.dom) === null;
+    // A domain that has shut down (a crash kept by on_crash=preserve too) runs nothing to type to.
+    return k.booted && !k.dead && !k.shuttingDown && this.dom.shutdownReason === null && (noLoginShell(this.dom) === null || this.sac);
   }
 
   /** The login shell's pid: the parent of what it runs (1 when nobody is logged in). */
@@ -190,6 +197,7 @@ export class GuestShell {
   }
 
   get prompt(): string {
+    if (this.sac) return SAC_PROMPT;
     if (this.user === null) return `${this.hostname} login: `;
     const dir = this.cwd === this.home ? '~' : this.cwd.startsWith(`${this.home}/`) ? `~${this.cwd.slice(this.home.length)}` : this.cwd;
     return `${this.user}@${this.hostname}:${dir}${this.user === 'root' ? '#' : '$'} `;
@@ -226,6 +234,7 @@ export class GuestShell {
 
   key(k: ShellKey): void {
     if (!this.available) return;
+    if (this.sac) return this.sacKey(k);
     if (k.type === 'interrupt') {
       if (this.fg !== null) {
         this.print('^C');
@@ -287,6 +296,25 @@ export class GuestShell {
         return;
       }
     }
+  }
+
+  /** SAC's line: edited as any, run on Enter; it has no jobs, history or completion. */
+  private sacKey(k: ShellKey): void {
+    if (k.type === 'clear') {
+      this.clearedBeforeSeq = this.dom.kernel.console.total;
+      return;
+    }
+    const edit = LINE_EDITS[k.type];
+    if (edit !== undefined || k.type === 'text') {
+      const r = editLine(this.line, this.tail, k.type === 'text' ? { type: 'insert', text: k.text.replace(/[\x00-\x1f\x7f]/g, '') } : edit!);
+      this.setLine(r.text, r.tail);
+      return;
+    }
+    if (k.type !== 'enter') return;
+    const line = this.line;
+    this.setLine('');
+    this.print(this.prompt + line);
+    for (const l of sacCommand(this.g, line)) this.print(l);
   }
 
   private complete(): void {

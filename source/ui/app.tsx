@@ -513,7 +513,7 @@ export function App({ host, refreshMs, initialSpeed, color, warnings, onRefresh,
     const all = live ? (from > 0 ? ring.slice(from) : from < 0 ? [] : ring) : ring.filter((l) => l.uptimeNs <= view.sample.tNs - k.bootNs);
     const end = Math.max(0, all.length - back);
     const os = noLoginShell(dom);
-    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, inputCursor: live ? sh.inputCursor : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os } : {}) };
+    return { lines: all.slice(Math.max(0, end - n), end), total: all.length, device: k.traits.console, input: live ? sh.inputLine : null, inputCursor: live ? sh.inputCursor : null, ...(os !== null ? { noShell: os === 'windows' ? 'Windows' : os, sac: sh.sac } : {}) };
   };
   const lines = layout({ history: shown, state, cols, rows, color, warnings: warnings.length, console: consoleAt, scenario, live: state.historyAtNs === null, historyFrom: history[0]!.sample.tNs, historyTo: history[history.length - 1]!.sample.tNs });
   const msgTitle = lines.findIndex((l) => l.key === 'msgt');

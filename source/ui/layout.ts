@@ -64,6 +64,8 @@ export interface LayoutInput {
     inputCursor?: number | null;
     /** The OS on the console when it runs no login shell there (a Windows guest's COM1 has EMS's SAC); absent for Linux. */
     noShell?: string;
+    /** What runs there instead is EMS's SAC, which takes typed commands (a Windows guest). */
+    sac?: boolean;
   };
   /** A scenario being played: its caption bar. */
   readonly scenario?: ScenarioBar | null;
@@ -604,7 +606,11 @@ export function layout(input: LayoutInput): Line[] {
   const cursorRow = state.consoleBack === 0 && con.input !== undefined && con.input !== null;
   const shownLines = cursorRow ? con.lines.slice(con.lines.length >= conRows ? 1 : 0) : con.lines;
   const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
-  const conTitle = con.noShell !== undefined
+  const conTitle = con.sac === true
+    ? focused
+      ? `[SAC, ${con.noShell ?? 'Windows'}'s serial console: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]`
+      : `(Tab: ${con.noShell ?? 'Windows'}'s SAC, type here)`
+    : con.noShell !== undefined
     ? focused
       ? `[${sanitize(s.name)} runs ${con.noShell}: no login shell here; Ctrl+] leaves]`
       : `(${con.noShell}: no login shell)`

@@ -91,7 +91,7 @@ describe('login and shell', () => {
     expect(host.domains().map((d) => d.kernel.hostname)).toEqual(['xenhost', 'web01']);
   });
 
-  it("a Windows guest's serial console shows EMS's SAC, not a Linux boot log, and has no login shell", () => {
+  it("a Windows guest's serial console shows EMS's SAC, not a Linux boot log, and SAC's prompt where a login would be", () => {
     const host = hostWith([spec({ name: 'win', mode: 'full', guestOs: 'windows' })]);
     host.advance(2 * NS_PER_S);
     const d = host.domains().find((x) => x.name === 'win')!;
@@ -104,11 +104,51 @@ describe('login and shell', () => {
       '',
       'SAC>',
       'EVENT: The CMD command is now available.',
-      'SAC>',
     ]);
     // Written to the terminal by a program, so shown without the kernel log's timestamps.
     expect(log.every((l) => l.tty)).toBe(true);
-    expect(shellFor(host, d).inputLine).toBeNull();
+    expect(shellFor(host, d).inputLine).toBe('SAC>');
+  });
+
+  it("SAC takes commands: help, the guest's own clock and tasks, and crashdump stops it with bug check 0xE2", () => {
+    const host = hostWith([spec({ name: 'win', mode: 'full', guestOs: 'windows', workload: 'idle', onCrash: 'preserve' })]);
+    host.advance(2 * NS_PER_S);
+    const d = host.domains().find((x) => x.name === 'win')!;
+    const sh = shellFor(host, d);
+    const say = (line: string): string[] => {
+      const from = d.kernel.console.total;
+      sh.key({ type: 'text', text: line });
+      sh.key({ type: 'enter' });
+      return d.kernel.console.all().filter((l) => l.seq >= from).map((l) => l.text);
+    };
+    const help = say('?');
+    expect(help[0]).toBe('SAC>?');
+    expect(help).toContain('crashdump            Crash the system. You must have crash dump enabled.');
+    expect(say('HELP')).toEqual(help.map((l, i) => (i === 0 ? 'SAC>HELP' : l)));
+    // Its clock: the guest's, in GMT, as paratop's simulated wall clock starts it.
+    expect(say('s')[1]).toMatch(/^Date: \d\d\/\d\d\/\d{4}  Time \(GMT\): \d\d:\d\d:\d\d:\d{4}$/);
+    const t = say('t');
+    expect(t[1]).toMatch(/^memory: \d+ kb  uptime:  0 0:00:0\d\.\d{3}$/);
+    expect(t.some((l) => / 1 systemd$/.test(l))).toBe(true);
+    expect(say('nosuch')).toEqual(['SAC>nosuch', "Unrecognized command.  Try the 'help' command for more details."]);
+    expect(say('cmd')[1]).toMatch(/^paratop: SAC's "cmd" is not modelled/);
+    const crash = say('crashdump');
+    expect(crash).toContain('<PROPERTY NAME="STOPCODE" TYPE="string"><VALUE>"0xE2"</VALUE></PROPERTY>');
+    expect(d.shutdownReason).toBe('crash');
+    expect(sh.inputLine).toBeNull();
+  });
+
+  it('SAC restart reboots the guest at once, with no orderly shutdown; shutdown powers it off', () => {
+    const host = hostWith([spec({ name: 'win', mode: 'full', guestOs: 'windows', workload: 'idle' }), spec({ name: 'w2', mode: 'full', guestOs: 'windows', workload: 'idle' })]);
+    host.advance(2 * NS_PER_S);
+    const [, win, w2] = host.domains();
+    shellFor(host, win!).key({ type: 'text', text: 'restart' });
+    shellFor(host, win!).key({ type: 'enter' });
+    shellFor(host, w2!).key({ type: 'text', text: 'shutdown' });
+    shellFor(host, w2!).key({ type: 'enter' });
+    host.advance(NS_PER_S / 10);
+    expect(host.domains().map((d) => d.name)).toEqual(['Domain-0', 'win']);
+    expect(win!.kernel.console.all().map((l) => l.text)).not.toContain('Windows is shutting down.');
   });
 
   it("a Windows guest's console shows none of the model's Linux kernel messages, and a crash as SAC reports a bug check", () => {

@@ -57,10 +57,14 @@ describe('console pane title', () => {
   it('offers a login only where there is a login shell', () => {
     const title = (over: Partial<LayoutInput>): string => layout(input(over)).find((x) => x.key === 'con')!.text;
     expect(title({})).toContain('(Tab: log in / type here)');
-    const win: LayoutInput['console'] = () => ({ lines: [], total: 0, device: 'ttyS0', input: null, noShell: 'Windows' });
-    expect(title({ console: win })).toContain('(Windows: no login shell)');
-    expect(title({ console: win })).not.toContain('log in');
-    expect(title({ console: win, state: { ...initialViewState(3, 1000), focus: 'console' } })).toMatch(/\[\S+ runs Windows: no login shell here; Ctrl\+\] leaves\]/);
+    const bsd: LayoutInput['console'] = () => ({ lines: [], total: 0, device: 'ttyS0', input: null, noShell: 'bsd' });
+    expect(title({ console: bsd })).toContain('(bsd: no login shell)');
+    expect(title({ console: bsd })).not.toContain('log in');
+    expect(title({ console: bsd, state: { ...initialViewState(3, 1000), focus: 'console' } })).toMatch(/\[\S+ runs bsd: no login shell here; Ctrl\+\] leaves\]/);
+    // Windows: EMS's SAC takes what is typed.
+    const win: LayoutInput['console'] = () => ({ lines: [], total: 0, device: 'ttyS0', input: 'SAC>', noShell: 'Windows', sac: true });
+    expect(title({ console: win })).toContain("(Tab: Windows's SAC, type here)");
+    expect(title({ console: win, state: { ...initialViewState(3, 1000), focus: 'console' } })).toMatch(/\[SAC, Windows's serial console: typing goes to \S+; Ctrl\+\] leaves\]/);
   });
 });
 

@@ -174,8 +174,8 @@ function windowsSerialLines(): Line[] {
     [700030, 'Use the "?" command for general help.'],
     [700040, ''],
     [700050, 'SAC>'],
+    // The prompt after it is the console's input line (shell.ts), where what is typed shows.
     [950000, 'EVENT: The CMD command is now available.'],
-    [950010, 'SAC>'],
   ];
   return sac.map(([us, text]) => [us, text, true]);
 }
@@ -186,6 +186,9 @@ function windowsSerialLines(): Line[] {
  * bug check 0xEF, CRITICAL_PROCESS_DIED.
  */
 export const STOP_CRITICAL_PROCESS_DIED = 0xef;
+
+/** Why SAC's crashdump stops Windows: bug check 0xE2, MANUALLY_INITIATED_CRASH. */
+export const STOP_MANUALLY_INITIATED_CRASH = 'MANUALLY_INITIATED_CRASH';
 
 /**
  * What EMS's SAC writes to the serial port when Windows stops with a bug check: its in-band XML,

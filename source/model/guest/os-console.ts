@@ -3,7 +3,7 @@
  * kernel asks its entry and decides nothing by the OS's name.
  */
 import type { GuestOs } from '../guest-spec.js';
-import { STOP_CRITICAL_PROCESS_DIED, sacBugcheck } from './boot-log.js';
+import { STOP_CRITICAL_PROCESS_DIED, STOP_MANUALLY_INITIATED_CRASH, sacBugcheck } from './boot-log.js';
 
 /** A console line: its text, and true when a program writes it to the terminal rather than the kernel to its log (dmesg). */
 export type ConsoleLine = readonly [text: string, tty: boolean];
@@ -25,6 +25,8 @@ export interface OsConsole {
   panic(why: string): readonly ConsoleLine[];
   /** Its PV drivers watch xenstore's control/sysrq and hand the key to the kernel's magic SysRq (Linux's do). */
   readonly sysrq: boolean;
+  /** EMS's Special Administration Console answers on the serial console (sac.ts), as Windows' does. */
+  readonly sac: boolean;
 }
 
 const log = (text: string): ConsoleLine => [text, false];
@@ -41,6 +43,7 @@ const LINUX: OsConsole = {
   // arch/x86/kernel/nmi.c, unknown_nmi_error(): the NMI goes on, with kernel.panic_on_unrecovered_nmi unset.
   nmi: (cpu, reason) => [log(`Uhhuh. NMI received for unknown reason ${reason} on CPU ${cpu}.`), log('Dazed and confused, but trying to continue')],
   sysrq: true,
+  sac: false,
 };
 
 export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
@@ -57,9 +60,10 @@ export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
     powerButton: [],
     // Windows logs an NMI in the Event Log, not on SAC's console (a bug check only with CrashOnNMI set).
     nmi: () => [],
-    panic: () => sacBugcheck(STOP_CRITICAL_PROCESS_DIED).map(tty),
+    panic: (why) => sacBugcheck(why === STOP_MANUALLY_INITIATED_CRASH ? 0xe2 : STOP_CRITICAL_PROCESS_DIED).map(tty),
     // Windows' PV drivers take control/shutdown, not control/sysrq: a key written there goes unread.
     sysrq: false,
+    sac: true,
   },
   /** No FreeBSD personality yet: the Linux kernel's messages, and no login on the console. */
   bsd: { ...LINUX, loginShell: false, getty: () => [], sysrq: false },
