@@ -12,8 +12,8 @@ import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
 import type { GuestSpec, ShutdownAction } from './guest-spec.js';
-import { MODE_TRAITS } from './modes.js';
 import { DEFAULT_TIMER_MODE, domainUuid, unmodifiedOs } from './guest-spec.js';
+import { MODE_TRAITS } from './modes.js';
 import { PCpu } from './pcpu.js';
 import { Rng } from './rng.js';
 import { CSCHED_DEFAULT_WEIGHT, CreditScheduler } from './scheduler/credit.js';
@@ -152,12 +152,13 @@ export class Host implements HypervisorPort, SchedHooks {
     const now = this.queue.now;
     const dom = new Domain(this.nextDomId++, spec.name, spec, spec.mode, now);
     const n = this.pcpus.length;
+    // An affinity's pCPUs that this host has; none of them is no affinity (all pCPUs).
+    const onHost = (cpus: readonly number[] | null | undefined): readonly number[] | null => {
+      const on = cpus?.filter((c) => c < n) ?? [];
+      return on.length > 0 ? on : null;
+    };
     for (let i = 0; i < spec.maxvcpus; i++) {
       const v = new VCpu(i, dom, now);
-      const onHost = (cpus: readonly number[] | null | undefined): readonly number[] | null => {
-        const on = cpus?.filter((c) => c < n) ?? [];
-        return on.length > 0 ? on : null;
-      };
       v.affinity = onHost(spec.vcpuCpus?.[i] !== undefined ? spec.vcpuCpus[i] : spec.cpus);
       v.softAffinity = onHost(spec.vcpuCpusSoft?.[i] !== undefined ? spec.vcpuCpusSoft[i] : spec.cpusSoft);
       v.processor = v.affinity !== null ? v.affinity[i % v.affinity.length]! : (dom.id + i) % n;
@@ -225,8 +226,9 @@ export class Host implements HypervisorPort, SchedHooks {
    * is shut down, and xl acts as its config's on_poweroff (default destroy) or on_reboot (default
    * restart: built again, with a new domain ID, as xl's daemon does) says; `then` gets the new
    * domain. `how` = 'now' is no orderly shutdown: the domain is shut down at once (the ACPI reset
-   * button, as libxl's trigger presses it; a guest's sysrq b or o). `how` = 'replace' (a mode switch) destroys
-   * it whatever the config says: `then` builds its successor.
+   * button, as libxl's trigger presses it; a guest's SysRq b or o, SAC's restart and shutdown).
+   * `how` = 'replace' (a mode switch) destroys it whatever the config says: `then` builds its
+   * successor.
    */
   shutdown(dom: Domain, reboot: boolean, then?: (next: Domain | null) => void, how: 'pv' | 'acpi' | 'now' | 'replace' = 'pv'): void {
     if (dom.shutdownReason !== null || dom.dying) return;
@@ -422,14 +424,15 @@ export class Host implements HypervisorPort, SchedHooks {
     v.dom.kernel.cpuDown();
   }
 
-  /** xl vcpu-pin: hard affinity; a vCPU running where it may no longer run is moved. */
-  /** xl vcpu-pin: hard affinity `hard` and soft affinity `soft` (null: all pCPUs; undefined: left as it is). */
-  vcpuPin(dom: Domain, vcpu: number | 'all', hard: readonly number[] | null | undefined, soft?: readonly number[] | null): void {
+  /**
+   * xl vcpu-pin: hard affinity `cpus` and soft affinity `soft` (null: all pCPUs; undefined: left as
+   * it is). A vCPU running where it may no longer run is moved.
+   */
+  vcpuPin(dom: Domain, vcpu: number | 'all', cpus: readonly number[] | null | undefined, soft?: readonly number[] | null): void {
     for (const v of dom.vcpus) {
       if (vcpu !== 'all' && v.id !== vcpu) continue;
       if (soft !== undefined) v.softAffinity = soft;
-      if (hard === undefined) continue;
-      const cpus = hard;
+      if (cpus === undefined) continue;
       v.affinity = cpus;
       if (!v.allows(v.processor) && cpus !== null && cpus.length > 0) {
         if (v.state === 0 || v.queuedOn >= 0) {

@@ -608,8 +608,8 @@ export function layout(input: LayoutInput): Line[] {
   const where = state.consoleBack > 0 ? `scrolled back ${state.consoleBack} of ${con.total} lines (End: follow)` : 'following';
   const conTitle = con.sac === true
     ? focused
-      ? `[SAC, ${con.noShell ?? 'Windows'}'s serial console: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]`
-      : `(Tab: ${con.noShell ?? 'Windows'}'s SAC, type here)`
+      ? `[SAC: typing goes to ${sanitize(s.name)}; Ctrl+] leaves]`
+      : '(Tab: SAC, type here)'
     : con.noShell !== undefined
     ? focused
       ? `[${sanitize(s.name)} runs ${con.noShell}: no login shell here; Ctrl+] leaves]`
