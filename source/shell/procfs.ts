@@ -235,6 +235,8 @@ function cpuinfoFile(g: Guest): string {
 
 const CPU_DIR = '/sys/devices/system/cpu';
 const SYSRQ_TRIGGER = '/proc/sysrq-trigger';
+/** kernel.sysrq, the functions a SysRq key from outside may use (see model/guest/sysrq.ts). */
+const SYSRQ_MASK = '/proc/sys/kernel/sysrq';
 const XEN_MEM_DIR = '/sys/devices/system/xen_memory/xen_memory0';
 
 function hasBalloon(g: Guest): boolean {
@@ -250,7 +252,7 @@ function files(g: Guest): Map<string, () => string> {
     ['/proc/uptime', () => uptimeFile(g)],
     ['/proc/cpuinfo', () => cpuinfoFile(g)],
     ['/proc/version', () => `${procVersion()}\n`],
-    ['/proc/sys/kernel/sysrq', () => `${g.k.sysrqMask}\n`],
+    [SYSRQ_MASK, () => `${g.k.sysrqMask}\n`],
     // Write-only (mode 0200): reading it fails, as it has no read handler.
     [SYSRQ_TRIGGER, () => ''],
     ['/etc/hostname', () => `${g.k.hostname}\n`],
@@ -318,7 +320,7 @@ export function writeFile(g: Guest, path: string, value: string, root = true): s
   if (path === '/dev/null') return null;
   const v = value.trim();
   const exists = files(g).has(path);
-  if (path === SYSRQ_TRIGGER || path === '/proc/sys/kernel/sysrq') {
+  if (path === SYSRQ_TRIGGER || path === SYSRQ_MASK) {
     if (!root) return 'Permission denied';
     if (path === SYSRQ_TRIGGER) {
       // write_sysrq_trigger: the first character is the key.

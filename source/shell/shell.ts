@@ -257,13 +257,7 @@ export class GuestShell {
       return;
     }
     // Editing the line works the same while a command runs (what is typed ahead is kept).
-    // The line is edited as readline edits it (line-edit.ts), typed-ahead text included.
-    const edit = LINE_EDITS[k.type];
-    if (edit !== undefined || k.type === 'text') {
-      const r = editLine(this.line, this.tail, k.type === 'text' ? { type: 'insert', text: k.text.replace(/[\x00-\x1f\x7f]/g, '') } : edit!);
-      this.setLine(r.text, r.tail);
-      return;
-    }
+    if (this.editKey(k)) return;
     if (fg !== null) {
       // Typed ahead: an entered line runs when the command ends, as bash reads it from the terminal.
       if (k.type === 'enter' && this.pending.length < 32) {
@@ -298,19 +292,22 @@ export class GuestShell {
     }
   }
 
+  /** Typing and the line's edits, as readline makes them (line-edit.ts); false for a key that is neither. */
+  private editKey(k: ShellKey): boolean {
+    const edit = LINE_EDITS[k.type];
+    if (edit === undefined && k.type !== 'text') return false;
+    const r = editLine(this.line, this.tail, k.type === 'text' ? { type: 'insert', text: k.text.replace(/[\x00-\x1f\x7f]/g, '') } : edit!);
+    this.setLine(r.text, r.tail);
+    return true;
+  }
+
   /** SAC's line: edited as any, run on Enter; it has no jobs, history or completion. */
   private sacKey(k: ShellKey): void {
     if (k.type === 'clear') {
       this.clearedBeforeSeq = this.dom.kernel.console.total;
       return;
     }
-    const edit = LINE_EDITS[k.type];
-    if (edit !== undefined || k.type === 'text') {
-      const r = editLine(this.line, this.tail, k.type === 'text' ? { type: 'insert', text: k.text.replace(/[\x00-\x1f\x7f]/g, '') } : edit!);
-      this.setLine(r.text, r.tail);
-      return;
-    }
-    if (k.type !== 'enter') return;
+    if (this.editKey(k) || k.type !== 'enter') return;
     const line = this.line;
     this.setLine('');
     this.print(this.prompt + line);
