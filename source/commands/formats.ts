@@ -60,6 +60,12 @@ export function xlList(s: HostSample, only?: number, cols: ListColumns = {}, uui
   return out;
 }
 
+/** b_info's affinity list, as libxl keeps it: one per vCPU when the config gave a list, else one for all; none when unset. */
+function affinityJson(key: string, all: readonly number[] | null, perVcpu: readonly (readonly number[] | null)[] | null | undefined): object {
+  if (perVcpu != null) return { [key]: perVcpu.map((c) => c ?? 'all') };
+  return all !== null ? { [key]: [all] } : {};
+}
+
 /** The domain config as libxl's JSON has it (libxl_domain_config_to_json), the part paratop models. */
 export function domainConfig(spec: GuestSpec, domid: number | null): object {
   const type = spec.type;
@@ -71,7 +77,8 @@ export function domainConfig(spec: GuestSpec, domid: number | null): object {
       max_memkb: spec.maxmemMiB * 1024,
       target_memkb: spec.memoryMiB * 1024,
       sched_params: { weight: spec.weight, cap: spec.cap },
-      ...(spec.vcpuCpus != null ? { vcpu_hard_affinity: spec.vcpuCpus.map((c) => c ?? 'all') } : spec.cpus !== null ? { vcpu_hard_affinity: [spec.cpus] } : {}),
+      ...affinityJson('vcpu_hard_affinity', spec.cpus, spec.vcpuCpus),
+      ...affinityJson('vcpu_soft_affinity', spec.cpusSoft ?? null, spec.vcpuCpusSoft),
       [`type.${type}`]: type === 'hvm' ? { timer_mode: spec.timerMode, xen_platform_pci: spec.mode === 'hybrid' ? 'True' : 'False' } : {},
     },
     disks: spec.disks.map((d) => ({ spec: d })),

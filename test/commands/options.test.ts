@@ -180,6 +180,11 @@ describe('list, info, destroy, dmesg, domid and domname options', () => {
     expect(j[0]!.domid).toBe(1);
     expect(j[0]!.config.c_info.name).toBe('web01');
     expect(j[0]!.config.b_info).toMatchObject({ max_vcpus: 4, target_memkb: 1024 * 1024 });
+    expect(j[0]!.config.b_info).not.toHaveProperty('vcpu_hard_affinity');
+    // Affinities as the config gave them: one for every vCPU, or a list, one per vCPU.
+    const pinned = hostWith([spec({ name: 'p', vcpus: 2, cpus: [1], vcpuCpusSoft: [[0], null] })]);
+    const b = (JSON.parse(runCommand(pinned, 'list -l p').out.join('\n')) as { config: { b_info: Record<string, unknown> } }[])[0]!.config.b_info;
+    expect([b['vcpu_hard_affinity'], b['vcpu_soft_affinity']]).toEqual([[[1]], [[0], 'all']]);
   });
 
   it('info -n adds the CPU topology and the NUMA node between the host and the Xen lines', () => {
