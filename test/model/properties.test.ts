@@ -15,12 +15,16 @@ const command = fc.oneof(
   fc.tuple(fc.constantFrom('pause', 'unpause', 'shutdown', 'reboot', 'destroy'), fc.constantFrom(...NAMES)).map(([c, d]) => `${c} ${d}`),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('pv', 'hybrid', 'full', 'zz')).map(([d, m]) => `mode ${d} ${m}`),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('idle', 'cpu', 'build', 'db', 'web', 'io')).map(([d, w]) => `workload ${d} ${w}`),
-  fc.constantFrom('list', 'info', 'vcpu-list', 'dmesg', 'sched-credit', 'help', 'bogus'),
+  fc.constantFrom('list', 'info', 'vcpu-list', 'dmesg', 'sched-credit', 'help', 'bogus', 'cpupool-list'),
+  fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('a', 'b', 'x', 'y')).map(([d, n]) => `rename ${d} ${n}`),
+  fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('s', 'c', 'b', 'o', 'f', 't', 'h', '5')).map(([d, k]) => `sysrq ${d} ${k}`),
+  fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('0', '1', 'all'), fc.constantFrom('-', '0', '1', 'all')).map(([d, v, s]) => `vcpu-pin ${d} ${v} - ${s}`),
+  fc.tuple(fc.constantFrom('shutdown', 'reboot'), fc.constantFrom(...NAMES)).map(([c, d]) => `${c} -w -F ${d}`),
 );
 const step = fc.record({ cmd: command, waitMs: fc.integer({ min: 0, max: 1500 }) });
 
 describe('no sequence of commands breaks the model', () => {
-  it('keeps runstates summing to elapsed time, memory within host and maxmem, domain IDs unique, task counts exact', () => {
+  it('keeps runstates summing to elapsed time, memory within host and maxmem, domain IDs and names unique, task counts exact', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
         const host = hostWith(
@@ -55,6 +59,8 @@ describe('no sequence of commands breaks the model', () => {
             expect([k.runnableTasks(), k.blockedTasks()]).toEqual([k.tasks.filter((t) => t.state === 'R').length, k.tasks.filter((t) => t.state === 'D').length]);
           }
           expect(used).toBeLessThanOrEqual(host.totalKiB);
+          // Names stay unique, whatever was renamed, rebooted or created.
+          expect(new Set(s.domains.map((d) => d.name)).size).toBe(s.domains.length);
           expect(s.domains[0]!.id).toBe(0);
         }
         // IDs are never reused: every domain ever seen had a distinct ID (checked per sample above),
