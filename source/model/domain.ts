@@ -24,6 +24,8 @@ export class Domain {
   paused = false;
   dying = false;
   shutdownReason: ShutdownReason | null = null;
+  /** xenstore's cpu/N/availability: the vCPUs the toolstack has made available (vcpus= at create, then xl vcpu-set). */
+  availableVcpus: number;
   kernel!: GuestKernel;
 
   constructor(
@@ -40,6 +42,7 @@ export class Domain {
     this.memKiB = spec.memoryMiB * 1024;
     this.targetKiB = spec.memoryMiB * 1024;
     this.maxmemKiB = spec.maxmemMiB * 1024;
+    this.availableVcpus = spec.vcpus;
   }
 
   get onlineVcpus(): number {

@@ -249,13 +249,35 @@ export class Host implements HypervisorPort, SchedHooks {
       this.pause(dom);
       return null;
     }
+    // Read before the domain goes: destroying it takes its vCPUs down.
+    const again = this.restartSpec(dom);
     this.destroy(dom);
     if (action === 'restart' || action === 'coredump-restart' || action === 'rename-restart' || action === 'soft-reset') {
-      const r = this.create(dom.spec);
+      const r = this.create(again);
       if (r.ok) return r.domain;
       this.xenLog(`${reason === 'reboot' ? 'reboot' : 'restart'} of ${dom.name} failed: ${r.error}`);
     }
     return null;
+  }
+
+  /**
+   * The config a restart builds the domain from, as xl's reload_domain_config gets it
+   * (libxl_retrieve_domain_configuration): the config libxl keeps, with what xl has changed since:
+   * the name, the memory target and maximum (mem-set, mem-max), the vCPUs (xenstore's availability
+   * for PV, which vcpu-set writes; for HVM the CPUs the device model has, which a lowered count
+   * does not unplug) and the scheduler's weight and cap. paratop's own workload goes on too.
+   */
+  private restartSpec(dom: Domain): GuestSpec {
+    return {
+      ...dom.spec,
+      name: dom.name,
+      memoryMiB: dom.targetKiB / 1024,
+      maxmemMiB: dom.maxmemKiB / 1024,
+      vcpus: dom.mode === 'pv' ? dom.availableVcpus : Math.max(1, dom.onlineVcpus),
+      weight: dom.weight,
+      cap: dom.cap,
+      workload: dom.kernel.profile.name,
+    };
   }
 
   /** The guest kernel crashed (a panic): act as its on_crash setting says. */
@@ -387,6 +409,7 @@ export class Host implements HypervisorPort, SchedHooks {
     if (count < 1) return { error: 'Requested 0 VCPUs!', note: null };
     if (count > dom.vcpus.length) return { error: `Requested ${count} VCPUs, however maxcpus is ${dom.vcpus.length}!`, note: null };
     const hvm = dom.mode !== 'pv';
+    dom.availableVcpus = count;
     let note: string | null = null;
     for (const v of dom.vcpus) {
       const want = v.id < count;

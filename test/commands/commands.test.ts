@@ -263,6 +263,22 @@ describe('lifecycle', () => {
     expect(web()).toMatchObject({ workload: 'db', opUnit: 'tx' });
   });
 
+  it("a reboot builds the guest from its config with what xl changed since, as libxl_retrieve_domain_configuration has it", () => {
+    const host = two();
+    for (const c of ['mem-set web01 768m', 'mem-max web01 1536m', 'vcpu-set web01 1', 'sched-credit -d web01 -w 512 -c 50', 'rename web01 front', 'vcpu-set legacy 1']) expect(runCommand(host, c).ok).toBe(true);
+    runCommand(host, 'reboot -a -F');
+    host.advanceSeconds(2);
+    const [, legacy, front] = host.domains();
+    expect([front!.name, front!.id, front!.targetKiB, front!.maxmemKiB, front!.onlineVcpus, front!.weight, front!.cap]).toEqual(['front', 4, 768 * 1024, 1536 * 1024, 1, 512, 50]);
+    // An HVM guest keeps the vCPUs a lower vcpu-set did not unplug, and comes back with them.
+    expect([legacy!.name, legacy!.onlineVcpus]).toEqual(['legacy', 2]);
+    // What vcpu-set raises again comes back too.
+    runCommand(host, 'vcpu-set front 3');
+    runCommand(host, 'reboot front');
+    host.advanceSeconds(3);
+    expect(host.domains().find((d) => d.name === 'front')!.onlineVcpus).toBe(3);
+  });
+
   it('shutdown and destroy remove the domain and give its memory back; reboot gets a new ID', () => {
     const host = two();
     const free0 = host.freeKiB;
