@@ -15,7 +15,7 @@ import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL, MODE_TRAITS } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
-import { xlBlockList, xlNetworkList } from './devices.js';
+import { diskVdev, vdevNumber, xlBlockList, xlNetworkList } from './devices.js';
 import { CPUPOOL, domainConfig, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
 import { DomainWait } from './wait.js';
@@ -78,6 +78,14 @@ function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): C
 }
 
 const LIBXL = 'libxl: error: ';
+
+/** Which of `d`'s disks is at vdev number `n` (51712 for xvda), or -1. */
+function diskIndex(d: Domain, n: number): number {
+  return d.spec.disks.findIndex((s) => {
+    const v = diskVdev(s);
+    return v !== null && vdevNumber(v) === n;
+  });
+}
 
 /** xl shutdown and reboot, as xl_cmdtable.c has them: the same options, one word apart. */
 function shutdownCommand(reboot: boolean): CommandDef {
@@ -204,6 +212,43 @@ export const COMMANDS: readonly CommandDef[] = [
       }
       return ok(xlBlockList(doms), err);
     },
+  },
+  {
+    name: 'block-attach',
+    usage: 'block-attach <Domain> <disk-spec-component(s)>...',
+    help: 'Create a new virtual block device',
+    notes: ['The disk spec as a config\'s disk line has it (vdev=xvdb,target=/dev/vg0/data or /dev/vg0/data,raw,xvdb,rw); kept across a reboot, as libxl keeps it.'],
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const spec = a.slice(1).join(',');
+        const vdev = diskVdev(spec);
+        const refuse = (why: string): CommandResult => fail(`paratop: ${why}`, 'libxl_device_disk_add failed.');
+        const n = vdev === null ? null : vdevNumber(vdev);
+        if (vdev === null || n === null) return refuse(`the disk spec "${spec}" names no vdev (xvdb, hdc, sdb: vdev=xvdb or a field of its own)`);
+        if (d.id === 0) return refuse("Domain-0's disks are the host's; attach to a guest");
+        if (diskIndex(d, n) >= 0) return refuse(`${d.name} already has a disk at ${vdev}`);
+        host.blockAttach(d, spec, vdev);
+        return ok();
+      }),
+  },
+  {
+    name: 'block-detach',
+    usage: 'block-detach [-f] <Domain> <DevId>',
+    help: 'Destroy a domain\'s virtual block device',
+    notes: ['<DevId> may be the vdev (xvdb) or its number (51728).', '-f, --force        Forcefully detach the device (the guest is not asked)'],
+    options: 'f',
+    longOptions: { force: 'f' },
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const id = a[1]!;
+        const n = /^\d+$/.test(id) ? Number(id) : vdevNumber(id);
+        const i = n === null ? -1 : diskIndex(d, n);
+        if (i < 0) return fail(`Error: Device ${id} not connected.`);
+        host.blockDetach(d, i);
+        return ok();
+      }),
   },
   {
     name: 'vm-list',

@@ -470,6 +470,21 @@ export class Host implements HypervisorPort, SchedHooks {
     }
   }
 
+  /**
+   * xl block-attach: a disk line (checked by the caller) added to the domain, and to the config its
+   * reboot is built from, as libxl keeps it. Blkback offers it as `vdev`; a guest with PV drivers
+   * connects blkfront and logs it.
+   */
+  blockAttach(dom: Domain, spec: string, vdev: string): void {
+    dom.spec = { ...dom.spec, disks: [...dom.spec.disks, spec] };
+    dom.kernel.diskAttached(vdev);
+  }
+
+  /** xl block-detach: the domain's `index`th disk goes (from the config too). */
+  blockDetach(dom: Domain, index: number): void {
+    dom.spec = { ...dom.spec, disks: dom.spec.disks.filter((_, i) => i !== index) };
+  }
+
   setSchedParams(dom: Domain, weight: number, cap: number): void {
     this.scheduler.setParams(dom, weight, cap);
   }

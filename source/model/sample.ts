@@ -287,7 +287,7 @@ function domainMeta(d: Domain, last: DomainMeta | undefined, nowNs: number): Dom
   const workload = d.id === 0 ? 'backend' : d.kernel.profile.name;
   const opUnit = d.kernel.profile.opUnit;
   const mine = last !== undefined && last.id === d.id ? last : null;
-  if (mine !== null && mine.name === d.name && mine.workload === workload && mine.opUnit === opUnit && sameAffinities(mine.affinities, d.vcpus)) return mine;
+  if (mine !== null && mine.name === d.name && mine.workload === workload && mine.opUnit === opUnit && mine.vbds === d.spec.disks.length && mine.nets === d.spec.vifs.length && sameAffinities(mine.affinities, d.vcpus)) return mine;
   let affinities: (readonly number[] | null)[] | null = null;
   for (let i = 0; i < d.vcpus.length; i++) {
     const a = d.vcpus[i]!.affinity;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { vdevNumber } from '../../source/commands/devices.js';
 import { getopt } from '../../source/commands/getopt.js';
 import { runCommand } from '../../source/commands/run.js';
+import { sampleHost } from '../../source/model/sample.js';
 import { hostWith, spec } from '../helpers.js';
 
 const three = () =>
@@ -372,6 +373,28 @@ describe('network-list and block-list: split drivers, connected only with PV dri
     ]);
     expect(blk.err).toEqual(['nosuch is an invalid domain identifier']);
     expect(runCommand(h, 'network-list nosuch').err).toEqual(['nosuch is an invalid domain identifier (rc=-6)']);
+  });
+
+  it('block-attach hot-plugs a disk: a PV guest connects it and logs blkfront\'s line, a full guest\'s backend waits; it stays across a reboot; block-detach takes it away', () => {
+    const h = host();
+    h.advanceSeconds(2);
+    expect(sampleHost(h).domains.find((d) => d.name === 'pvg')!.vbds).toBe(2);
+    const pvg = h.domains().find((d) => d.name === 'pvg')!;
+    const from = pvg.kernel.console.total;
+    expect(runCommand(h, 'block-attach pvg format=raw vdev=xvdc target=/dev/vg0/data')).toMatchObject({ ok: true, out: [], err: [] });
+    expect(pvg.kernel.console.all().filter((l) => l.seq >= from).map((l) => l.text)).toEqual(['blkfront: xvdc: flush diskcache: enabled; persistent grants: enabled; indirect descriptors: enabled;']);
+    runCommand(h, 'block-attach hvmg /dev/vg0/more,raw,xvdb,rw');
+    expect(runCommand(h, 'block-list pvg hvmg').out.slice(3).map((l) => l.split(/ +/).slice(0, 4).join(' '))).toEqual(['51744 0 1 4', '768 0 2 2', '5632 0 2 2', '51728 0 2 2']);
+    // xentop's VBDS counts it.
+    expect(sampleHost(h).domains.find((d) => d.name === 'pvg')!.vbds).toBe(3);
+    expect(runCommand(h, 'block-attach pvg xvda').err).toEqual(['paratop: pvg already has a disk at xvda', 'libxl_device_disk_add failed.']);
+    runCommand(h, 'reboot -w pvg');
+    h.advanceSeconds(2);
+    const again = h.domains().find((d) => d.name === 'pvg')!;
+    expect(again.spec.disks).toHaveLength(3);
+    expect(runCommand(h, 'block-detach pvg 51744').ok).toBe(true);
+    expect(runCommand(h, 'block-detach pvg xvdc').err).toEqual(['Error: Device xvdc not connected.']);
+    expect(runCommand(h, 'block-list pvg').out).toHaveLength(3);
   });
 });
 

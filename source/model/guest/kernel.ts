@@ -325,6 +325,11 @@ export class GuestKernel implements CpuEventSink, TaskSink {
     if (!this.dead) handleSysrq(this, key, false);
   }
 
+  /** A disk hot-plugged by xl block-attach: blkfront connects it if the guest has PV drivers. */
+  diskAttached(vdev: string): void {
+    if (this.traits.pvDrivers && vdev.startsWith('xvd')) this.printk(`blkfront: ${vdev}: flush diskcache: enabled; persistent grants: enabled; indirect descriptors: enabled;`);
+  }
+
   /** An NMI on vCPU `cpu` that no driver claims (xl trigger nmi). */
   unknownNmi(cpu: number): void {
     this.write(this.os.nmi(cpu, '3d'));
