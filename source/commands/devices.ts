@@ -7,6 +7,7 @@
  * guest uses the device model's emulated NIC and IDE disk instead.
  */
 import type { Domain } from '../model/domain.js';
+import { vifDevids } from '../model/guest-spec.js';
 import { MODE_TRAITS } from '../model/modes.js';
 
 /** XenbusState: the backend waits for a frontend (2), or both are connected (4). */
@@ -41,7 +42,9 @@ export function vifMac(spec: string, name: string, devid: number): string {
 export function xlNetworkList(doms: readonly Domain[]): string[] {
   const out = [`${'Idx'.padEnd(3)} ${'BE'.padEnd(2)} ${'Mac Addr.'.padEnd(17)} ${'handle'.padEnd(6)} ${'state'.padEnd(5)} ${'evt-ch'.padEnd(6)} ${'tx-'.padStart(5)}/${'rx-ring-ref'.padEnd(5)} ${'BE-path'.padEnd(30)}`];
   for (const d of doms) {
-    d.spec.vifs.forEach((v, i) => {
+    const ids = vifDevids(d.spec);
+    d.spec.vifs.forEach((v, k) => {
+      const i = ids[k]!;
       const up = MODE_TRAITS[d.mode].pvDrivers;
       const [evtch, tx, rx] = up ? [20 + 2 * i, 768 + 2 * i, 769 + 2 * i] : [-1, -1, -1];
       out.push(

@@ -5,7 +5,7 @@
 import { NS_PER_S } from '../model/clock.js';
 import type { Domain, ShutdownReason } from '../model/domain.js';
 import type { GuestSpec } from '../model/guest-spec.js';
-import { domainUuid } from '../model/guest-spec.js';
+import { domainUuid, vifDevids } from '../model/guest-spec.js';
 import type { Host } from '../model/host.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 import { LINUX_BUILD, LINUX_RELEASE } from '../model/guest/boot-log.js';
@@ -82,7 +82,7 @@ export function domainConfig(spec: GuestSpec, domid: number | null): object {
       [`type.${type}`]: type === 'hvm' ? { timer_mode: spec.timerMode, xen_platform_pci: spec.mode === 'hybrid' ? 'True' : 'False' } : {},
     },
     disks: spec.disks.map((d) => ({ spec: d })),
-    nics: spec.vifs.map((v, i) => ({ devid: i, spec: v })),
+    nics: spec.vifs.map((v, i) => ({ devid: vifDevids(spec)[i]!, spec: v })),
     on_poweroff: spec.onPoweroff ?? 'destroy',
     on_reboot: spec.onReboot ?? 'restart',
     on_crash: spec.onCrash,

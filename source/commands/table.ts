@@ -8,14 +8,14 @@ import { parseCpuList } from '../config/cpu-list.js';
 import { formatProblem, loadGuestFile } from '../config/load.js';
 import { formatConsole } from '../model/guest/console.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
-import { domainUuid } from '../model/guest-spec.js';
+import { domainUuid, vifDevids } from '../model/guest-spec.js';
 import { sysrqModelled } from '../model/guest/sysrq.js';
 import type { Domain } from '../model/domain.js';
 import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
 import { MODE_LABEL, MODE_TRAITS } from '../model/modes.js';
 import { sampleHost } from '../model/sample.js';
-import { diskVdev, vdevNumber, xlBlockList, xlNetworkList } from './devices.js';
+import { diskVdev, vdevNumber, vifMac, xlBlockList, xlNetworkList } from './devices.js';
 import { CPUPOOL, domainConfig, xlInfo, xlList, xlListLong, xlSchedCredit, xlUptime, xlVcpuList } from './formats.js';
 import { hostClockS } from '../shell/procfs.js';
 import { DomainWait } from './wait.js';
@@ -212,6 +212,35 @@ export const COMMANDS: readonly CommandDef[] = [
       }
       return ok(xlBlockList(doms), err);
     },
+  },
+  {
+    name: 'network-attach',
+    usage: 'network-attach <Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] [backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>]',
+    help: 'Create a new virtual network device',
+    notes: ['The settings as a config\'s vif line has them; the vif gets the device ID after the highest and stays across a reboot, as libxl keeps it.'],
+    minArgs: 1,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        if (d.id === 0) return fail("paratop: Domain-0's network is the host's; attach to a guest", 'libxl_device_nic_add failed.');
+        host.networkAttach(d, a.slice(1).join(','));
+        return ok();
+      }),
+  },
+  {
+    name: 'network-detach',
+    usage: 'network-detach <Domain> <DevId|mac>',
+    help: 'Destroy a domain\'s virtual network device',
+    minArgs: 2,
+    run: (a, host) =>
+      withDomain(host, a[0]!, (d) => {
+        const which = a[1]!;
+        const ids = vifDevids(d.spec);
+        // xl reads a device ID with atoi, and anything with a ':' as a MAC.
+        const k = which.includes(':') ? d.spec.vifs.findIndex((v, i) => vifMac(v, d.name, ids[i]!) === which.toLowerCase()) : ids.indexOf(Number.parseInt(which, 10) || 0);
+        if (k < 0) return fail(`Unknown device ${which}.`);
+        host.networkDetach(d, ids[k]!);
+        return ok();
+      }),
   },
   {
     name: 'block-attach',

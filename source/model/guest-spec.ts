@@ -65,6 +65,8 @@ export interface GuestSpec {
   readonly onPoweroff?: ShutdownAction;
   readonly onReboot?: ShutdownAction;
   readonly vifs: readonly string[];
+  /** Each vif's device ID (its xenstore devid), when not its place in `vifs`: a network-detach leaves a gap, as libxl does. */
+  readonly vifDevids?: readonly number[];
   readonly disks: readonly string[];
   readonly workload: WorkloadName;
   readonly guestOs: GuestOs;
@@ -73,6 +75,11 @@ export interface GuestSpec {
   readonly uuid?: string;
   /** Where it came from, for messages. */
   readonly source: string;
+}
+
+/** The device ID of each of `spec`'s vifs (libxl numbers them 0, 1, ... as the config lists them, and a hot-plugged one after the highest). */
+export function vifDevids(spec: Pick<GuestSpec, 'vifs' | 'vifDevids'>): readonly number[] {
+  return spec.vifDevids ?? spec.vifs.map((_, i) => i);
 }
 
 /**

@@ -12,7 +12,7 @@ import { Domain } from './domain.js';
 import { GuestKernel } from './guest/kernel.js';
 import type { HypervisorPort } from './guest/kernel.js';
 import type { GuestSpec, ShutdownAction } from './guest-spec.js';
-import { DEFAULT_TIMER_MODE, domainUuid, unmodifiedOs } from './guest-spec.js';
+import { DEFAULT_TIMER_MODE, domainUuid, unmodifiedOs, vifDevids } from './guest-spec.js';
 import { MODE_TRAITS } from './modes.js';
 import { PCpu } from './pcpu.js';
 import { Rng } from './rng.js';
@@ -478,6 +478,21 @@ export class Host implements HypervisorPort, SchedHooks {
   blockAttach(dom: Domain, spec: string, vdev: string): void {
     dom.spec = { ...dom.spec, disks: [...dom.spec.disks, spec] };
     dom.kernel.diskAttached(vdev);
+  }
+
+  /** xl network-attach: a vif line added (and to the config), with the device ID after the highest; which it returns. */
+  networkAttach(dom: Domain, spec: string): number {
+    const ids = vifDevids(dom.spec);
+    const devid = ids.length === 0 ? 0 : Math.max(...ids) + 1;
+    dom.spec = { ...dom.spec, vifs: [...dom.spec.vifs, spec], vifDevids: [...ids, devid] };
+    return devid;
+  }
+
+  /** xl network-detach: the vif with device ID `devid` goes (from the config too); the others keep theirs. */
+  networkDetach(dom: Domain, devid: number): void {
+    const ids = vifDevids(dom.spec);
+    const keep = ids.map((id) => id !== devid);
+    dom.spec = { ...dom.spec, vifs: dom.spec.vifs.filter((_, i) => keep[i]), vifDevids: ids.filter((_, i) => keep[i]) };
   }
 
   /** xl block-detach: the domain's `index`th disk goes (from the config too). */

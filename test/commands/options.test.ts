@@ -375,6 +375,24 @@ describe('network-list and block-list: split drivers, connected only with PV dri
     expect(runCommand(h, 'network-list nosuch').err).toEqual(['nosuch is an invalid domain identifier (rc=-6)']);
   });
 
+  it('network-attach adds a vif with the next device ID, network-detach takes one by ID or MAC and the others keep theirs; both stay across a reboot', () => {
+    const h = host();
+    expect(runCommand(h, 'network-attach pvg bridge=xenbr1').ok).toBe(true);
+    expect(runCommand(h, 'network-attach pvg mac=00:16:3e:aa:bb:cc bridge=xenbr2').ok).toBe(true);
+    expect(runCommand(h, 'network-detach pvg 1').ok).toBe(true);
+    const idx = (): string[] => runCommand(h, 'network-list pvg').out.slice(1).map((l) => l.split(/ +/).slice(0, 3).join(' '));
+    expect(idx()).toEqual(['0 0 00:16:3e:00:00:09', '2 0 00:16:3e:aa:bb:cc']);
+    expect(runCommand(h, 'network-detach pvg 7').err).toEqual(['Unknown device 7.']);
+    runCommand(h, 'reboot -w pvg');
+    h.advanceSeconds(2);
+    expect(idx()).toEqual(['0 0 00:16:3e:00:00:09', '2 0 00:16:3e:aa:bb:cc']);
+    expect(runCommand(h, 'network-detach pvg 00:16:3E:AA:BB:CC').ok).toBe(true);
+    expect(idx()).toEqual(['0 0 00:16:3e:00:00:09']);
+    // A full guest gets the vif's backend, which waits: it has no netfront.
+    runCommand(h, 'network-attach hvmg');
+    expect(runCommand(h, 'network-list hvmg').out[2]!.split(/ +/).slice(0, 5)).toEqual(['1', '0', expect.stringMatching(/^00:16:3e:/), '1', '2']);
+  });
+
   it('block-attach hot-plugs a disk: a PV guest connects it and logs blkfront\'s line, a full guest\'s backend waits; it stays across a reboot; block-detach takes it away', () => {
     const h = host();
     h.advanceSeconds(2);
