@@ -616,6 +616,30 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   {
+    name: 'config-update',
+    usage: 'config-update <Domain> <ConfigFile> [options] [vars]',
+    help: 'Update a running domain\'s saved configuration',
+    notes: [
+      'Used when rebuilding the domain after reboot.',
+      '','-f FILE, --defconfig=FILE', '                     Use the given configuration file.', '[vars]               key=value lines, read after the file\'s.'],
+    options: 'f:d',
+    longOptions: { defconfig: 'f' },
+    minArgs: 1,
+    run: (a, host, o) =>
+      withDomain(host, a[0]!, (d) => {
+        const f = o.get('f');
+        const file = typeof f === 'string' ? f : a[1];
+        const vars = typeof f === 'string' ? a.slice(1) : a.slice(2);
+        const warning = 'WARNING: xl now has better capability to manage domain configuration, avoid using this command when possible';
+        if (file === undefined) return fail(warning, 'paratop: config-update needs a config file (xl would read one from stdin).');
+        if (d.id === 0) return fail(warning, "paratop: Domain-0 is not rebuilt from a config; it has none to update.");
+        const r = loadGuestFile(file, vars);
+        if (!r.ok) return fail(warning, formatProblem(r.problem), `Failed to parse config: ${file}`);
+        d.updatedSpec = r.spec;
+        return ok([], [warning]);
+      }),
+  },
+  {
     name: 'top',
     usage: 'top',
     help: 'Monitor a host and the domains in real time',

@@ -26,6 +26,8 @@ export class Domain {
   shutdownReason: ShutdownReason | null = null;
   /** xenstore's cpu/N/availability: the vCPUs the toolstack has made available (vcpus= at create, then xl vcpu-set). */
   availableVcpus: number;
+  /** A config stored by xl config-update: the next restart builds the domain from it, as it is, instead. */
+  updatedSpec: GuestSpec | null = null;
   kernel!: GuestKernel;
 
   constructor(

@@ -265,9 +265,12 @@ export class Host implements HypervisorPort, SchedHooks {
    * (libxl_retrieve_domain_configuration): the config libxl keeps, with what xl has changed since:
    * the name, the memory target and maximum (mem-set, mem-max), the vCPUs (xenstore's availability
    * for PV, which vcpu-set writes; for HVM the CPUs the device model has, which a lowered count
-   * does not unplug) and the scheduler's weight and cap. paratop's own workload goes on too.
+   * does not unplug) and the scheduler's weight and cap. paratop's own workload goes on too. A
+   * config stored by config-update replaces all of it.
    */
   private restartSpec(dom: Domain): GuestSpec {
+    // xl config-update's config, when there is one, as xl's restart takes it ("xl" userdata).
+    if (dom.updatedSpec !== null) return dom.updatedSpec;
     return {
       ...dom.spec,
       name: dom.name,

@@ -287,6 +287,25 @@ describe('create takes xl\'s options and key=value settings', () => {
     return f;
   };
 
+  it('config-update stores a config the next restart builds the domain from, whole, and changes nothing now', () => {
+    const host = three();
+    const f = cfg();
+    const warning = 'WARNING: xl now has better capability to manage domain configuration, avoid using this command when possible';
+    expect(runCommand(host, `config-update web01 ${f} 'name="web01"' vcpus=3 maxvcpus=3`)).toEqual({ ok: true, out: [], err: [warning] });
+    const web = host.domains().find((d) => d.name === 'web01')!;
+    expect([web.targetKiB, web.onlineVcpus]).toEqual([1024 * 1024, 2]);
+    runCommand(host, 'mem-set web01 900m');
+    runCommand(host, 'reboot web01');
+    host.advanceSeconds(2);
+    // Its memory and vCPUs, not the mem-set's: the stored config wins over what xl changed.
+    const again = host.domains().find((d) => d.name === 'web01')!;
+    expect([again.targetKiB, again.onlineVcpus, again.spec.maxvcpus]).toEqual([512 * 1024, 3, 3]);
+    const bad = runCommand(host, 'config-update web01 /nonexistent/x.cfg');
+    expect(bad.ok).toBe(false);
+    expect(bad.err[0]).toBe(warning);
+    expect(bad.err[bad.err.length - 1]).toBe('Failed to parse config: /nonexistent/x.cfg');
+  });
+
   it('settings after the file override its lines; -p leaves the new domain paused', () => {
     const host = three();
     const f = cfg();
