@@ -69,6 +69,7 @@ function affinityJson(key: string, all: readonly number[] | null, perVcpu: reado
 /** The domain config as libxl's JSON has it (libxl_domain_config_to_json), the part paratop models. */
 export function domainConfig(spec: GuestSpec, domid: number | null): object {
   const type = spec.type;
+  const devids = vifDevids(spec);
   return {
     c_info: { type, name: spec.name, ...(domid !== null || spec.uuid !== undefined ? { uuid: domainUuid(spec, domid) } : {}) },
     b_info: {
@@ -82,7 +83,7 @@ export function domainConfig(spec: GuestSpec, domid: number | null): object {
       [`type.${type}`]: type === 'hvm' ? { timer_mode: spec.timerMode, xen_platform_pci: spec.mode === 'hybrid' ? 'True' : 'False' } : {},
     },
     disks: spec.disks.map((d) => ({ spec: d })),
-    nics: spec.vifs.map((v, i) => ({ devid: vifDevids(spec)[i]!, spec: v })),
+    nics: spec.vifs.map((v, i) => ({ devid: devids[i]!, spec: v })),
     on_poweroff: spec.onPoweroff ?? 'destroy',
     on_reboot: spec.onReboot ?? 'restart',
     on_crash: spec.onCrash,

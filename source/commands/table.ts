@@ -621,7 +621,11 @@ export const COMMANDS: readonly CommandDef[] = [
     help: 'Update a running domain\'s saved configuration',
     notes: [
       'Used when rebuilding the domain after reboot.',
-      '','-f FILE, --defconfig=FILE', '                     Use the given configuration file.', '[vars]               key=value lines, read after the file\'s.'],
+      '',
+      '-f FILE, --defconfig=FILE',
+      '                     Use the given configuration file.',
+      "[vars]               key=value lines, read after the file's.",
+    ],
     options: 'f:d',
     longOptions: { defconfig: 'f' },
     minArgs: 1,
