@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { bootHost } from './boot.js';
 import type { Options } from './cli/flags.js';
 import { runCommand } from './commands/run.js';
+import { setConfigReader } from './config/load.js';
 import { NS_PER_S } from './model/clock.js';
 import type { Host } from './model/host.js';
 import { ScenarioError, parseScenario } from './scenario/parse.js';
 import type { Scenario } from './scenario/parse.js';
 import { ScenarioPlayer } from './scenario/player.js';
-import { Recorder, recordingScenario } from './scenario/recording.js';
+import { Recorder, recordedFiles, recordingScenario } from './scenario/recording.js';
 import type { Recording } from './scenario/recording.js';
 import { formatReport } from './scenario/report.js';
 
@@ -56,6 +57,18 @@ export function startSession(o: Options, interactive: boolean, report: (line: st
   const scn = rec !== null ? recordingScenario(rec, o.replay ?? 'recording') : loaded.scenario;
   const { host, warnings, guestTexts } = bootHost({ ...o, guestTexts: rec?.guests });
   const recorder = o.record !== undefined ? new Recorder({ seed: o.seed, pcpus: o.pcpus, hostMemMiB: o.hostMemMiB, guests: guestTexts }, host.now) : null;
+  // The config files xl commands read: kept by a recording, read back from it by its replay.
+  setConfigReader(
+    rec !== null
+      ? recordedFiles(rec)
+      : recorder !== null
+        ? (file) => {
+            const text = readFileSync(file, 'utf8');
+            recorder.fileRead(file, text);
+            return text;
+          }
+        : null,
+  );
   let commandsOk = true;
   for (const c of o.commands) {
     const r = runCommand(host, c);

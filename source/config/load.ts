@@ -53,10 +53,25 @@ function errnoText(e: unknown): string {
  * appends its command line's to the file's text (a later setting overrides an earlier one; a
  * problem in one is reported at its line past the file's end, as xl's parser sees it).
  */
+/** Reads a config file's text (throws as readFileSync does). */
+export type ConfigReader = (file: string) => string;
+
+const readFromDisk: ConfigReader = (file) => readFileSync(file, 'utf8');
+let readConfig: ConfigReader = readFromDisk;
+
+/**
+ * Where loadGuestFile reads (xl create, config-update): the file system, unless a session says
+ * otherwise. A recording session keeps what was read, and its replay reads those copies, so a
+ * file edited since does not change the replay. Null: the file system again.
+ */
+export function setConfigReader(r: ConfigReader | null): void {
+  readConfig = r ?? readFromDisk;
+}
+
 export function loadGuestFile(file: string, vars: readonly string[] = []): ParseResult {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readConfig(file);
   } catch (e) {
     return { ok: false, problem: { file, line: 0, col: 0, message: `cannot read: ${errnoText(e)}` } };
   }

@@ -4,7 +4,7 @@
  * the same instants; the model being deterministic, the run is the same, byte for byte.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { GuestText } from '../config/load.js';
+import type { ConfigReader, GuestText } from '../config/load.js';
 import type { ShellKey } from '../shell/shell.js';
 import type { Scenario } from './parse.js';
 
@@ -24,6 +24,8 @@ export interface Recording {
    * before it. A replay runs to here (its commands on the way) before its first sample.
    */
   readonly firstSampleNs?: number;
+  /** Config files xl commands read during the run (create, config-update), in the order they were read. */
+  readonly files?: readonly GuestText[];
 }
 
 const KEY_TYPES = new Set(['text', 'enter', 'backspace', 'up', 'down', 'tab', 'interrupt', 'clear', 'eof', 'killLine', 'killWord', 'left', 'right', 'lineStart', 'lineEnd']);
@@ -40,6 +42,7 @@ function validEvent(e: unknown): e is RecordedEvent {
 export class Recorder {
   private readonly commands: RecordedEvent[] = [];
   private firstSampleNs = 0;
+  private readonly files: GuestText[] = [];
 
   constructor(
     private readonly base: Omit<Recording, 'commands' | 'paratopRecording'>,
@@ -55,13 +58,24 @@ export class Recorder {
     this.commands.push({ tNs: nowNs - this.startNs, console: domain, key });
   }
 
+  /** A config file an xl command read: the replay reads this copy. */
+  fileRead(file: string, text: string): void {
+    this.files.push({ file, text });
+  }
+
   /** The -c commands are done (and their waits): the run's samples start now. */
   sampling(nowNs: number): void {
     this.firstSampleNs = nowNs - this.startNs;
   }
 
   save(file: string): void {
-    const r: Recording = { paratopRecording: 1, ...this.base, commands: this.commands, ...(this.firstSampleNs > 0 ? { firstSampleNs: this.firstSampleNs } : {}) };
+    const r: Recording = {
+      paratopRecording: 1,
+      ...this.base,
+      commands: this.commands,
+      ...(this.firstSampleNs > 0 ? { firstSampleNs: this.firstSampleNs } : {}),
+      ...(this.files.length > 0 ? { files: this.files } : {}),
+    };
     writeFileSync(file, `${JSON.stringify(r, null, 1)}\n`);
   }
 }
@@ -80,9 +94,26 @@ export function loadRecording(file: string): Recording | string {
   if (r.firstSampleNs !== undefined && !(typeof r.firstSampleNs === 'number' && Number.isFinite(r.firstSampleNs) && r.firstSampleNs >= 0)) {
     return `${file}: not a paratop recording (firstSampleNs is not a time)`;
   }
+  if (r.files !== undefined && !(Array.isArray(r.files) && r.files.every((f) => typeof f === 'object' && f !== null && typeof f.file === 'string' && typeof f.text === 'string'))) {
+    return `${file}: not a paratop recording (files is not a list of {file, text})`;
+  }
   const bad = r.commands.findIndex((c) => !validEvent(c));
   if (bad >= 0) return `${file}: not a paratop recording (commands[${bad}] is neither {tNs, line} nor {tNs, console, key})`;
   return r as Recording;
+}
+
+/**
+ * What a replay reads for a config file: the recorded copies of that path, in the order they were
+ * read (the last again once they are used up); the file system for a path the run never read.
+ */
+export function recordedFiles(r: Recording): ConfigReader {
+  const left = new Map<string, string[]>();
+  for (const f of r.files ?? []) left.set(f.file, [...(left.get(f.file) ?? []), f.text]);
+  return (file) => {
+    const texts = left.get(file);
+    if (texts === undefined) return readFileSync(file, 'utf8');
+    return texts.length > 1 ? texts.shift()! : texts[0]!;
+  };
 }
 
 /** A recording's commands as a scenario timeline. */

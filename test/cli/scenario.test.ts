@@ -71,6 +71,20 @@ describe('record and replay', () => {
     expect(times).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('a recording keeps the config files xl create read, so editing one afterwards does not change the replay', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-rec-'));
+    const rec = join(dir, 'run.json');
+    const cfg = join(dir, 'extra.cfg');
+    writeFileSync(cfg, 'name = "extra"\nmemory = 512\nvcpus = 1\nworkload = "cpu"\n');
+    const a = run(['-b', '-i', '4', '--format', 'json', '-c', `create ${cfg}`, '--record', rec]);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(readFileSync(rec, 'utf8')).files).toEqual([{ file: cfg, text: 'name = "extra"\nmemory = 512\nvcpus = 1\nworkload = "cpu"\n' }]);
+    writeFileSync(cfg, 'name = "extra"\nmemory = 256\nvcpus = 2\nworkload = "idle"\n');
+    const b = run(['-b', '-i', '4', '--format', 'json', '--replay', rec]);
+    expect(b.code).toBe(0);
+    expect(b.out).toBe(a.out);
+  });
+
   it("a -c 'shutdown -w' held the run's start: the replay starts its samples there too, byte for byte", () => {
     const dir = mkdtempSync(join(tmpdir(), 'paratop-rec-'));
     const rec = join(dir, 'run.json');
