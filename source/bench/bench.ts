@@ -173,8 +173,12 @@ async function dashboard(): Promise<void> {
   const bigRun = await runDashboard(bin, big, 30);
   const bigFirst = await firstFrameMs(bin, big);
   show('(e) dashboard, 1,000 guests x 2 vCPUs on 64 pCPUs, 120x40 pty, 1 s refresh, 30 s steady', bigRun, bigFirst);
+  // The same goal read another way: all the process's CPU over the run, a frame's share of it (one
+  // frame a second), V8's threads and what they do between frames included.
+  const allIn = bigRun.mainMsPerS + bigRun.helpersMsPerS;
   goals('(e)', [
     `${goal('CPU per frame median', bigRun.cpuMsPerFrameMedian, 'ms', 20)}, of which the simulated host's step ${bigRun.modelMsPerFrameMedian.toFixed(1)} ms and the dashboard's own work ${bigRun.uiMsPerFrameMedian.toFixed(1)} ms (medians)`,
+    `counting all the process's CPU, between frames and V8's threads too: ${allIn.toFixed(1)} ms a frame (${allIn < 20 ? 'under' : 'over'} 20)`,
   ]);
   const k = await keyLatencyMs(bin, big);
   console.log(`(e) scrolling 1,000 guests (j, and PgDn every tenth key): key to screen update median ${k.median.toFixed(1)} ms, p90 ${k.p90.toFixed(1)} ms, max ${k.max.toFixed(1)} ms`);
