@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import type { Host } from '../model/host.js';
-import { COMMANDS, commandUsage, xlHelp } from './table.js';
+import { COMMANDS, commandUsage, findCommand, xlHelp } from './table.js';
 import type { CommandResult } from './table.js';
 import { getopt } from './getopt.js';
 import { splitWords } from './words.js';
@@ -27,7 +27,7 @@ export function runCommand(host: Host, line: string): CommandResult {
   const name = words[0];
   if (name === undefined) return dryRun ? { ok: false, out: [], err: ['xl: which command? (xl [-vfN] <subcommand> [args])'] } : { ok: true, out: [], err: [] };
   if (name === 'help') return xlHelp(words[1]);
-  const cmd = COMMANDS.find((c) => c.name === name);
+  const cmd = findCommand(name);
   if (cmd === undefined) return { ok: false, out: [], err: [`command "${name}" not implemented`, 'Type "help" for the list of commands.'] };
   if (dryRun) {
     if (cmd.name !== 'create') return { ok: false, out: [], err: ['command does not implement -N (dryrun) option'] };

@@ -556,7 +556,7 @@ export const COMMANDS: readonly CommandDef[] = [
     run: (a, host) =>
       withDomain(host, a[0]!, (d) => {
         const key = a[1]!;
-        if (key.length !== 1) return fail('Invalid sysrq.', '', ...commandUsage(COMMANDS.find((c) => c.name === 'sysrq')!));
+        if (key.length !== 1) return fail('Invalid sysrq.', '', ...commandUsage(findCommand('sysrq')!));
         if (d.id === 0) return fail("Domain-0's SysRq is the host's (its b, c and o would take the host down); paratop does not send it.");
         // libxl only writes xenstore's control/sysrq: xl says nothing, whether anyone reads it or not.
         if (!host.sysrq(d, key)) {
@@ -741,9 +741,14 @@ export function xlHelp(command?: string): CommandResult {
       "'help <subcommand>' shows its usage.",
     ]);
   }
-  const cmd = COMMANDS.find((c) => c.name === command);
+  const cmd = findCommand(command);
   if (cmd === undefined) return fail(`command "${command}" not implemented`);
   return { ...ok(commandUsage(cmd)), prose: true };
+}
+
+/** The command named `name`, as xl's cmdtable_lookup finds it (exactly). */
+export function findCommand(name: string): CommandDef | undefined {
+  return COMMANDS.find((c) => c.name === name);
 }
 
 /** A command's usage, what it does and its notes, as `help CMD` and a call with too few arguments print them. */
