@@ -6,6 +6,7 @@
 import { parseSizeKiB } from '../cli/size.js';
 import { parseCpuList } from '../config/cpu-list.js';
 import { formatProblem, loadGuestFile } from '../config/load.js';
+import type { ConfigProblem } from '../config/load.js';
 import { formatConsole } from '../model/guest/console.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import { domainUuid, vifDevids } from '../model/guest-spec.js';
@@ -78,6 +79,18 @@ function withDomain(host: Host, arg: string, f: (d: Domain) => CommandResult): C
 }
 
 const LIBXL = 'libxl: error: ';
+
+/**
+ * The config file and the key=value settings after it, as xl's create and config-update read them:
+ * `-f FILE` names the file, else the first operand does; the operands after it are settings.
+ */
+function configArgs(a: readonly string[], o: ReadonlyMap<string, string | true>): { file: string | undefined; vars: readonly string[] } {
+  const f = o.get('f');
+  return typeof f === 'string' ? { file: f, vars: a } : { file: a[0], vars: a.slice(1) };
+}
+
+/** A config that did not parse: where and why, then xl's line. */
+const parseFailure = (file: string, problem: ConfigProblem): string[] => [formatProblem(problem), `Failed to parse config: ${file}`];
 
 /** Which of `d`'s disks is at vdev number `n` (51712 for xvda), or -1. */
 function diskIndex(d: Domain, n: number): number {
@@ -601,13 +614,11 @@ export const COMMANDS: readonly CommandDef[] = [
     longOptions: { dryrun: 'n', quiet: 'q', defconfig: 'f', vncviewer: 'V' },
     minArgs: 0,
     run: (a, host, o) => {
-      const f = o.get('f');
-      const file = typeof f === 'string' ? f : a[0];
-      const vars = typeof f === 'string' ? a : a.slice(1);
+      const { file, vars } = configArgs(a, o);
       if (file === undefined) return fail(`'xl create' requires at least 1 argument.`);
       const parsing = o.has('q') ? [] : [`Parsing config from ${file}`];
       const r = loadGuestFile(file, vars);
-      if (!r.ok) return fail(...parsing, formatProblem(r.problem), `Failed to parse config: ${file}`);
+      if (!r.ok) return fail(...parsing, ...parseFailure(file, r.problem));
       if (o.has('n')) return ok(JSON.stringify(domainConfig(r.spec, null), null, 4).split('\n'), parsing);
       const made = host.create(r.spec);
       if (!made.ok) return fail(...parsing, made.error);
@@ -631,14 +642,12 @@ export const COMMANDS: readonly CommandDef[] = [
     minArgs: 1,
     run: (a, host, o) =>
       withDomain(host, a[0]!, (d) => {
-        const f = o.get('f');
-        const file = typeof f === 'string' ? f : a[1];
-        const vars = typeof f === 'string' ? a.slice(1) : a.slice(2);
+        const { file, vars } = configArgs(a.slice(1), o);
         const warning = 'WARNING: xl now has better capability to manage domain configuration, avoid using this command when possible';
         if (file === undefined) return fail(warning, 'paratop: config-update needs a config file (xl would read one from stdin).');
         if (d.id === 0) return fail(warning, "paratop: Domain-0 is not rebuilt from a config; it has none to update.");
         const r = loadGuestFile(file, vars);
-        if (!r.ok) return fail(warning, formatProblem(r.problem), `Failed to parse config: ${file}`);
+        if (!r.ok) return fail(warning, ...parseFailure(file, r.problem));
         d.updatedSpec = r.spec;
         return ok([], [warning]);
       }),
