@@ -423,7 +423,7 @@ const powerCommand = (name: 'poweroff' | 'halt' | 'reboot' | 'shutdown'): Progra
     return ctx.done(1);
   }
   // systemd asks polkit, and only root may shut the machine down unasked.
-  if ((ctx.shell.user ?? 'root') !== 'root') {
+  if (ctx.shell.runAs !== 'root') {
     ctx.err(`Call to ${reboot ? 'Reboot' : 'PowerOff'} failed: Interactive authentication required.`);
     return ctx.done(1);
   }
@@ -503,7 +503,7 @@ const PROGRAMS: Record<string, Program> = {
   uptime,
   vmstat,
   wc,
-  whoami: simple((ctx) => ctx.shell.user ?? 'root'),
+  whoami: simple((ctx) => ctx.shell.runAs),
   yes,
 };
 
@@ -717,7 +717,7 @@ function runOne(ctx: ProcessContext, w: string[]): void {
     out: (l) => collected.push(l),
     done: (status) => {
       if (path !== '/dev/null' && collected.length > 0) {
-        const err = writeFile(ctx.g, path, `${collected.join('\n')}\n`, (ctx.shell.user ?? 'root') === 'root');
+        const err = writeFile(ctx.g, path, `${collected.join('\n')}\n`, ctx.shell.runAs === 'root');
         if (err !== null) {
           ctx.err(`bash: ${name}: write error: ${err}`);
           return ctx.done(1);

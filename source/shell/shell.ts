@@ -134,6 +134,11 @@ export const HISTORY_MAX = 500;
 
 export class GuestShell {
   user: string | null = null;
+
+  /** Who runs what the shell runs: the user logged in, or root (paratop exec runs as root, as ssh root@ would). */
+  get runAs(): string {
+    return this.user ?? 'root';
+  }
   cwd = '/root';
   /** What has been typed at the prompt and not yet entered. */
   line = '';
@@ -193,7 +198,7 @@ export class GuestShell {
   }
 
   get home(): string {
-    return this.user === 'root' || this.user === null ? '/root' : `/home/${this.user}`;
+    return this.runAs === 'root' ? '/root' : `/home/${this.runAs}`;
   }
 
   get prompt(): string {
