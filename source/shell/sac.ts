@@ -47,18 +47,37 @@ function dateLine(g: Guest): string {
   return `Date: ${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${d.getUTCFullYear()}  Time (GMT): ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}:${ms}`;
 }
 
-/** `t`: the guest's memory and uptime, then its processes (paratop's short form of SAC's tlist). */
+/**
+ * `t`: the guest's memory and uptime, then its processes (paratop's short form of SAC's tlist). A
+ * Windows kernel's threads belong to the System process, so the model's kernel threads are counted
+ * in its row; process IDs are multiples of 4, System's being 4 (the model's pid times four).
+ */
 function tlist(g: Guest): string[] {
   const up = uptimeNs(g) / NS_PER_S;
   const h = Math.floor(up / 3600);
   const m = Math.floor((up % 3600) / 60);
   const s = (up % 60).toFixed(3).padStart(6, '0');
   const out = [`memory: ${Math.round(g.k.memory.totalKiB)} kb  uptime:  ${Math.floor(h / 24)} ${h % 24}:${two(m)}:${s}`, '', '    User Time   Kernel Time    Ws   Pid Name'];
-  for (const t of g.k.tasks) {
-    if (t.exited) continue;
-    const user = (t.cpuNs * t.userFrac) / NS_PER_S;
-    const kernel = t.cpuNs / NS_PER_S - user;
-    out.push(`${user.toFixed(3).padStart(13)} ${kernel.toFixed(3).padStart(13)} ${String(Math.round(t.rssKiB)).padStart(6)}K ${String(t.pid).padStart(5)} ${t.name}`);
+  const row = (userNs: number, kernelNs: number, rssKiB: number, pid: number, name: string): string =>
+    `${(userNs / NS_PER_S).toFixed(3).padStart(13)} ${(kernelNs / NS_PER_S).toFixed(3).padStart(13)} ${String(Math.round(rssKiB)).padStart(6)}K ${String(4 * pid).padStart(5)} ${name}`;
+  const live = g.k.tasks.filter((t) => !t.exited);
+  const system = live.filter((t) => t.kernelThread);
+  const init = system.find((t) => t.pid === 1);
+  if (init !== undefined) {
+    let user = 0;
+    let all = 0;
+    let rss = 0;
+    for (const t of system) {
+      user += t.cpuNs * t.userFrac;
+      all += t.cpuNs;
+      rss += t.rssKiB;
+    }
+    out.push(row(user, all - user, rss, init.pid, init.name));
+  }
+  for (const t of live) {
+    if (t.kernelThread) continue;
+    const user = t.cpuNs * t.userFrac;
+    out.push(row(user, t.cpuNs - user, t.rssKiB, t.pid, t.name));
   }
   return out;
 }

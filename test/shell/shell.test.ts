@@ -129,7 +129,13 @@ describe('login and shell', () => {
     expect(say('s')[1]).toMatch(/^Date: \d\d\/\d\d\/\d{4}  Time \(GMT\): \d\d:\d\d:\d\d:\d{4}$/);
     const t = say('t');
     expect(t[1]).toMatch(/^memory: \d+ kb  uptime:  0 0:00:0\d\.\d{3}$/);
-    expect(t.some((l) => / 1 systemd$/.test(l))).toBe(true);
+    // Windows' own processes: System (pid 4, the kernel's threads with it), the idle guest's
+    // periodic job in the task scheduler's host; no Linux names, and every pid a multiple of 4.
+    const procs = t.slice(4).map((l) => /^ +[\d.]+ +[\d.]+ +\d+K +(\d+) (.+)$/.exec(l)!);
+    expect(procs[0]!.slice(1)).toEqual(['4', 'System']);
+    expect(procs.map((p) => p[2])).toContain('taskhostw.exe');
+    expect(procs.filter((p) => /systemd|crond/.test(p[2]!))).toEqual([]);
+    expect(procs.every((p) => Number(p[1]) % 4 === 0)).toBe(true);
     expect(say('nosuch')).toEqual(['SAC>nosuch', "Unrecognized command.  Try the 'help' command for more details."]);
     expect(say('cmd')[1]).toMatch(/^paratop: SAC's "cmd" is not modelled/);
     const crash = say('crashdump');

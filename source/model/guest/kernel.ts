@@ -530,7 +530,7 @@ export class GuestKernel implements CpuEventSink, TaskSink {
   // ---- tasks ---------------------------------------------------------------------------------
 
   newTask(name: string, cpu: number, pid = this.allocPid()): Task {
-    const t = new Task(pid, name, cpu, this.hv.queue.now, this);
+    const t = new Task(pid, this.os.processName(name), cpu, this.hv.queue.now, this);
     this.tasks.push(t);
     return t;
   }

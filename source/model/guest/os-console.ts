@@ -27,6 +27,8 @@ export interface OsConsole {
   readonly sysrq: boolean;
   /** EMS's Special Administration Console answers on the serial console (sac.ts), as Windows' does. */
   readonly sac: boolean;
+  /** What the OS calls a process the model names as on Linux (init, the workloads' programs). */
+  processName(linuxName: string): string;
 }
 
 const log = (text: string): ConsoleLine => [text, false];
@@ -44,6 +46,24 @@ const LINUX: OsConsole = {
   nmi: (cpu, reason) => [log(`Uhhuh. NMI received for unknown reason ${reason} on CPU ${cpu}.`), log('Dazed and confused, but trying to continue')],
   sysrq: true,
   sac: false,
+  processName: (name) => name,
+};
+
+/**
+ * The Windows programs that do a workload's work, for the model's Linux names: init is the System
+ * process, a web server is IIS's worker, a database SQL Server, a build the C compiler, the idle
+ * guest's periodic job the task scheduler's host, a CPU hog Sysinternals' CPU stress tool. A file
+ * server's SMB data path runs in the kernel (srv2.sys, under System); its user-mode part is the
+ * LanmanServer service, in a svchost.exe.
+ */
+const WINDOWS_PROCESSES: Readonly<Record<string, string>> = {
+  systemd: 'System',
+  nginx: 'w3wp.exe',
+  postgres: 'sqlservr.exe',
+  cc1: 'cl.exe',
+  crond: 'taskhostw.exe',
+  cpuhog: 'cpustres.exe',
+  smbd: 'svchost.exe',
 };
 
 export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
@@ -64,6 +84,7 @@ export const OS_CONSOLE: Readonly<Record<GuestOs, OsConsole>> = {
     // Windows' PV drivers take control/shutdown, not control/sysrq: a key written there goes unread.
     sysrq: false,
     sac: true,
+    processName: (name) => WINDOWS_PROCESSES[name] ?? name,
   },
   /** No FreeBSD personality yet: the Linux kernel's messages, and no login on the console. */
   bsd: { ...LINUX, loginShell: false, getty: () => [], sysrq: false },
