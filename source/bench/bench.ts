@@ -170,15 +170,21 @@ async function dashboard(): Promise<void> {
   ]);
   const dir = thousandGuests(1000);
   const big = ['--guests', dir, ...CYCLED_HOST_ARGS];
-  const bigRun = await runDashboard(bin, big, 30);
+  // Three runs: on these shared machines the same build's model step moves by a third from one
+  // half-minute to the next (the neighbours' load), so one 30 s run cannot tell 18 ms from 22.
+  const bigRuns: DashboardFigures[] = [];
+  for (let i = 0; i < 3; i++) bigRuns.push(await runDashboard(bin, big, 30));
   const bigFirst = await firstFrameMs(bin, big);
-  show('(e) dashboard, 1,000 guests x 2 vCPUs on 64 pCPUs, 120x40 pty, 1 s refresh, 30 s steady', bigRun, bigFirst);
+  bigRuns.forEach((r, i) => show(`(e) dashboard, 1,000 guests x 2 vCPUs on 64 pCPUs, 120x40 pty, 1 s refresh, 30 s steady, run ${i + 1} of 3`, r, bigFirst));
+  const mid = (f: (r: DashboardFigures) => number): number => pctile(bigRuns.map(f), 0.5);
+  const each = (f: (r: DashboardFigures) => number): string => bigRuns.map((r) => f(r).toFixed(1)).join(', ');
   // The same goal read another way: all the process's CPU over the run, a frame's share of it (one
   // frame a second), V8's threads and what they do between frames included.
-  const allIn = bigRun.mainMsPerS + bigRun.helpersMsPerS;
+  const allIn = (r: DashboardFigures): number => r.mainMsPerS + r.helpersMsPerS;
   goals('(e)', [
-    `${goal('CPU per frame median', bigRun.cpuMsPerFrameMedian, 'ms', 20)}, of which the simulated host's step ${bigRun.modelMsPerFrameMedian.toFixed(1)} ms and the dashboard's own work ${bigRun.uiMsPerFrameMedian.toFixed(1)} ms (medians)`,
-    `counting all the process's CPU, between frames and V8's threads too: ${allIn.toFixed(1)} ms a frame (${allIn < 20 ? 'under' : 'over'} 20)`,
+    `${goal('CPU per frame median', mid((r) => r.cpuMsPerFrameMedian), 'ms', 20)} (the middle of the 3 runs' medians: ${each((r) => r.cpuMsPerFrameMedian)}), ` +
+      `of which the simulated host's step ${mid((r) => r.modelMsPerFrameMedian).toFixed(1)} ms and the dashboard's own work ${mid((r) => r.uiMsPerFrameMedian).toFixed(1)} ms`,
+    `counting all the process's CPU, between frames and V8's threads too: ${mid(allIn).toFixed(1)} ms a frame (${mid(allIn) < 20 ? 'under' : 'over'} 20; runs ${each(allIn)})`,
   ]);
   const k = await keyLatencyMs(bin, big);
   console.log(`(e) scrolling 1,000 guests (j, and PgDn every tenth key): key to screen update median ${k.median.toFixed(1)} ms, p90 ${k.p90.toFixed(1)} ms, max ${k.max.toFixed(1)} ms`);
