@@ -11,6 +11,7 @@ import { formatConsole } from '../model/guest/console.js';
 import { WORKLOAD_NAMES, isWorkloadName } from '../model/guest/workloads.js';
 import { domainUuid, vifDevids } from '../model/guest-spec.js';
 import { sysrqModelled } from '../model/guest/sysrq.js';
+import { DEBUG_KEYS, debugKey } from '../model/debug-keys.js';
 import type { Domain } from '../model/domain.js';
 import type { Host } from '../model/host.js';
 import type { Mode } from '../model/modes.js';
@@ -578,6 +579,23 @@ export const COMMANDS: readonly CommandDef[] = [
         }
         return sysrqModelled(key) ? ok() : ok([], [`paratop: ${d.name} logs the key's line (its console, dmesg); what the key then does is not modelled.`]);
       }),
+  },
+  {
+    name: 'debug-keys',
+    usage: 'debug-keys <Keys>',
+    help: 'Send debug keys to Xen',
+    notes: ["Each key's handler writes to Xen's console (xl dmesg). paratop models h (the key table) and r (the scheduler's run queues and credits)."],
+    minArgs: 1,
+    run: (a, host) => {
+      // libxl_send_debug_keys hands Xen the string; Xen runs each key's handler, and xl says nothing.
+      const notes: string[] = [];
+      for (const key of a.join(' ')) {
+        const outcome = debugKey(host, key);
+        if (outcome === 'unmodelled') notes.push(`paratop: debug key '${key}' (${DEBUG_KEYS.get(key)}) is not modelled.`);
+        else if (outcome === 'no-handler') notes.push(`paratop: Xen has no handler for debug key '${key}' and ignores it (debug-keys h lists them).`);
+      }
+      return ok([], notes);
+    },
   },
   {
     name: 'destroy',

@@ -23,6 +23,8 @@ import { Runstate, VCpu } from './vcpu.js';
 export const DEFAULT_PCPUS = 4;
 export const DEFAULT_HOST_MEM_MIB = 16 * 1024;
 export const XEN_VERSION = '4.19.1';
+/** The hypervisor's version line, as it prints it at boot and for the 'h' debug key (print_version). */
+export const XEN_VERSION_LINE = `Xen version ${XEN_VERSION} (paratop simulation)`;
 export const DEFAULT_SEED = 1;
 
 export interface HostOptions {
@@ -86,7 +88,7 @@ export class Host implements HypervisorPort, SchedHooks {
     if (!made.ok) throw new Error(made.error);
     this.dom0 = made.domain;
     this.scheduler.start();
-    this.xenLog(`Xen version ${XEN_VERSION} (paratop simulation)`);
+    this.xenLog(XEN_VERSION_LINE);
     this.xenLog(`Using scheduler: ${this.scheduler.name} (${this.scheduler.opt})`);
     this.xenLog(`Brought up ${n} CPUs`);
     this.xenLog(`Dom0 has maximum ${dom0Vcpus} VCPUs`);

@@ -313,3 +313,75 @@ describe('lifecycle', () => {
     expect(bad.err[2]).toBe(`Failed to parse config: ${dir}broken.cfg`);
   });
 });
+
+describe("debug-keys: Xen's key handlers write to its console", () => {
+  it("r dumps the credit scheduler as Xen does: each pCPU's running vCPU and run queue, by priority, with the credits xl shows", () => {
+    // Three CPU hogs pinned to pCPU 1 of 2, one of them capped: a queue forms there, pCPU 0 idles.
+    const host = hostWith(
+      [spec({ name: 'a', workload: 'cpu', cpus: [1] }), spec({ name: 'b', workload: 'cpu', cpus: [1] }), spec({ name: 'c', workload: 'cpu', cpus: [1], cap: 20 })],
+      { pcpus: 2 },
+    );
+    host.advance(10 * NS_PER_S + 7_000_000);
+    const from = host.xenConsole.total;
+    const r = runCommand(host, 'debug-keys r');
+    expect(r).toMatchObject({ ok: true, out: [], err: [] });
+    const dump = host.xenConsole.all().filter((l) => l.seq >= from).map((l) => l.text.replace(/^\(XEN\) /, ''));
+    expect(dump.slice(0, 7)).toEqual([
+      'sched_smt_power_savings: disabled',
+      `NOW=${host.queue.now}`,
+      'Online Cpus: 0-1',
+      'Cpupool 0:',
+      'Cpus: 0-1',
+      'Scheduling granularity: cpu, 1 CPU per sched-resource',
+      'Scheduler: SMP Credit Scheduler (credit)',
+    ]);
+    expect(dump).toContain('\tncpus              = 2');
+    expect(dump).toContain('\tcredit             = 600');
+    expect(dump).toContain('\ttslice             = 30ms');
+    expect(dump).toContain('idlers: 00000001');
+    expect(dump).toContain('CPU[00] current=d[IDLE]v0, curr=d[IDLE]v0, prev=NULL');
+    // pCPU 1: the running vCPU, then the queue highest priority first, the idle vCPU last.
+    const p1 = host.pcpus[1]!;
+    const cur = p1.curr!;
+    const at = dump.indexOf(`CPU[01] current=d${cur.dom.id}v0, curr=d${cur.dom.id}v0, prev=NULL`);
+    expect(at).toBeGreaterThan(0);
+    expect(dump[at + 1]).toBe(`CPU[01] nr_run=${p1.runq.length + 1}, sort=${dump.find((l) => l.startsWith('\trunq_sort'))!.split('= ')[1]}, sibling={1}, core={0-1}`);
+    const unit = /^\t(?:run| +\d+): \[(\d+)\.(\d+)\] pri=(-?\d+) flags=([0-9a-f]+) cpu=(\d+)(?: credit=(-?\d+) \[w=(\d+),cap=(\d+)\])?$/;
+    const rows = dump.slice(at + 2).map((l) => unit.exec(l)).filter((m) => m !== null);
+    expect(rows[0]![0]).toMatch(/^\trun: /);
+    expect(Number(rows[0]![1])).toBe(cur.dom.id);
+    const last = rows[rows.length - 1]!;
+    expect(last.slice(1, 6)).toEqual(['32767', '1', '-64', '0', '1']);
+    const queued = rows.slice(1, -1);
+    expect(queued.length).toBe(p1.runq.length);
+    expect(queued.length).toBeGreaterThan(0);
+    const pris = queued.map((m) => Number(m[3]));
+    expect(pris).toEqual([...pris].sort((x, y) => y - x));
+    // The credits are the scheduler's, as xl vcpu-list's neighbours read them; the cap is shown.
+    for (const m of rows.slice(0, -1)) {
+      const v = host.domain(Number(m[1]))!.vcpus[0]!;
+      expect(Number(m[6])).toBe(host.scheduler.credit(v));
+      expect(m[8]).toBe(v.dom.name === 'c' ? '20' : '0');
+    }
+  });
+
+  it('h lists the key table; a key with no handler, or one paratop does not model, gets a note and writes nothing', () => {
+    const host = two();
+    const from = host.xenConsole.total;
+    expect(runCommand(host, 'debug-keys h')).toMatchObject({ ok: true, out: [], err: [] });
+    const lines = host.xenConsole.all().filter((l) => l.seq >= from).map((l) => l.text);
+    expect(lines[0]).toBe("(XEN) 'h' pressed -> showing installed handlers");
+    expect(lines).toContain("(XEN)  key 'r' (ascii '72') => dump run queues");
+    const keys = lines.slice(2).map((l) => l.charCodeAt(12));
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+    const before = host.xenConsole.total;
+    const r = runCommand(host, 'debug-keys qx');
+    expect(r.ok).toBe(true);
+    expect(r.err).toEqual([
+      "paratop: debug key 'q' (dump domain (and guest debug) info) is not modelled.",
+      "paratop: Xen has no handler for debug key 'x' and ignores it (debug-keys h lists them).",
+    ]);
+    expect(host.xenConsole.total).toBe(before);
+    expect(runCommand(host, 'debug-keys').ok).toBe(false);
+  });
+});

@@ -15,7 +15,7 @@ const command = fc.oneof(
   fc.tuple(fc.constantFrom('pause', 'unpause', 'shutdown', 'reboot', 'destroy'), fc.constantFrom(...NAMES)).map(([c, d]) => `${c} ${d}`),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('pv', 'hybrid', 'full', 'zz')).map(([d, m]) => `mode ${d} ${m}`),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('idle', 'cpu', 'build', 'db', 'web', 'io')).map(([d, w]) => `workload ${d} ${w}`),
-  fc.constantFrom('list', 'info', 'vcpu-list', 'dmesg', 'sched-credit', 'help', 'bogus', 'cpupool-list'),
+  fc.constantFrom('list', 'info', 'vcpu-list', 'dmesg', 'sched-credit', 'help', 'bogus', 'cpupool-list', 'debug-keys r', 'debug-keys hqz'),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('a', 'b', 'x', 'y')).map(([d, n]) => `rename ${d} ${n}`),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('s', 'c', 'b', 'o', 'f', 't', 'h', '5')).map(([d, k]) => `sysrq ${d} ${k}`),
   fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('0', '1', 'all'), fc.constantFrom('-', '0', '1', 'all')).map(([d, v, s]) => `vcpu-pin ${d} ${v} - ${s}`),

@@ -71,6 +71,10 @@ export class CreditScheduler implements Scheduler {
    * placing a waking vCPU needs no scan for a free one. Changes only where schedule() sets `curr`.
    */
   private idlePcpus: number;
+  /** Accounting passes that handed out credit: credit1's runq_sort, which each pass bumps (here every run queue is sorted at the pass). */
+  private acctPasses = 0;
+  /** The active vCPUs' credit summed after the last pass: csched_acct's credit_balance (for the 'r' debug key). */
+  private creditBalance = 0;
 
   constructor(
     private readonly host: CreditHost,
@@ -231,6 +235,62 @@ export class CreditScheduler implements Scheduler {
         : pri === PRI_UNDER
           ? 'UNDER'
           : 'OVER';
+  }
+
+  /**
+   * csched_dump (the 'r' debug key's scheduler settings): the pool's accounting state, the idle
+   * pCPUs' mask and the active vCPUs, in the host's domain order.
+   */
+  dumpSettings(): string[] {
+    const pcpus = this.host.pcpus;
+    let weight = 0;
+    for (const d of this.order) weight += this.dWeight[d]! * this.dActive[d]!;
+    const idlers = pcpus.filter((p) => p.curr === null).map((p) => p.id);
+    const out = [
+      'info:',
+      `\tncpus              = ${pcpus.length}`,
+      '\tmaster             = 0',
+      `\tcredit             = ${this.creditsPerTslice * pcpus.length}`,
+      `\tcredit balance     = ${Math.round(this.creditBalance)}`,
+      `\tweight             = ${weight}`,
+      `\trunq_sort          = ${this.acctPasses}`,
+      `\tdefault-weight     = ${CSCHED_DEFAULT_WEIGHT}`,
+      `\ttslice             = ${this.tsliceMs}ms`,
+      `\tratelimit          = ${this.ratelimitUs}us`,
+      `\tcredits per msec   = ${CSCHED_CREDITS_PER_MSEC}`,
+      `\tticks per tslice   = ${this.tsliceMs < CSCHED_TICKS_PER_TSLICE ? 1 : CSCHED_TICKS_PER_TSLICE}`,
+      '\tmigration delay    = 0us',
+      `idlers: ${cpumaskHex(idlers, pcpus.length)}`,
+      'active units:',
+    ];
+    let n = 0;
+    for (const d of this.order) {
+      for (let s = this.dBase[d]!, end = s + this.dCount[d]!; s < end; s++) {
+        if (this.vActive[s] === 1) out.push(`\t${String(++n).padStart(3)}: ${this.dumpUnit(this.vcpuAt[s]!)}`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * csched_dump_pcpu: pCPU `p`'s run queue, its running vCPU first. The idle vCPU waits at the
+   * queue's end while a guest's runs, as in credit1 (domain 32767 is DOMID_IDLE, pri -64).
+   */
+  dumpCpu(p: PCpu): string[] {
+    const core = this.host.pcpus.length > 1 ? `0-${this.host.pcpus.length - 1}` : '0';
+    const out = [`CPU[${String(p.id).padStart(2, '0')}] nr_run=${p.runq.length + (p.curr !== null ? 1 : 0)}, sort=${this.acctPasses}, sibling={${p.id}}, core={${core}}`];
+    if (p.curr !== null) out.push(`\trun: ${this.dumpUnit(p.curr)}`);
+    let n = 0;
+    for (const s of p.runq) out.push(`\t${String(++n).padStart(3)}: ${this.dumpUnit(this.vcpuAt[s]!)}`);
+    if (p.curr !== null) out.push(`\t${String(++n).padStart(3)}: [32767.${p.id}] pri=${PRI_IDLE} flags=0 cpu=${p.id}`);
+    return out;
+  }
+
+  /** csched_dump_unit: [domid.vcpu] pri flags (1 parked, 2 yielding) cpu credit [w=weight,cap=cap]. */
+  private dumpUnit(v: VCpu): string {
+    const s = v.schedSlot;
+    const flags = (this.vParked[s] === 1 ? 1 : 0) | (v.yieldFlag ? 2 : 0);
+    return `[${v.dom.id}.${v.id}] pri=${this.vPri[s]} flags=${flags.toString(16)} cpu=${v.processor} credit=${this.credit(v)} [w=${v.dom.weight},cap=${v.dom.cap}]`;
   }
 
   /** csched_schedule: pick what runs next on `p`. */
@@ -469,8 +529,12 @@ export class CreditScheduler implements Scheduler {
         weightTotal += dWeight[d]! * n;
       }
     }
-    if (weightTotal === 0) return;
+    if (weightTotal === 0) {
+      this.creditBalance = 0;
+      return;
+    }
     const perTslice = this.creditsPerTslice;
+    let balance = 0;
     let creditTotal = perTslice * this.host.pcpus.length;
     let weightLeft = weightTotal;
     for (let a = 0; a < nActive; a++) {
@@ -509,8 +573,11 @@ export class CreditScheduler implements Scheduler {
             vCredit[s] = vCredit[s]! / 2;
           }
         }
+        balance += vCredit[s]!;
       }
     }
+    this.creditBalance = balance;
+    this.acctPasses++;
     for (const p of this.host.pcpus) this.sortRunq(p);
   }
 
@@ -540,4 +607,18 @@ export class CreditScheduler implements Scheduler {
     this.wake(v);
     this.vParked[v.schedSlot] = 0;
   }
+}
+
+/**
+ * A cpumask as Xen's %*pb prints it: hex, 32 CPUs to a comma-separated group, the highest group
+ * first, each group eight digits.
+ */
+export function cpumaskHex(cpus: readonly number[], n: number): string {
+  const groups: string[] = [];
+  for (let g = Math.ceil(Math.max(1, n) / 32) - 1; g >= 0; g--) {
+    let word = 0;
+    for (const c of cpus) if (c >= 32 * g && c < 32 * (g + 1)) word |= 1 << (c - 32 * g);
+    groups.push((word >>> 0).toString(16).padStart(8, '0'));
+  }
+  return groups.join(',');
 }

@@ -4,6 +4,7 @@
  * decides what runs where and tells the host through `SchedHooks` when a vCPU starts or stops.
  */
 import type { Domain } from '../domain.js';
+import type { PCpu } from '../pcpu.js';
 import type { Runstate, VCpu } from '../vcpu.js';
 
 export interface SchedHooks {
@@ -40,4 +41,8 @@ export interface Scheduler {
   credit(v: VCpu): number;
   /** `v`'s priority class by name (BOOST, UNDER, OVER, PARKED): a constant string. */
   priority(v: VCpu): string;
+  /** The 'r' debug key's lines for the scheduler's own settings (Xen's dump_settings), without the "(XEN) " prefix. */
+  dumpSettings(): string[];
+  /** The 'r' debug key's lines for pCPU `p` (Xen's dump_cpu_state). */
+  dumpCpu(p: PCpu): string[];
 }
