@@ -7,6 +7,7 @@
 import type { Host } from './host.js';
 import { XEN_VERSION_LINE } from './host.js';
 import type { PCpu } from './pcpu.js';
+import { cpuTag } from './scheduler/credit.js';
 
 /** keyhandler.c's own key table (others register theirs elsewhere), by key, with each one's description. */
 export const DEBUG_KEYS: ReadonlyMap<string, string> = new Map([
@@ -57,7 +58,7 @@ function dumpRunq(host: Host): string[] {
   ];
   for (const p of host.pcpus) {
     const cur = currentOf(p);
-    out.push(`CPU[${String(p.id).padStart(2, '0')}] current=${cur}, curr=${cur}, prev=NULL`, ...s.dumpCpu(p));
+    out.push(`${cpuTag(p.id)} current=${cur}, curr=${cur}, prev=NULL`, ...s.dumpCpu(p));
   }
   return out;
 }

@@ -38,6 +38,7 @@ export class CreditScheduler implements Scheduler {
   private tickNs = 0;
   private ratelimitNs = 0;
   private creditsPerTslice = 0;
+  private ticksPerTslice = CSCHED_TICKS_PER_TSLICE;
   /**
    * Credit state as a structure of arrays: account() walks every domain every 30 ms, and with
    * 1,000 guests reading it through the vCPU and domain objects was a cache miss per field.
@@ -102,7 +103,8 @@ export class CreditScheduler implements Scheduler {
     this.tsliceMs = tsliceMs;
     this.ratelimitUs = ratelimitUs;
     this.tsliceNs = tsliceMs * NS_PER_MS;
-    this.tickNs = this.tsliceNs / (tsliceMs < CSCHED_TICKS_PER_TSLICE ? 1 : CSCHED_TICKS_PER_TSLICE);
+    this.ticksPerTslice = tsliceMs < CSCHED_TICKS_PER_TSLICE ? 1 : CSCHED_TICKS_PER_TSLICE;
+    this.tickNs = this.tsliceNs / this.ticksPerTslice;
     this.ratelimitNs = ratelimitUs * NS_PER_US;
     this.creditsPerTslice = CSCHED_CREDITS_PER_MSEC * tsliceMs;
   }
@@ -258,7 +260,7 @@ export class CreditScheduler implements Scheduler {
       `\ttslice             = ${this.tsliceMs}ms`,
       `\tratelimit          = ${this.ratelimitUs}us`,
       `\tcredits per msec   = ${CSCHED_CREDITS_PER_MSEC}`,
-      `\tticks per tslice   = ${this.tsliceMs < CSCHED_TICKS_PER_TSLICE ? 1 : CSCHED_TICKS_PER_TSLICE}`,
+      `\tticks per tslice   = ${this.ticksPerTslice}`,
       '\tmigration delay    = 0us',
       `idlers: ${cpumaskHex(idlers, pcpus.length)}`,
       'active units:',
@@ -278,7 +280,7 @@ export class CreditScheduler implements Scheduler {
    */
   dumpCpu(p: PCpu): string[] {
     const core = this.host.pcpus.length > 1 ? `0-${this.host.pcpus.length - 1}` : '0';
-    const out = [`CPU[${String(p.id).padStart(2, '0')}] nr_run=${p.runq.length + (p.curr !== null ? 1 : 0)}, sort=${this.acctPasses}, sibling={${p.id}}, core={${core}}`];
+    const out = [`${cpuTag(p.id)} nr_run=${p.runq.length + (p.curr !== null ? 1 : 0)}, sort=${this.acctPasses}, sibling={${p.id}}, core={${core}}`];
     if (p.curr !== null) out.push(`\trun: ${this.dumpUnit(p.curr)}`);
     let n = 0;
     for (const s of p.runq) out.push(`\t${String(++n).padStart(3)}: ${this.dumpUnit(this.vcpuAt[s]!)}`);
@@ -608,6 +610,9 @@ export class CreditScheduler implements Scheduler {
     this.vParked[v.schedSlot] = 0;
   }
 }
+
+/** How Xen's dumps name pCPU `id`: CPU[07]. */
+export const cpuTag = (id: number): string => `CPU[${String(id).padStart(2, '0')}]`;
 
 /**
  * A cpumask as Xen's %*pb prints it: hex, 32 CPUs to a comma-separated group, the highest group
