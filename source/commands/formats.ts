@@ -10,6 +10,7 @@ import type { Host } from '../model/host.js';
 import type { DomainSample, HostSample } from '../model/sample.js';
 import { LINUX_BUILD, LINUX_RELEASE } from '../model/guest/boot-log.js';
 import { Runstate } from '../model/vcpu.js';
+import { cpuList } from '../model/cpumask.js';
 
 /** The host's one CPU pool, as Xen names the pool it boots with (paratop has no cpupool-create). */
 export const CPUPOOL = 'Pool-0';
@@ -105,18 +106,6 @@ export function cpuMap(cpus: readonly number[] | null, pcpus: number): string {
   const set = [...new Set(cpus.filter((c) => c < pcpus))].sort((a, b) => a - b);
   if (set.length === pcpus) return 'all';
   return cpuList(set);
-}
-
-/** "0-3", "0,2-3": sorted CPU ids as ranges, the kernel's cpulist format (and xl's cpumap). */
-export function cpuList(ids: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ids.length; ) {
-    let j = i;
-    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
-    parts.push(i === j ? `${ids[i]}` : `${ids[i]}-${ids[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }
 
 /** `softOf(domid, vcpu)`: its soft affinity (null: all), which samples do not carry. */

@@ -7,7 +7,7 @@
 import type { Host } from './host.js';
 import { XEN_VERSION_LINE } from './host.js';
 import type { PCpu } from './pcpu.js';
-import { cpuTag } from './scheduler/credit.js';
+import { cpuList, cpuTag } from './cpumask.js';
 
 /** keyhandler.c's own key table (others register theirs elsewhere), by key, with each one's description. */
 export const DEBUG_KEYS: ReadonlyMap<string, string> = new Map([
@@ -24,18 +24,6 @@ export const DEBUG_KEYS: ReadonlyMap<string, string> = new Map([
 
 /** What a key did: its handler ran, it has a handler paratop does not model, or Xen has none for it. */
 export type DebugKeyOutcome = 'ran' | 'unmodelled' | 'no-handler';
-
-/** A cpulist as Xen's %*pbl prints it: "0-3", "0,2,5-7". */
-function cpuList(ids: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < ids.length; ) {
-    let j = i;
-    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
-    parts.push(j === i ? String(ids[i]) : `${ids[i]}-${ids[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
 
 /** %pv: a vCPU as d<domid>v<vcpu>; a pCPU's idle vCPU as d[IDLE]v<cpu>. */
 function currentOf(p: PCpu): string {

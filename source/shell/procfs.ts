@@ -10,7 +10,7 @@
 import { NS_PER_S } from '../model/clock.js';
 import type { Domain } from '../model/domain.js';
 import { USER_HZ, jiffies } from '../model/guest/guest-cpu.js';
-import { cpuList } from '../commands/formats.js';
+import { cpuList } from '../model/cpumask.js';
 import { procVersion } from '../model/guest/boot-log.js';
 import type { GuestKernel } from '../model/guest/kernel.js';
 import type { Host } from '../model/host.js';

@@ -15,6 +15,7 @@ import type { PCpu } from '../pcpu.js';
 import { PRI_BOOST, PRI_IDLE, PRI_OVER, PRI_UNDER, Runstate } from '../vcpu.js';
 import type { VCpu } from '../vcpu.js';
 import type { SchedHooks, Scheduler } from './scheduler.js';
+import { cpuList, cpuTag, cpumaskHex } from '../cpumask.js';
 
 export const CSCHED_DEFAULT_WEIGHT = 256;
 export const CSCHED_TICKS_PER_TSLICE = 3;
@@ -279,7 +280,7 @@ export class CreditScheduler implements Scheduler {
    * queue's end while a guest's runs, as in credit1 (domain 32767 is DOMID_IDLE, pri -64).
    */
   dumpCpu(p: PCpu): string[] {
-    const core = this.host.pcpus.length > 1 ? `0-${this.host.pcpus.length - 1}` : '0';
+    const core = cpuList(this.host.pcpus.map((q) => q.id));
     const out = [`${cpuTag(p.id)} nr_run=${p.runq.length + (p.curr !== null ? 1 : 0)}, sort=${this.acctPasses}, sibling={${p.id}}, core={${core}}`];
     if (p.curr !== null) out.push(`\trun: ${this.dumpUnit(p.curr)}`);
     let n = 0;
@@ -609,21 +610,4 @@ export class CreditScheduler implements Scheduler {
     this.wake(v);
     this.vParked[v.schedSlot] = 0;
   }
-}
-
-/** How Xen's dumps name pCPU `id`: CPU[07]. */
-export const cpuTag = (id: number): string => `CPU[${String(id).padStart(2, '0')}]`;
-
-/**
- * A cpumask as Xen's %*pb prints it: hex, 32 CPUs to a comma-separated group, the highest group
- * first, each group eight digits.
- */
-export function cpumaskHex(cpus: readonly number[], n: number): string {
-  const groups: string[] = [];
-  for (let g = Math.ceil(Math.max(1, n) / 32) - 1; g >= 0; g--) {
-    let word = 0;
-    for (const c of cpus) if (c >= 32 * g && c < 32 * (g + 1)) word |= 1 << (c - 32 * g);
-    groups.push((word >>> 0).toString(16).padStart(8, '0'));
-  }
-  return groups.join(',');
 }
