@@ -394,14 +394,14 @@ const uname: Program = (ctx, args) => {
   ctx.done(0);
 };
 
+/** shutdown(8)'s mode flags: true reboots. */
+const SHUTDOWN_MODES: Readonly<Record<string, boolean>> = { '-h': false, '-P': false, '-H': false, '--poweroff': false, '--halt': false, '-r': true, '--reboot': true };
+
 /**
  * poweroff, halt, reboot and shutdown [-h|-P|-H|-r] [now]: the guest shuts itself down (its
  * systemd's lines on the console), and xl then does what on_poweroff or on_reboot says. A guest
  * can always do this, fully virtualized or not: it is xl that needs PV drivers to ask it.
  */
-/** shutdown(8)'s mode flags: true reboots. */
-const SHUTDOWN_MODES: Readonly<Record<string, boolean>> = { '-h': false, '-P': false, '-H': false, '--poweroff': false, '--halt': false, '-r': true, '--reboot': true };
-
 const powerCommand = (name: 'poweroff' | 'halt' | 'reboot' | 'shutdown'): Program => (ctx, args) => {
   let reboot = name === 'reboot';
   for (const a of args) {

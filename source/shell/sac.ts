@@ -119,7 +119,7 @@ export function sacCommand(g: Guest, line: string): string[] {
     case 'm':
     case 'p':
     case 'r':
-      return [`paratop: SAC's "${cmd}" is not modelled (the guest's processes, log and network are Linux-shaped here).`];
+      return [`paratop: SAC's "${cmd}" is not modelled (s, t, ch, restart, shutdown and crashdump are).`];
     default:
       return ["Unrecognized command.  Try the 'help' command for more details."];
   }
