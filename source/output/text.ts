@@ -57,18 +57,28 @@ export interface TextOptions {
   readonly repeatHeader?: boolean;
 }
 
+/** xentop's do_vcpu starts a new line before vCPU 5, 10, ... (by number, as it counts them). */
+const startsLine = (id: number): boolean => id !== 0 && id % 5 === 0;
+
 /**
  * xentop's do_vcpu: `VCPUs(sec):` and each online vCPU's CPU seconds, a new line before vCPU 5,
- * 10, ... (by number, as xentop counts them), indented 8.
+ * 10, ..., indented 8.
  */
 export function vcpuSecLines(d: DomainSample): string[] {
   let text = 'VCPUs(sec): ';
   for (const v of d.vcpus) {
     if (!v.up) continue;
-    if (v.id !== 0 && v.id % 5 === 0) text += '\n        ';
+    if (startsLine(v.id)) text += '\n        ';
     text += ` ${String(v.id).padStart(2)}: ${String(Math.floor(v.runstateNs[0] / NS_PER_S)).padStart(10)}s`;
   }
   return text.split('\n');
+}
+
+/** How many lines vcpuSecLines(d) makes, without making them (the list's layout counts them for every block it places). */
+export function vcpuSecLineCount(d: DomainSample): number {
+  let n = 1;
+  for (const v of d.vcpus) if (v.up && startsLine(v.id)) n++;
+  return n;
 }
 
 /** One iteration, as xentop's top() prints it: the header, then a row per domain (and what -v and -r add). */

@@ -7,7 +7,7 @@ import type { ConsoleLine } from '../model/guest/console.js';
 import type { Step } from '../scenario/parse.js';
 import { describeKey } from '../scenario/player.js';
 import { expandTabs, sanitize } from '../output/sanitize.js';
-import { vcpuSecLines } from '../output/text.js';
+import { vcpuSecLineCount, vcpuSecLines } from '../output/text.js';
 import type { DomainRow, HostView } from '../view/rates.js';
 import { filterTerms, matchesTerms, promptCursor, selectedIndex } from '../view/state.js';
 import type { ColumnGroup, Message, ViewState } from '../view/state.js';
@@ -191,7 +191,7 @@ const listBlocks = (s: Pick<ViewState, 'vcpuLines' | 'repeatHeader'>): Blocks | 
 
 
 /** A domain's lines in the list: its row, its vCPU lines, the header before it if repeated (not before the first shown). */
-const blockHeight = (r: DomainRow, b: Blocks, first: boolean): number => 1 + (b.repeatHeader && !first ? 1 : 0) + (b.vcpuLines ? vcpuSecLines(r.sample).length : 0);
+const blockHeight = (r: DomainRow, b: Blocks, first: boolean): number => 1 + (b.repeatHeader && !first ? 1 : 0) + (b.vcpuLines ? vcpuSecLineCount(r.sample) : 0);
 
 /** Lines all the blocks take, counted only as far as a list on `rows` rows could show. */
 function blockLineCount(sorted: readonly DomainRow[], b: Blocks, rows: number): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeFormatter } from '../../source/batch.js';
 import { sampleHost } from '../../source/model/sample.js';
 import { sanitize } from '../../source/output/sanitize.js';
-import { textHeader } from '../../source/output/text.js';
+import { textHeader, vcpuSecLineCount, vcpuSecLines } from '../../source/output/text.js';
 import { hostWith, spec } from '../helpers.js';
 
 const XENTOP_HEADER =
@@ -120,5 +120,22 @@ describe('sanitize', () => {
     expect(sanitize('ｆｕｌｌ')).toBe('\\uff46\\uff55\\uff4c\\uff4c');
     // Every character left is a single column: the escaped text's length is its width on screen.
     for (const s of ['名前', 'a\u0308', '\u{1f680}', '\u2028']) expect(sanitize(s)).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
+describe('xentop -v lines', () => {
+  it('the layout counts as many lines as vcpuSecLines makes, whichever vCPUs are online', () => {
+    const host = hostWith([spec({ name: 'wide', vcpus: 12, maxvcpus: 12 }), spec({ name: 'one' })], { pcpus: 4 });
+    host.advanceSeconds(1);
+    const counts: number[] = [];
+    for (const online of [12, 11, 6, 5, 1]) {
+      host.vcpuSet(host.domains().find((d) => d.name === 'wide')!, online);
+      host.advanceSeconds(1);
+      for (const d of sampleHost(host).domains) {
+        expect(vcpuSecLineCount(d)).toBe(vcpuSecLines(d).length);
+        if (d.name === 'wide') counts.push(vcpuSecLineCount(d));
+      }
+    }
+    expect(counts).toEqual([3, 3, 2, 1, 1]);
   });
 });
